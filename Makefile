@@ -1,0 +1,36 @@
+# bkxh: `make run` serves the Bắc Kạn demo on http://127.0.0.1:8000; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DJANGO_DEBUG=1
+PG_URL ?= postgres://postgres@127.0.0.1:5432/bkxh
+
+.PHONY: run test test-pg lint check-deploy messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo_data
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/pytest
+
+test-pg: $(VENV)/.installed
+	$(DEV_ENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+messages: $(VENV)/.installed
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=$(VENV)
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

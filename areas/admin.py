@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from areas.models import AdminUnit, Agency
+from bkxh.admin import FoldedSearchMixin
+
+
+@admin.register(AdminUnit)
+class AdminUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "unit_type", "level", "parent", "valid_from", "valid_to")
+    list_filter = ("level", "unit_type", "valid_to")
+    list_select_related = ("parent",)
+    search_fields = ("code", "name")
+    folded_search_fields = ("search_name",)
+    autocomplete_fields = ("parent",)
+    filter_horizontal = ("successors",)
+    ordering = ("code", "valid_from")
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "managing_body", "area", "place", "signer_name", "valid_from", "valid_to")
+    list_select_related = ("area",)
+    autocomplete_fields = ("area",)
+    fieldsets = (
+        (None, {"fields": ("area", "managing_body", "name", "abbreviation", "place")}),
+        (None, {"fields": ("signer_authority", "signer_title", "signer_name", "recipients")}),
+        (None, {"fields": ("valid_from", "valid_to")}),
+    )

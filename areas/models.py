@@ -1,0 +1,212 @@
+"""Administrative units (province, district, commune) and the agencies that report on them.
+
+A GSO code is not an identity: the 2025 reform gave new communes the codes of old ones
+(new Xã Bằng Thành is 01864, which was Xã Bộc Bố). A unit is therefore a code *and* a
+period of validity, and records point at the unit in force when they happened.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bkxh.text import fold
+
+
+def year_bounds(year):
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def in_force_during(self, year):
+        """Units in force on at least one day of `year`."""
+        first, last = year_bounds(year)
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
+        )
+
+    def for_code(self, code, year):
+        """The unit with `code` for `year`: the one in force at the year's end, else the one
+        in force during the year. Raises DoesNotExist when the code meant nothing that year."""
+        units = list(self.filter(code=code).in_force_during(year))
+        if len(units) > 1:
+            year_end = year_bounds(year)[1]
+            units = [u for u in units if u.is_in_force_on(year_end)] or units[:1]
+        if not units:
+            raise self.model.DoesNotExist(code)
+        return units[0]
+
+    def province_for(self, year):
+        """The province a report covers by default: the one in force at the year's end."""
+        provinces = self.filter(level=AdminUnit.Level.PROVINCE).order_by("code")
+        return provinces.in_force_on(year_bounds(year)[1]).first() or provinces.in_force_during(year).first()
+
+
+class AdminUnit(models.Model):
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        DISTRICT = "district", _("district")
+        COMMUNE = "commune", _("commune")
+
+    class UnitType(models.TextChoices):
+        TINH = "tinh", _("province (tỉnh)")
+        THANH_PHO_TW = "thanh_pho_tw", _("centrally-run city")
+        THANH_PHO = "thanh_pho", _("provincial city")
+        THI_XA = "thi_xa", _("town (thị xã)")
+        HUYEN = "huyen", _("rural district (huyện)")
+        PHUONG = "phuong", _("ward (phường)")
+        THI_TRAN = "thi_tran", _("township (thị trấn)")
+        XA = "xa", _("commune (xã)")
+        DAC_KHU = "dac_khu", _("special zone (đặc khu)")
+
+    code = models.CharField(_("GSO code"), max_length=5)
+    name = models.CharField(_("name"), max_length=100)
+    unit_type = models.CharField(_("type"), max_length=20, choices=UnitType.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent unit")
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    successors = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="predecessors", verbose_name=_("replaced by")
+    )
+    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="adminunit_unique_code_valid_from"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_from__isnull=True), name="adminunit_unique_code_open_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                name="adminunit_valid_period",
+                violation_error_message=_("The end of validity cannot be before its start."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        expected_parent_level = {
+            self.Level.PROVINCE: None,
+            self.Level.DISTRICT: self.Level.PROVINCE,
+            self.Level.COMMUNE: (self.Level.DISTRICT, self.Level.PROVINCE),
+        }.get(self.level)
+        if self.level == self.Level.PROVINCE and self.parent_id:
+            raise ValidationError({"parent": _("A province has no parent unit.")})
+        if self.level != self.Level.PROVINCE and self.parent and self.parent.level not in expected_parent_level:
+            raise ValidationError({"parent": _("The parent of this unit must be one level above it.")})
+
+    def is_in_force_on(self, day):
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def whole_area_phrase(self):
+        """How a report names the whole of this unit: "Toàn tỉnh", "Toàn huyện" …"""
+        return {
+            self.UnitType.TINH: _("The whole province"),
+            self.UnitType.THANH_PHO_TW: _("The whole city"),
+            self.UnitType.THANH_PHO: _("The whole city"),
+            self.UnitType.THI_XA: _("The whole town"),
+            self.UnitType.HUYEN: _("The whole district"),
+            self.UnitType.PHUONG: _("The whole ward"),
+            self.UnitType.THI_TRAN: _("The whole township"),
+        }.get(self.unit_type, _("The whole commune"))
+
+
+class AgencyQuerySet(models.QuerySet):
+    def for_report(self, area, year):
+        """The agency that issues `year`'s report on `area`: one set up for the area or a unit
+        above it, in force at the end of the year (else at any time in it)."""
+        first, last = year_bounds(year)
+        candidates = self.filter(
+            Q(area=area) | Q(area__children=area) | Q(area__children__children=area),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
+        ).distinct()
+
+        def preference(agency):
+            ended_during_year = agency.valid_to is not None and agency.valid_to < last
+            return (ended_during_year, agency.area_id != area.pk)
+
+        return min(candidates, key=preference, default=None)
+
+
+class Agency(models.Model):
+    """The letterhead of a report: who issues it, where, and who signs, for a period.
+
+    The department was reorganised in 2025, so a 2024 report must carry the 2024 names
+    whatever the date it is printed on.
+    """
+
+    area = models.ForeignKey(AdminUnit, models.PROTECT, verbose_name=_("area reported on"))
+    managing_body = models.CharField(_("managing body"), max_length=200, help_text=_("e.g. UBND TỈNH BẮC KẠN"))
+    name = models.CharField(
+        _("issuing agency"), max_length=200, help_text=_("e.g. SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
+    )
+    abbreviation = models.CharField(
+        _("abbreviation"), max_length=30, help_text=_("Used in the document number, e.g. SLĐTBXH in …/BC-SLĐTBXH.")
+    )
+    place = models.CharField(_("place name"), max_length=100, help_text=_("For the date line, e.g. Bắc Kạn."))
+    signer_authority = models.CharField(
+        _("signing on behalf of"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. KT. GIÁM ĐỐC; blank when the head signs."),
+    )
+    signer_title = models.CharField(_("signer's title"), max_length=100, help_text=_("e.g. GIÁM ĐỐC or PHÓ GIÁM ĐỐC"))
+    signer_name = models.CharField(_("signer's name"), max_length=100)
+    recipients = models.TextField(
+        _("recipients"),
+        help_text=_(
+            "One per line, without the leading dash, e.g. UBND tỉnh; the last line is the archive, e.g. Lưu: VT, VP."
+        ),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issuing agency")
+        verbose_name_plural = _("issuing agencies")
+        ordering = ["area__code", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_from__lte=models.F("valid_to")),
+                name="agency_valid_period",
+                violation_error_message=_("The end of validity cannot be before its start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.area})"
+
+    @property
+    def recipient_lines(self):
+        return [line.strip().rstrip(";.") for line in self.recipients.splitlines() if line.strip()]

@@ -1,0 +1,46 @@
+"""The admin site's branding and the pieces every bkxh ModelAdmin shares."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bkxh.forms import VietnameseDecimalField
+from bkxh.text import fold
+
+
+class BkxhAdminSite(admin.AdminSite):
+    site_title = _("bkxh data entry")
+    index_title = _("Data entry and reports")
+
+    @property
+    def site_header(self):
+        return settings.BKXH_ORGANISATION
+
+
+class FoldedSearchMixin:
+    """Search that ignores diacritics: "trung hoa" finds "Trung Hòa" and "Trung Hoà".
+
+    Each model keeps a folded copy of its names (`folded_search_fields`); the search term is
+    folded the same way and matched against it, besides the ordinary `search_fields`.
+    """
+
+    folded_search_fields = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        folded = fold(search_term)
+        if not folded or not self.folded_search_fields:
+            return results, may_have_duplicates
+        matches = models.Q()
+        for word in folded.split():
+            matches &= models.Q(
+                *[(f"{field}__contains", word) for field in self.folded_search_fields], _connector=models.Q.OR
+            )
+        return results | queryset.filter(matches), may_have_duplicates
+
+
+class VietnameseNumbersMixin:
+    """Every decimal field in the form reads and shows figures the Vietnamese way."""
+
+    formfield_overrides = {models.DecimalField: {"form_class": VietnameseDecimalField}}

@@ -1,0 +1,118 @@
+"""The Bắc Kạn 2024 demo: the province's units, the article's catalogue and figures.
+
+Everything goes through the models' own validation (full_clean), as staff input does,
+and is keyed on business keys, so loading twice changes nothing.
+"""
+
+import csv
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from areas.loading import load_admin_units
+from areas.models import AdminUnit, Agency
+from indicators.models import Indicator, IndicatorValue, Sector
+
+DATA = Path(__file__).resolve().parent / "demo_data"
+DEMO_YEAR = 2024
+DEMO_USERNAME = "admin"
+DEMO_PASSWORD = "bkxh-demo-2024"
+
+
+def _rows(name):
+    with open(DATA / name, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _decimal(text):
+    return Decimal(text) if text else None
+
+
+def _save(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def load_catalogue():
+    for row in _rows("sectors.csv"):
+        Sector.objects.update_or_create(code=row["code"], defaults={"name": row["name"], "order": int(row["order"])})
+    sectors = {sector.code: sector for sector in Sector.objects.all()}
+    for order, row in enumerate(_rows("indicator-catalogue.csv"), start=1):
+        indicator = Indicator.objects.filter(code=row["code"]).first() or Indicator(code=row["code"])
+        indicator.sector = sectors[row["sector"]]
+        indicator.parent = Indicator.objects.get(code=row["parent_code"]) if row["parent_code"] else None
+        indicator.relation = row["relation"]
+        indicator.name = row["name_vi"]
+        indicator.short_name = row["short_name"]
+        indicator.phrase = row["phrase"]
+        indicator.unit = row["unit"]
+        indicator.has_plan = row["has_plan"] == "yes"
+        indicator.order = order
+        _save(indicator)
+    return Indicator.objects.count()
+
+
+def load_values():
+    """The article's figures, with the percentages it printed and the status of the figures."""
+    details = {
+        (row["indicator_code"], row["year"], row["area_code"]): row for row in _rows("bac-kan-2024-printed-percent.csv")
+    }
+    count = 0
+    for row in _rows("bac-kan-2024.csv"):
+        year = int(row["year"])
+        indicator = Indicator.objects.get(code=row["indicator_code"])
+        area = AdminUnit.objects.for_code(row["area_code"], year)
+        value = IndicatorValue.objects.filter(indicator=indicator, year=year, area=area).first() or IndicatorValue(
+            indicator=indicator, year=year, area=area
+        )
+        value.plan, value.actual, value.note = _decimal(row["plan"]), _decimal(row["actual"]), row["note"]
+        detail = details.get((row["indicator_code"], row["year"], row["area_code"]), {})
+        value.reported_percent = _decimal(detail.get("reported_percent"))
+        value.plan_decision = detail.get("plan_decision", "")
+        value.status = IndicatorValue.Status.ESTIMATE
+        _save(value)
+        count += 1
+    return count
+
+
+def load_agency():
+    """The 2024 letterhead. The department ceased on 28/02/2025 when its work went to other
+    departments; the signer is a fictional name, like every person in the demo."""
+    province = AdminUnit.objects.for_code("06", DEMO_YEAR)
+    agency = Agency.objects.filter(area=province, abbreviation="SLĐTBXH").first() or Agency(area=province)
+    agency.managing_body = "UBND TỈNH BẮC KẠN"
+    agency.name = "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
+    agency.abbreviation = "SLĐTBXH"
+    agency.place = "Bắc Kạn"
+    agency.signer_authority = ""
+    agency.signer_title = "GIÁM ĐỐC"
+    agency.signer_name = "Hoàng Văn Minh"
+    agency.recipients = (
+        "Bộ Lao động - Thương binh và Xã hội\nUBND tỉnh Bắc Kạn\nCác sở, ban, ngành liên quan\nLưu: VT, VP"
+    )
+    agency.valid_to = datetime.date(2025, 2, 28)
+    return _save(agency)
+
+
+def ensure_demo_user():
+    user, _created = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
+    user.is_staff = user.is_superuser = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def load_demo_data():
+    """Load the whole demo; returns what was loaded, for the command to print."""
+    return {
+        "admin_units": load_admin_units(),
+        "indicators": load_catalogue(),
+        "values": load_values(),
+        "agency": load_agency(),
+        "user": ensure_demo_user(),
+    }

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from bkxh.demo import DEMO_PASSWORD, DEMO_YEAR, load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Load the Bắc Kạn 2024 demo (units, catalogue, figures, a login). Safe to run again."
+
+    def handle(self, *args, **options):
+        loaded = load_demo_data()
+        self.stdout.write(
+            f"{loaded['admin_units']} administrative units, {loaded['indicators']} indicators, "
+            f"{loaded['values']} values for {DEMO_YEAR}, letterhead: {loaded['agency'].name}."
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo login: {loaded['user'].username} / {DEMO_PASSWORD} at http://127.0.0.1:8000/admin/ "
+                f"(report: http://127.0.0.1:8000/reports/{DEMO_YEAR}/)"
+            )
+        )

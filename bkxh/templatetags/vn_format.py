@@ -1,0 +1,68 @@
+"""Vietnamese formatting for reports and admin pages: 7.000, 109,4%, 05/12/2024."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import gettext as _
+
+from bkxh.numbers import format_decimal
+
+register = template.Library()
+
+ROMAN = [
+    (1000, "M"),
+    (900, "CM"),
+    (500, "D"),
+    (400, "CD"),
+    (100, "C"),
+    (90, "XC"),
+    (50, "L"),
+    (40, "XL"),
+    (10, "X"),
+    (9, "IX"),
+    (5, "V"),
+    (4, "IV"),
+    (1, "I"),
+]
+
+
+@register.filter
+def vn_number(value, places=None):
+    """7000 → 7.000; 4.5 → 4,5; with `places`, exactly that many decimals."""
+    if value is None or value == "":
+        return ""
+    return format_decimal(Decimal(value), None if places is None else int(places))
+
+
+@register.filter
+def vn_percent(value):
+    """109.4 → 109,4% (one decimal, as the report prints every percentage)."""
+    if value is None or value == "":
+        return ""
+    return f"{format_decimal(Decimal(value), 1)}%"
+
+
+@register.filter
+def roman(number):
+    result = ""
+    for arabic, letters in ROMAN:
+        count, number = divmod(number, arabic)
+        result += letters * count
+    return result
+
+
+@register.filter
+def document_date(day):
+    """The date as an official document writes it: "ngày 05 tháng 02 năm 2025".
+
+    Decree 30/2020 pads days 1–9 and months 1–2 with a zero (so "tháng 02" but "tháng 3"),
+    which no strftime pattern does. Without a date the line is left for the signer to fill in.
+    """
+    if not day:
+        return _("day …… month …… year ……")
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return _("day %(day)s month %(month)s year %(year)s") % {
+        "day": f"{day.day:02d}",
+        "month": month,
+        "year": day.year,
+    }

@@ -1,0 +1,25 @@
+"""Vietnamese text helpers shared by models, admin search and import."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(text):
+    """Text in the composed form (NFC), trimmed, with runs of spaces made one.
+
+    Windows-1258 files and some keyboards produce decomposed Vietnamese ("a" + combining
+    hook); stored text is always composed so that equal names compare equal.
+    """
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text):
+    """Text without diacritics, lower case: the key for searching with or without accents.
+
+    "Trung Hòa", "Trung Hoà" and "trung hoa" all fold to "trung hoa".
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return _SPACES.sub(" ", bare).strip().casefold()

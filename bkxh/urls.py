@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+from bkxh import views
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("reports/", views.report_index, name="report_index"),
+    path("reports/<int:year>/", views.annual_report_view, name="annual_report"),
+]

@@ -1,0 +1,82 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from bkxh.admin import FoldedSearchMixin, VietnameseNumbersMixin
+from bkxh.numbers import format_decimal
+from indicators.models import Indicator, IndicatorValue, Sector
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("name", "code", "order")
+    list_editable = ("order",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
+    list_filter = ("sector", "has_plan")
+    list_select_related = ("sector", "parent")
+    search_fields = ("code", "name")
+    folded_search_fields = ("search_name",)
+    autocomplete_fields = ("parent",)
+    fieldsets = (
+        (None, {"fields": ("code", "name", "sector", "unit", "has_plan", "order")}),
+        (_("Breakdown"), {"fields": ("parent", "relation", "short_name")}),
+        (_("Report"), {"fields": ("phrase", "aggregation")}),
+    )
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
+    list_display = (
+        "indicator_code",
+        "indicator_name",
+        "year",
+        "area",
+        "unit",
+        "plan",
+        "actual",
+        "percent",
+        "achievement_badge",
+        "status",
+    )
+    list_display_links = ("indicator_code",)
+    list_editable = ("plan", "actual")
+    list_filter = ("year", "indicator__sector", ("area", admin.RelatedOnlyFieldListFilter), "status")
+    list_select_related = ("indicator", "area")
+    search_fields = ("indicator__code", "indicator__name", "area__code", "area__name")
+    folded_search_fields = ("indicator__search_name", "area__search_name")
+    autocomplete_fields = ("indicator", "area")
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("indicator", "year", "area", "status")}),
+        (_("Figures"), {"fields": ("plan", "actual", "plan_decision")}),
+        (_("Source document"), {"fields": ("reported_percent", "note")}),
+    )
+
+    @admin.display(description=_("code"), ordering="indicator__code")
+    def indicator_code(self, value):
+        return value.indicator.code
+
+    @admin.display(description=_("indicator"), ordering="indicator__name")
+    def indicator_name(self, value):
+        return value.indicator.name
+
+    @admin.display(description=_("unit of measure"))
+    def unit(self, value):
+        return value.indicator.unit
+
+    @admin.display(description=_("Percent of plan"))
+    def percent(self, value):
+        percent = value.percent_achieved
+        return "" if percent is None else f"{format_decimal(percent, 1)}%"
+
+    @admin.display(description=_("result"))
+    def achievement_badge(self, value):
+        achievement = value.achievement
+        if achievement is None:
+            return ""
+        return format_html('<span class="achievement achievement-{}">{}</span>', achievement, achievement.label)

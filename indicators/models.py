@@ -1,0 +1,217 @@
+"""The indicator catalogue and the yearly plan and actual figures per administrative unit.
+
+Percent achieved is computed from plan and actual, never stored: the source article's own
+percentages are not all consistent with its figures (compulsory social insurance prints
+102,5% for 23.758/23.279, which is 102,06%). A percentage printed in a source document can
+be kept in `reported_percent`, and the report shows staff where it disagrees.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdminUnit
+from bkxh.numbers import percent_of
+from bkxh.text import fold
+
+FIGURE = {"max_digits": 18, "decimal_places": 2}
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class Sector(models.Model):
+    """A field of the department's work; the report's sections (I, II, …) follow their order."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    class Relation(models.TextChoices):
+        PART = "part", _("part (the parts add up to the parent)")
+        OF_WHICH = "of_which", _("of which (at most the parent)")
+        DETAIL = "detail", _("detail (another measure of the parent)")
+
+    class Aggregation(models.TextChoices):
+        SUM = "sum", _("sum of the units below")
+        NONE = "none", _("not added up")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    sector = models.ForeignKey(Sector, models.PROTECT, related_name="indicators", verbose_name=_("sector"))
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent indicator")
+    )
+    relation = models.CharField(_("relation to the parent"), max_length=10, choices=Relation.choices, blank=True)
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(
+        _("short name"), max_length=100, blank=True, help_text=_("Used inside a sentence, e.g. “cao đẳng”.")
+    )
+    phrase = models.CharField(
+        _("report phrase"),
+        max_length=300,
+        blank=True,
+        help_text=_("The words before the figures in the report's sentence, e.g. “giải quyết việc làm cho”."),
+    )
+    unit = models.CharField(_("unit of measure"), max_length=30)
+    has_plan = models.BooleanField(_("has a plan"), default=False)
+    aggregation = models.CharField(
+        _("roll-up"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+        help_text=_("How a province's figure follows from its districts' when it has none of its own."),
+    )
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
+    search_name = models.CharField(max_length=300, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["sector__order", "order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, relation="") | Q(parent__isnull=False) & ~Q(relation=""),
+                name="indicator_relation_with_parent",
+                violation_error_message=_("An indicator with a parent needs its relation to it, and only then."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.code} {self.name}")
+        super().save(*args, **kwargs)
+
+    @property
+    def sentence_phrase(self):
+        """The words before the figures in a report sentence; the name, lower-cased, by default."""
+        return self.phrase or self.name[:1].lower() + self.name[1:]
+
+    def clean(self):
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An indicator cannot be its own parent.")})
+        if self.parent and self.parent.parent_id:
+            raise ValidationError({"parent": _("Breakdowns go one level deep: choose an indicator without a parent.")})
+        if self.parent and self.parent.sector_id != self.sector_id:
+            raise ValidationError({"sector": _("A breakdown belongs to the sector of its parent.")})
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def for_year(self, year):
+        return self.filter(year=year)
+
+    def within(self, area):
+        """Values of `area` and of the units below it."""
+        return self.filter(Q(area=area) | Q(area__parent=area) | Q(area__parent__parent=area))
+
+
+class IndicatorValue(models.Model):
+    class Status(models.TextChoices):
+        ESTIMATE = "estimate", _("estimate")
+        FINAL = "final", _("final")
+
+    class Achievement(models.TextChoices):
+        EXCEEDED = "exceeded", _("exceeded the plan")
+        MET = "met", _("met the plan")
+        MISSED = "missed", _("did not meet the plan")
+
+    indicator = models.ForeignKey(Indicator, models.PROTECT, related_name="values", verbose_name=_("indicator"))
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="indicator_values", verbose_name=_("area"))
+    plan = models.DecimalField(_("plan"), **FIGURE, null=True, blank=True)
+    actual = models.DecimalField(_("actual"), **FIGURE, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ESTIMATE)
+    plan_decision = models.CharField(
+        _("plan set by"),
+        max_length=200,
+        blank=True,
+        help_text=_("The decision that set the plan, e.g. QĐ số 2345/QĐ-UBND ngày 15/12/2023."),
+    )
+    reported_percent = models.DecimalField(
+        _("percent as printed"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Only when a source document printed one; the report compares it with the computed percent."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["-year", "indicator__sector__order", "indicator__order", "area__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "area"], name="indicatorvalue_unique_indicator_year_area"
+            ),
+            models.CheckConstraint(
+                condition=Q(plan__gte=0),
+                name="indicatorvalue_plan_non_negative",
+                violation_error_message=_("The plan cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(actual__gte=0),
+                name="indicatorvalue_actual_non_negative",
+                violation_error_message=_("The actual figure cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_percent__gte=0),
+                name="indicatorvalue_reported_percent_non_negative",
+                violation_error_message=_("A printed percent cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
+                name="indicatorvalue_year_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year} {self.area}"
+
+    def clean(self):
+        errors = {}
+        if self.indicator_id and self.plan is not None and not self.indicator.has_plan:
+            errors["plan"] = _("This indicator has no plan; leave the plan empty.")
+        in_range = self.year and MIN_YEAR <= self.year <= MAX_YEAR
+        units_of_year = AdminUnit.objects.in_force_during(self.year) if in_range else None
+        if self.area_id and in_range and not units_of_year.filter(pk=self.area_id).exists():
+            errors["area"] = _("%(area)s was not an administrative unit in %(year)s.") % {
+                "area": self.area,
+                "year": self.year,
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def percent_achieved(self):
+        return percent_of(self.actual, self.plan)
+
+    @property
+    def achievement(self):
+        return achievement_of(self.actual, self.plan)
+
+
+def achievement_of(actual, plan):
+    """Whether `actual` exceeded, met or missed `plan`; None without both figures."""
+    if actual is None or not plan:
+        return None
+    if actual > plan:
+        return IndicatorValue.Achievement.EXCEEDED
+    if actual == plan:
+        return IndicatorValue.Achievement.MET
+    return IndicatorValue.Achievement.MISSED

@@ -1,0 +1,194 @@
+"""The annual report's figures: plain Decimals, computed from the stored values.
+
+`annual_report()` runs a fixed number of queries whatever the amount of data: the
+catalogue in one, the year's values for the area and the units below it in another.
+Formatting is the template's job.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bkxh.numbers import HUNDRED, percent_of, round_half_up
+from indicators.models import Indicator, IndicatorValue, achievement_of
+
+
+@dataclass
+class Note:
+    """Something a person checking the report should look at; shown on screen, not printed.
+
+    kind is one of: "reported_percent" (a printed percentage disagrees with the computed
+    one), "parts" (a breakdown does not add up to its total), "of_which" (an "of which"
+    figure exceeds its total), "roll_up" (a unit's own figure differs from the sum of the
+    units below it).
+    """
+
+    kind: str
+    indicator: Indicator
+    expected: Decimal | None = None
+    found: Decimal | None = None
+    area: object = None
+    figure: str = ""
+
+
+@dataclass
+class Line:
+    indicator: Indicator
+    plan: Decimal | None = None
+    actual: Decimal | None = None
+    reported_percent: Decimal | None = None
+    children: list = field(default_factory=list)
+
+    @property
+    def percent(self):
+        return percent_of(self.actual, self.plan)
+
+    @property
+    def achievement(self):
+        return achievement_of(self.actual, self.plan)
+
+    @property
+    def has_figures(self):
+        return self.plan is not None or self.actual is not None
+
+    @property
+    def parts(self):
+        """Breakdown lines written in brackets after the sentence: no plan of their own."""
+        return [child for child in self.children if not child.indicator.has_plan and child.actual is not None]
+
+    @property
+    def planned_children(self):
+        return [child for child in self.children if child.indicator.has_plan and child.plan is not None]
+
+
+@dataclass
+class Section:
+    sector: object
+    lines: list
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    area: object
+    agency: object
+    sections: list
+    notes: list
+    is_estimate: bool
+
+    @property
+    def has_data(self):
+        return bool(self.sections)
+
+
+def annual_report(*, year, area, agency=None):
+    """The `year` report on `area` (a province or a district): sections of lines, and notes.
+
+    A unit with no figure of its own for an indicator that adds up gets the sum of the units
+    below it (communes → districts → province).
+    """
+    indicators = list(
+        Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
+    )
+    values = list(IndicatorValue.objects.for_year(year).within(area).select_related("area"))
+    values_by_indicator = defaultdict(list)
+    for value in values:
+        values_by_indicator[value.indicator_id].append(value)
+
+    notes = []
+    lines = {}
+    for indicator in indicators:
+        line = Line(indicator)
+        for figure in ("plan", "actual"):
+            total, mismatches = _roll_up(values_by_indicator[indicator.pk], area, figure, indicator.aggregation)
+            setattr(line, figure, total)
+            notes += [
+                Note("roll_up", indicator, expected=below, found=own, area=unit, figure=figure)
+                for unit, own, below in mismatches
+            ]
+        own = next((v for v in values_by_indicator[indicator.pk] if v.area_id == area.pk), None)
+        line.reported_percent = own.reported_percent if own else None
+        lines[indicator.pk] = line
+
+    sections = []
+    for indicator in indicators:
+        line = lines[indicator.pk]
+        if indicator.parent_id:
+            lines[indicator.parent_id].children.append(line)
+    for indicator in indicators:
+        line = lines[indicator.pk]
+        line.children = [child for child in line.children if child.has_figures]
+        if indicator.parent_id or not (line.has_figures or line.children):
+            continue
+        if not sections or sections[-1].sector != indicator.sector:
+            sections.append(Section(indicator.sector, []))
+        sections[-1].lines.append(line)
+        notes += _percent_notes(line) + _breakdown_notes(line)
+        for child in line.children:
+            notes += _percent_notes(child)
+
+    return AnnualReport(
+        year=year,
+        area=area,
+        agency=agency,
+        sections=sections,
+        notes=notes,
+        is_estimate=any(value.status == IndicatorValue.Status.ESTIMATE for value in values),
+    )
+
+
+def _roll_up(values, root, figure, aggregation):
+    """The `figure` of `root` and the (unit, own, sum below) triples where the two disagree."""
+    own, units, children = {}, {root.pk: root}, defaultdict(set)
+    for value in values:
+        unit = value.area
+        units[unit.pk] = unit
+        if getattr(value, figure) is not None:
+            own[unit.pk] = getattr(value, figure)
+        if unit.pk != root.pk:
+            children[unit.parent_id].add(unit.pk)
+            if unit.parent_id != root.pk:
+                children[root.pk].add(unit.parent_id)
+    mismatches = []
+
+    def total(unit_id):
+        below = [t for t in (total(child) for child in children[unit_id]) if t is not None]
+        below_sum = sum(below, Decimal(0)) if below else None
+        mine = own.get(unit_id)
+        if mine is not None and below_sum is not None and mine != below_sum:
+            mismatches.append((units[unit_id], mine, below_sum))
+        return mine if mine is not None else below_sum
+
+    if aggregation != Indicator.Aggregation.SUM:
+        return own.get(root.pk), []
+    return total(root.pk), mismatches
+
+
+def _percent_notes(line):
+    """A printed percentage that disagrees with the figures, compared at its own precision:
+    "106%" for 106,25% is a rounding, "102,5%" for 102,06% is an error."""
+    if line.reported_percent is None or line.actual is None or not line.plan:
+        return []
+    printed = line.reported_percent.normalize()
+    places = max(0, -printed.as_tuple().exponent)
+    if round_half_up(line.actual * HUNDRED / line.plan, places) == printed:
+        return []
+    return [Note("reported_percent", line.indicator, expected=line.percent, found=line.reported_percent)]
+
+
+def _breakdown_notes(line):
+    notes = []
+    parts = [child for child in line.children if child.indicator.relation == Indicator.Relation.PART]
+    if parts and line.actual is not None:
+        parts_sum = sum((child.actual or Decimal(0) for child in parts), Decimal(0))
+        if parts_sum != line.actual:
+            notes.append(Note("parts", line.indicator, expected=line.actual, found=parts_sum))
+    for child in line.children:
+        if (
+            child.indicator.relation == Indicator.Relation.OF_WHICH
+            and child.actual is not None
+            and line.actual is not None
+            and child.actual > line.actual
+        ):
+            notes.append(Note("of_which", child.indicator, expected=line.actual, found=child.actual))
+    return notes

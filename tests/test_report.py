@@ -1,0 +1,235 @@
+import re
+from html import unescape
+from io import StringIO
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    make_agency,
+    make_commune,
+    make_district,
+    make_indicator,
+    make_province,
+    make_sector,
+    make_superuser,
+    make_value,
+)
+
+# The table of ../shared/seed/README.md: what the printed report must say.
+ARTICLE_LINES = [
+    "7.000/6.400 người, đạt 109,4% kế hoạch",
+    "1.200/700 người, đạt 171,4% kế hoạch",
+    "8.500/8.000 người, đạt 106,3% kế hoạch",
+    "1.200/500 người, đạt 240,0% kế hoạch",
+    "23.758/23.279 người, đạt 102,1% kế hoạch",
+    "9.466/9.216 người, đạt 102,7% kế hoạch",
+    "18.004/17.347 người, đạt 103,8% kế hoạch",
+    "8.500/6.000 người, đạt 141,7% kế hoạch (cao đẳng: 19; trung cấp: 285; sơ cấp: 1.715; dưới 3 tháng: 6.481)",
+    "91/80 người, đạt 113,8% kế hoạch",
+]
+PROGRAMME_FIGURES = [
+    "259.310 kg",
+    "3.268 hộ",
+    "11.901 khẩu",
+    "90 tuổi: 249 người",
+    "100 tuổi: 17 người",
+    "80 nhà",
+    "4.500.000.000 đồng",
+    "285 đối tượng",
+    "54 trường hợp",
+    "2 trường hợp",
+    "8 đơn thư",
+    "6 trường hợp",
+    "9 hồ sơ",
+    "55 người",
+    "3 lớp",
+    "334 người",
+]
+
+
+def page_text(response):
+    """The response's text as a reader sees it, one space between words."""
+    html = response.content.decode()
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return (
+        re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+        .replace(" ,", ",")
+        .replace("( ", "(")
+        .replace(" )", ")")
+    )
+
+
+def printed_part(response):
+    """What goes on paper: the page without the blocks marked no-print."""
+    html = response.content.decode()
+    return re.sub(r'<(aside|nav|p) class="[^"]*no-print[^"]*".*?</\1>', " ", html, flags=re.S)
+
+
+class ArticleReportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo_data", stdout=StringIO())
+
+    def setUp(self):
+        self.client.login(username="admin", password="bkxh-demo-2024")
+
+    def test_the_2024_report_prints_every_line_of_the_article(self):
+        text = page_text(self.client.get("/reports/2024/"))
+        for line in ARTICLE_LINES:
+            with self.subTest(line=line):
+                self.assertIn(line, text)
+
+    def test_the_2024_report_prints_every_programme_figure(self):
+        text = page_text(self.client.get("/reports/2024/"))
+        for figure in PROGRAMME_FIGURES:
+            with self.subTest(figure=figure):
+                self.assertIn(figure, text)
+
+    def test_the_letterhead_comes_from_the_agency_of_2024(self):
+        text = page_text(self.client.get("/reports/2024/"))
+        for part in [
+            "UBND TỈNH BẮC KẠN",
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+            "/BC-SLĐTBXH",
+            "Bắc Kạn, ngày",
+            "BÁO CÁO",
+            "Nơi nhận:",
+            "- Lưu: VT, VP.",
+            "GIÁM ĐỐC",
+            "Hoàng Văn Minh",
+            "Tỷ lệ % so với KH",
+            "I Lao động – việc làm",
+        ]:
+            with self.subTest(part=part):
+                self.assertIn(part, text)
+
+    def test_the_social_insurance_discrepancy_is_shown_on_screen_but_not_printed(self):
+        response = self.client.get("/reports/2024/")
+        note = "Người tham gia BHXH bắt buộc: văn bản nguồn in 102,5%, nhưng theo số liệu thì được 102,1%"
+        self.assertIn(note, page_text(response))
+        self.assertNotIn("102,5", printed_part(response))
+        self.assertEqual([n.indicator.code for n in response.context["report"].notes], ["si_compulsory"])
+
+    def test_a_year_without_figures_says_so(self):
+        text = page_text(self.client.get("/reports/2023/"))
+        self.assertIn("Chưa có số liệu của Tỉnh Bắc Kạn năm 2023.", text)
+
+    def test_the_report_needs_a_login(self):
+        self.client.logout()
+        response = self.client.get("/reports/2024/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/admin/login/", response["Location"])
+
+    def test_an_unknown_area_is_not_found(self):
+        self.assertEqual(self.client.get("/reports/2024/?area=99999").status_code, 404)
+
+    def test_a_changed_figure_changes_the_report(self):
+        from indicators.models import IndicatorValue
+
+        IndicatorValue.objects.filter(indicator__code="jobs_created").update(actual=6400)
+        self.assertIn("6.400/6.400 người, đạt 100,0% kế hoạch", page_text(self.client.get("/reports/2024/")))
+
+
+class RollUpTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        make_agency(area=cls.province)
+        cls.pac_nam = make_district(parent=cls.province)
+        cls.ba_be = make_district(parent=cls.province, code="061", name="Huyện Ba Bể")
+        cls.jobs = make_indicator()
+        cls.user = make_superuser()
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_a_province_without_its_own_figure_gets_the_sum_of_its_districts(self):
+        make_value(indicator=self.jobs, area=self.pac_nam, plan=100, actual=120)
+        make_value(indicator=self.jobs, area=self.ba_be, plan=300, actual=280)
+        self.assertIn("400/400 người, đạt 100,0% kế hoạch", page_text(self.client.get("/reports/2024/")))
+
+    def test_communes_roll_up_through_a_district_without_figures(self):
+        make_value(indicator=self.jobs, area=make_commune(parent=self.pac_nam), plan=10, actual=12)
+        make_value(
+            indicator=self.jobs,
+            area=make_commune(parent=self.pac_nam, code="01861", name="Xã Nhạn Môn"),
+            plan=10,
+            actual=13,
+        )
+        self.assertIn("25/20 người, đạt 125,0% kế hoạch", page_text(self.client.get("/reports/2024/")))
+
+    def test_a_province_figure_that_differs_from_its_districts_is_shown_to_staff(self):
+        make_value(indicator=self.jobs, area=self.province, plan=400, actual=500)
+        make_value(indicator=self.jobs, area=self.pac_nam, plan=100, actual=120)
+        make_value(indicator=self.jobs, area=self.ba_be, plan=300, actual=280)
+        response = self.client.get("/reports/2024/")
+        text = page_text(response)
+        self.assertIn("500/400 người, đạt 125,0% kế hoạch", text)
+        self.assertIn(
+            "Giải quyết việc làm (thực hiện): Tỉnh Bắc Kạn nhập 500, nhưng các đơn vị trực thuộc cộng lại được 400",
+            text,
+        )
+        self.assertNotIn("trực thuộc cộng lại", printed_part(response))
+
+    def test_a_district_report_covers_only_that_district(self):
+        make_value(indicator=self.jobs, area=self.pac_nam, plan=100, actual=120)
+        make_value(indicator=self.jobs, area=self.ba_be, plan=300, actual=280)
+        text = page_text(self.client.get("/reports/2024/?area=060"))
+        self.assertIn("Toàn huyện giải quyết việc làm 120/100", text)
+        self.assertIn("120/100 người, đạt 120,0% kế hoạch", text)
+        self.assertIn("trên địa bàn Huyện Pác Nặm", text)
+
+    def test_a_breakdown_that_does_not_add_up_is_shown_to_staff(self):
+        enrolment = make_indicator(code="vocational_enrolment", name="Tuyển sinh và đào tạo nghề")
+        college = make_indicator(
+            code="vocational_college",
+            name="Trình độ cao đẳng",
+            parent=enrolment,
+            relation="part",
+            has_plan=False,
+            short_name="cao đẳng",
+        )
+        make_value(indicator=enrolment, area=self.province, plan=10, actual=10)
+        make_value(indicator=college, area=self.province, actual=7)
+        text = page_text(self.client.get("/reports/2024/"))
+        self.assertIn("(cao đẳng: 7)", text)
+        self.assertIn("Tuyển sinh và đào tạo nghề: các số chi tiết cộng lại được 7, không khớp với tổng 10.", text)
+
+
+class ReportQueryCountTests(TestCase):
+    """The report runs the same number of queries with 1 indicator and with 100."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        make_agency(area=cls.province)
+        cls.districts = [make_district(parent=cls.province, code=f"0{60 + i}", name=f"Huyện {i}") for i in range(3)]
+        cls.user = make_superuser()
+
+    def queries_for_report(self):
+        self.client.force_login(self.user)
+        with CaptureQueriesContext(connection) as context:
+            response = self.client.get("/reports/2024/")
+        self.assertEqual(response.status_code, 200)
+        return len(context)
+
+    def add_indicators(self, count, start=0):
+        for number in range(start, start + count):
+            sector = make_sector(code=f"sector{number % 7}", name=f"Lĩnh vực {number % 7}", order=number % 7)
+            indicator = make_indicator(code=f"indicator{number}", name=f"Chỉ tiêu {number}", sector=sector)
+            make_value(indicator=indicator, area=self.province, plan=100, actual=number)
+            for district in self.districts:
+                make_value(indicator=indicator, area=district, plan=10, actual=number)
+
+    def test_query_count_does_not_grow_with_the_number_of_indicators(self):
+        self.add_indicators(1)
+        with_one = self.queries_for_report()
+        self.add_indicators(99, start=1)
+        with_hundred = self.queries_for_report()
+        self.assertEqual(with_one, with_hundred)
+        self.assertLessEqual(with_hundred, 8)
