@@ -14,6 +14,8 @@ from django.db import transaction
 
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
+from imports.kinds import get_kind
+from imports.process import run_import
 from indicators.models import Indicator, IndicatorValue, Sector
 
 DATA = Path(__file__).resolve().parent / "demo_data"
@@ -57,26 +59,21 @@ def load_catalogue():
 
 
 def load_values():
-    """The article's figures, with the percentages it printed and the status of the figures."""
-    details = {
-        (row["indicator_code"], row["year"], row["area_code"]): row for row in _rows("bac-kan-2024-printed-percent.csv")
-    }
-    count = 0
-    for row in _rows("bac-kan-2024.csv"):
+    """The article's figures, read by the real importer from a file in the import format, then
+    the percentages the article printed and the decisions that set the plans."""
+    path = DATA / "bac-kan-2024.csv"
+    _log, result = run_import(get_kind("indicator_values"), path.read_bytes(), path.name)
+    if not result.ok:
+        raise ValueError("; ".join(str(problem) for problem in result.problems))
+    for row in _rows("bac-kan-2024-printed-percent.csv"):
         year = int(row["year"])
-        indicator = Indicator.objects.get(code=row["indicator_code"])
-        area = AdminUnit.objects.for_code(row["area_code"], year)
-        value = IndicatorValue.objects.filter(indicator=indicator, year=year, area=area).first() or IndicatorValue(
-            indicator=indicator, year=year, area=area
+        value = IndicatorValue.objects.get(
+            indicator__code=row["indicator_code"], year=year, area=AdminUnit.objects.for_code(row["area_code"], year)
         )
-        value.plan, value.actual, value.note = _decimal(row["plan"]), _decimal(row["actual"]), row["note"]
-        detail = details.get((row["indicator_code"], row["year"], row["area_code"]), {})
-        value.reported_percent = _decimal(detail.get("reported_percent"))
-        value.plan_decision = detail.get("plan_decision", "")
-        value.status = IndicatorValue.Status.ESTIMATE
+        value.reported_percent = _decimal(row["reported_percent"])
+        value.plan_decision = row["plan_decision"]
         _save(value)
-        count += 1
-    return count
+    return len(result.rows)
 
 
 def load_agency():

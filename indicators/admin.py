@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bkxh.admin import FoldedSearchMixin, VietnameseNumbersMixin
 from bkxh.numbers import format_decimal
+from imports.admin_mixin import ImportExportMixin
 from indicators.models import Indicator, IndicatorValue, Sector
 
 
@@ -30,7 +31,8 @@ class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
+class IndicatorValueAdmin(ImportExportMixin, FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
+    import_kind = "indicator_values"
     list_display = (
         "indicator_code",
         "indicator_name",

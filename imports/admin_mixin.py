@@ -1,0 +1,55 @@
+"""ImportExportMixin: Import and Export buttons on a changelist, for the users allowed to use them."""
+
+from django.urls import path
+
+from imports import admin_views
+from imports.kinds import get_kind
+
+
+class ImportExportMixin:
+    """Set `import_kind` to the name of the model's import kind (see imports.kinds).
+
+    Import and export are permissions of their own (import_<model>, export_<model>); a user
+    who may only view the list can do neither. Superusers have both.
+    """
+
+    import_kind = ""
+    change_list_template = "admin/imports/change_list.html"
+
+    @property
+    def import_kind_object(self):
+        return get_kind(self.import_kind)
+
+    def has_import_permission(self, request):
+        return request.user.has_perm(self.import_kind_object.import_permission)
+
+    def has_export_permission(self, request):
+        return request.user.has_perm(self.import_kind_object.export_permission)
+
+    def get_urls(self):
+        opts = self.model._meta
+        prefix = f"{opts.app_label}_{opts.model_name}"
+
+        def view(function, name, route):
+            wrapped = self.admin_site.admin_view(
+                lambda request, *args, **kwargs: function(request, self, *args, **kwargs)
+            )
+            return path(route, wrapped, name=f"{prefix}_{name}")
+
+        return [
+            view(admin_views.import_view, "import", "import/"),
+            view(admin_views.template_view, "import_template", "import/template/"),
+            view(admin_views.confirm_view, "import_confirm", "import/<int:log_id>/confirm/"),
+            view(admin_views.failed_rows_view, "import_failed_rows", "import/<int:log_id>/failed-rows/"),
+            view(admin_views.export_view, "export", "export/"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": self.has_import_permission(request),
+            "can_export": self.has_export_permission(request),
+            "export_query": request.GET.urlencode(),
+        }
+        return super().changelist_view(request, extra_context)

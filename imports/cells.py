@@ -1,0 +1,100 @@
+"""Reading one cell: text, whole numbers, Vietnamese decimals, dd/mm/yyyy dates and choices.
+
+A parser takes the cell as the reader gives it (trimmed NFC text from CSV; text, number or date
+from XLSX), never a blank one, and returns the Python value or raises ValueError with a message
+for staff. Nothing is guessed: 1.5 and 05/03/24 are refused, not read as something.
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from bkxh.numbers import parse_decimal
+from bkxh.text import fold
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def text(value):
+    """Text as written; a number from an XLSX cell as its digits. A leading apostrophe that our
+    export put before "=", "+", "-", "@" (so that Excel does not run it as a formula) is removed."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.date):
+        value = value.strftime("%d/%m/%Y")
+    value = str(value)
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def integer(value):
+    """A whole number: 2024, 1.200 or an XLSX number without decimals."""
+    number = decimal(value)
+    if number != number.to_integral_value():
+        raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text(value)})
+    return int(number)
+
+
+def decimal(value):
+    """A figure written the Vietnamese way (7.000; 1.234,5) or an XLSX number."""
+    if isinstance(value, bool | datetime.date):
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": text(value)})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # repr gives the shortest text that reads back as the same float: 1234.5, not 1234.4999…
+        return Decimal(repr(value))
+    return parse_decimal(value)
+
+
+def date(value):
+    """A date as dd/mm/yyyy (also d/m/yyyy, with "." or "-"), yyyy-mm-dd, or an XLSX date."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    raw = str(value)
+    day_first, iso = _DATE.match(raw), _ISO_DATE.match(raw)
+    if day_first:
+        day, month, year = (int(part) for part in day_first.groups())
+    elif iso:
+        year, month, day = (int(part) for part in iso.groups())
+    else:
+        raise ValueError(_("“%(value)s” is not a date. Write dates as dd/mm/yyyy, e.g. 05/03/2024.") % {"value": raw})
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        raise ValueError(_("“%(value)s” is not a date that exists.") % {"value": raw}) from None
+
+
+def choice(choices):
+    """A parser for one of `choices` ((value, label) pairs), written as its label or its value,
+    with or without diacritics: "Nữ", "nu" and "female" are all the same choice."""
+    by_key = {}
+    for stored, label in choices:
+        by_key[fold(str(label))] = stored
+        by_key[fold(str(stored))] = stored
+
+    def parse(value):
+        key = fold(text(value))
+        if key not in by_key:
+            allowed = ", ".join(f"“{label}”" for _stored, label in choices)
+            raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text(value), "allowed": allowed})
+        return by_key[key]
+
+    return parse
+
+
+def boolean(value):
+    """Có / Không (also x for yes), as a tick in a paper register."""
+    key = fold(text(value))
+    if key in {"co", "x", "yes", "true", "1"}:
+        return True
+    if key in {"khong", "no", "false", "0"}:
+        return False
+    raise ValueError(_("“%(value)s” is not “Có” or “Không”.") % {"value": text(value)})

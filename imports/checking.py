@@ -1,0 +1,261 @@
+"""Checking a whole file in one pass: every problem of every row, and what writing it would change.
+
+Nothing here writes. The result lists each problem with the row number as Excel shows it and
+the column header as written in the file, and sorts the valid rows into new, changed (with the
+old and new values) and unchanged, comparing with the stored records looked up in bulk.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
+
+from imports import rules
+from imports.headers import column_letter, match_header
+from imports.kinds import chunks
+from imports.reading import FileError, read_table
+
+
+@dataclass
+class Problem:
+    """One thing to fix: a file-level problem has no row; a row-level one may lack a column."""
+
+    message: str
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        if self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+class Row:
+    def __init__(self, number, written_headers, raw=()):
+        self.number = number
+        self.raw = raw  # the cells as read, for the file of failed rows
+        self.cells = {}  # column name -> the parsed cell (a code, for looked-up columns)
+        self.values = {}  # model field name -> value
+        self.problems = []
+        self._written = written_headers
+
+    def header_of(self, column):
+        return self._written.get(column.name, column.header) if column is not None else ""
+
+    def add_error(self, column, message):
+        self.problems.append(Problem(str(message), self.number, self.header_of(column)))
+
+
+@dataclass
+class Change:
+    row: int
+    instance: object
+    differences: list  # (header as written, old value, new value)
+
+
+@dataclass
+class CheckResult:
+    kind: object
+    file_problems: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    new: list = field(default_factory=list)  # (row number, instance)
+    changed: list = field(default_factory=list)  # Change
+    unchanged: int = 0
+    encoding: str = ""
+    delimiter: str = ""
+    header: list = field(default_factory=list)
+    fields: list = field(default_factory=list)  # model fields the file sets
+
+    @property
+    def problems(self):
+        return self.file_problems + [problem for row in self.rows for problem in row.problems]
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    @property
+    def failed_rows(self):
+        return [row for row in self.rows if row.problems]
+
+
+def check_file(kind, data, file_name, progress=None):
+    """Read `data` (the file's bytes) and check it as a file of `kind`; never writes."""
+    try:
+        table = read_table(data, file_name, kind.known_headers)
+    except FileError as error:
+        return CheckResult(kind, file_problems=[Problem(str(error))])
+    return check_table(kind, table, progress)
+
+
+def check_table(kind, table, progress=None):
+    result = CheckResult(kind, encoding=table.encoding, delimiter=table.delimiter, header=table.header)
+    match = match_header(table.header, kind)
+    result.file_problems = [Problem(message) for message in match.errors]
+    result.file_problems += _unnamed_columns(table, match)
+    if result.file_problems:
+        return result
+    present = {column.name for column in match.columns.values()}
+    result.fields = [column.field for column in kind.columns if column.name in present]
+    result.rows = _parse(kind, table, match, progress)
+    kind.resolve(result.rows, present)
+    keyed = _without_repeats(kind, [row for row in result.rows if _has_key(kind, row)], match)
+    _compare(kind, keyed, [row for row in result.rows if not _has_key(kind, row)], present, result)
+    return result
+
+
+def _unnamed_columns(table, match):
+    """A column with values but no header would be ignored silently: refuse it instead."""
+    width = len(table.header)
+    used = set()
+    for _number, cells in table.rows:
+        for index, cell in enumerate(cells):
+            if cell != "" and (index >= width or not str(table.header[index]).strip()):
+                used.add(index)
+    return [
+        Problem(_("Column %(letter)s has values but no header.") % {"letter": column_letter(index)})
+        for index in sorted(used)
+    ]
+
+
+def _parse(kind, table, match, progress):
+    rows = []
+    columns = sorted(match.columns.items())
+    total = len(table.rows)
+    for position, (number, cells) in enumerate(table.rows, start=1):
+        row = Row(number, match.written, cells)
+        for index, column in columns:
+            cell = cells[index] if index < len(cells) else ""
+            if cell == "" or cell is None:
+                if not column.blank:
+                    row.add_error(column, _("This cell is empty; it must be filled in."))
+                elif column.lookup is None:
+                    row.values[column.field] = column.empty
+                else:
+                    row.values[column.field] = None
+                continue
+            try:
+                value = column.parser(cell)
+            except ValueError as error:
+                row.add_error(column, error)
+                continue
+            if column.lookup is None:
+                row.values[column.field] = value
+            else:
+                row.cells[column.name] = value
+        rows.append(row)
+        if progress and position % 5000 == 0:
+            progress(_("checking rows"), position, total)
+    return rows
+
+
+def _has_key(kind, row):
+    return all(row.values.get(name) is not None for name in kind.key)
+
+
+def _key(kind, row):
+    return tuple(_comparable(row.values[name]) for name in kind.key)
+
+
+def _comparable(value):
+    return value.pk if hasattr(value, "_meta") else value
+
+
+def _without_repeats(kind, rows, match):
+    """Rows whose business key an earlier row of the file already has are errors."""
+    first_row = {}
+    kept = []
+    key_headers = ", ".join(
+        f"“{match.written.get(column.name, column.header)}”"
+        for name in kind.key
+        if (column := kind.column_for_field(name)) is not None
+    )
+    for row in rows:
+        key = _key(kind, row)
+        if key in first_row:
+            row.add_error(
+                None,
+                _("This row repeats row %(row)s (the same %(columns)s); keep one of them.")
+                % {"row": first_row[key], "columns": key_headers},
+            )
+        else:
+            first_row[key] = row.number
+            kept.append(row)
+    return kept
+
+
+def _stored(kind, rows):
+    """The stored records with the rows' business keys, by key, in a few queries."""
+    attnames = [kind.model._meta.get_field(name).attname for name in kind.key]
+    keys = [_key(kind, row) for row in rows]
+    # Query by the most selective key part, so each query returns few more rows than asked for.
+    position = max(range(len(attnames)), key=lambda index: len({key[index] for key in keys}))
+    stored = {}
+    for chunk in chunks({key[position] for key in keys}):
+        for record in kind.queryset().filter(**{f"{attnames[position]}__in": chunk}):
+            stored[tuple(getattr(record, attname) for attname in attnames)] = record
+    return stored
+
+
+def _compare(kind, keyed, unkeyed, present, result):
+    """Sort the rows into new, changed and unchanged and apply the model's rules to the rows
+    that would be written. Rows without a whole key are checked against the rules too, so that
+    every problem of the file shows at once."""
+    stored = _stored(kind, keyed) if keyed else {}
+    pending = []
+    for row in keyed:
+        record = stored.get(_key(kind, row))
+        values = kind.field_values(row, present)
+        if record is None:
+            pending.append((row, kind.model(**values), None))
+            continue
+        differences = [
+            (name, getattr(record, name), value)
+            for name, value in values.items()
+            if _comparable(getattr(record, name)) != _comparable(value)
+        ]
+        if not differences and not row.problems:
+            result.unchanged += 1
+            continue
+        for name, value in values.items():
+            setattr(record, name, value)
+        pending.append((row, record, differences))
+    pending += [(row, kind.model(**kind.field_values(row, present)), None) for row in unkeyed]
+    for row, instance, _differences in pending:
+        _apply_rules(kind, row, instance, result.fields)
+    clashes = rules.unique_errors(kind.model, [instance for _row, instance, _d in pending], skip=[kind.key])
+    for row, instance, _differences in pending:
+        for name, message in clashes.get(id(instance), ()):
+            row.add_error(kind.column_for_field(name), message)
+    for row, instance, differences in pending:
+        if row.problems:
+            continue
+        if differences is None:
+            result.new.append((row.number, instance))
+        else:
+            result.changed.append(
+                Change(
+                    row.number,
+                    instance,
+                    [(row.header_of(kind.column_for_field(name)), old, new) for name, old, new in differences],
+                )
+            )
+
+
+def _apply_rules(kind, row, instance, fields):
+    """The model's rules, as the admin form applies them: fields whose cell already failed are
+    left out, and so are the rules' complaints about them."""
+    failed = {problem.column for problem in row.problems}
+    checked = [name for name in fields if row.header_of(kind.column_for_field(name)) not in failed]
+    for name, messages in rules.row_errors(instance, checked).items():
+        column = kind.column_for_field(name) if name != NON_FIELD_ERRORS else None
+        if column is not None and row.header_of(column) in failed:
+            continue
+        for message in messages:
+            row.add_error(column, message)
