@@ -17,7 +17,7 @@ class SectorAdmin(admin.ModelAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
-    list_filter = ("sector", "has_plan")
+    list_filter = ("sector", "has_plan", "source")
     list_select_related = ("sector", "parent")
     search_fields = ("code", "name")
     folded_search_fields = ("search_name",)
@@ -25,7 +25,7 @@ class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("code", "name", "sector", "unit", "has_plan", "order")}),
         (_("Breakdown"), {"fields": ("parent", "relation", "short_name")}),
-        (_("Report"), {"fields": ("phrase", "aggregation")}),
+        (_("Report"), {"fields": ("phrase", "aggregation", "source")}),
     )
 
 
