@@ -2,20 +2,20 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bkxh.admin import FoldedSearchMixin, VietnameseNumbersMixin
+from bkxh.admin import BkxhModelAdmin
 from bkxh.numbers import format_decimal
 from indicators.models import Indicator, IndicatorValue, Sector
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(BkxhModelAdmin):
     list_display = ("name", "code", "order")
     list_editable = ("order",)
     search_fields = ("code", "name")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class IndicatorAdmin(BkxhModelAdmin):
     list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
     list_filter = ("sector", "has_plan", "source")
     list_select_related = ("sector", "parent")
@@ -30,7 +30,7 @@ class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
+class IndicatorValueAdmin(BkxhModelAdmin):
     list_display = (
         "indicator_code",
         "indicator_name",
