@@ -31,19 +31,8 @@ class IndicatorAdmin(BkxhModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(BkxhModelAdmin):
-    list_display = (
-        "indicator_code",
-        "indicator_name",
-        "year",
-        "area",
-        "unit",
-        "plan",
-        "actual",
-        "percent",
-        "achievement_badge",
-        "status",
-    )
-    list_display_links = ("indicator_code",)
+    list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
+    list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")
     list_filter = ("year", "indicator__sector", ("area", admin.RelatedOnlyFieldListFilter), "status")
     list_select_related = ("indicator", "area")
@@ -57,13 +46,9 @@ class IndicatorValueAdmin(BkxhModelAdmin):
         (_("Source document"), {"fields": ("reported_percent", "note")}),
     )
 
-    @admin.display(description=_("code"), ordering="indicator__code")
-    def indicator_code(self, value):
-        return value.indicator.code
-
-    @admin.display(description=_("indicator"), ordering="indicator__name")
-    def indicator_name(self, value):
-        return value.indicator.name
+    @admin.display(description=_("indicator"), ordering="indicator__order")
+    def indicator_label(self, value):
+        return format_html('{}<br><small class="quiet">{}</small>', value.indicator.name, value.indicator.code)
 
     @admin.display(description=_("unit of measure"))
     def unit(self, value):
