@@ -18,12 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bkxh.numbers import format_decimal
 from imports import process, storage
 from imports.checking import check_file
 from imports.exporting import export_records, write_template
 from imports.models import ImportLog
-from imports.reading import DELIMITER_NAMES, ENCODING_NAMES
+from imports.reading import DELIMITER_NAMES, ENCODING_NAMES, describe_size
 
 SHOWN_PROBLEMS = 200
 SHOWN_CHANGES = 100
@@ -44,11 +43,8 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.BKXH_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
-                _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-                % {
-                    "size": format_decimal(round(upload.size / 2**20, 1)),
-                    "limit": format_decimal(round(settings.BKXH_IMPORT_MAX_BYTES / 2**20, 1)),
-                }
+                _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+                % {"size": describe_size(upload.size), "limit": describe_size(settings.BKXH_IMPORT_MAX_BYTES)}
             )
         return upload
 
@@ -62,7 +58,7 @@ def import_view(request, model_admin):
         log, result = process.preview_upload(kind, upload.read(), upload.name, request.user)
         return _preview_page(request, model_admin, log, result)
     context = _context(request, model_admin, _("Import %(kind)s") % {"kind": kind.label})
-    context.update(form=form, kind=kind, max_mb=format_decimal(round(settings.BKXH_IMPORT_MAX_BYTES / 2**20, 1)))
+    context.update(form=form, kind=kind, max_size=describe_size(settings.BKXH_IMPORT_MAX_BYTES))
     return TemplateResponse(request, "admin/imports/import.html", context)
 
 

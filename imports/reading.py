@@ -14,11 +14,12 @@ import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from bkxh.numbers import format_decimal
+from bkxh.numbers import format_decimal, round_half_up
 from imports.headers import header_key
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -60,8 +61,8 @@ def read_table(data, file_name, known_headers):
     the import kind) help tell the delimiter when a header cell itself holds a comma."""
     if len(data) > settings.BKXH_IMPORT_MAX_BYTES:
         raise FileError(
-            _("The file is %(size)s MB; the limit is %(limit)s MB. Split it into smaller files.")
-            % {"size": _megabytes(len(data)), "limit": _megabytes(settings.BKXH_IMPORT_MAX_BYTES)}
+            _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+            % {"size": describe_size(len(data)), "limit": describe_size(settings.BKXH_IMPORT_MAX_BYTES)}
         )
     name = (file_name or "").lower()
     if data.startswith(OLE_MAGIC):
@@ -82,8 +83,11 @@ def read_table(data, file_name, known_headers):
     return _read_csv(text, encoding, known_headers)
 
 
-def _megabytes(size):
-    return format_decimal(round(size / (1024 * 1024), 1))
+def describe_size(size):
+    """A size in bytes as staff read it: 850 KB, 2,5 MB."""
+    if size < 1024 * 1024:
+        return f"{format_decimal(round_half_up(Decimal(size) / 1024, 0))} KB"
+    return f"{format_decimal(round_half_up(Decimal(size) / (1024 * 1024), 1))} MB"
 
 
 def _decode(data):
@@ -177,8 +181,8 @@ def _check_archive(data):
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > settings.BKXH_IMPORT_MAX_UNPACKED_BYTES or len(entries) > 10_000:
         raise FileError(
-            _("The workbook unpacks to %(size)s MB, more than the %(limit)s MB allowed; it cannot be imported.")
-            % {"size": _megabytes(unpacked), "limit": _megabytes(settings.BKXH_IMPORT_MAX_UNPACKED_BYTES)}
+            _("The workbook unpacks to %(size)s, more than the %(limit)s allowed; it cannot be imported.")
+            % {"size": describe_size(unpacked), "limit": describe_size(settings.BKXH_IMPORT_MAX_UNPACKED_BYTES)}
         )
     if "xl/workbook.xml" not in names:
         raise FileError(_("The file is a zip archive, not an Excel workbook (.xlsx)."))
