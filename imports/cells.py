@@ -15,21 +15,21 @@ from bkxh.numbers import parse_decimal
 from bkxh.text import fold
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Our CSV export puts an apostrophe before text starting with one of these (or with an
+# apostrophe) so that Excel does not run it as a formula; the reader takes one off again.
+ESCAPED_STARTS = (*FORMULA_STARTS, "'")
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def text(value):
-    """Text as written; a number from an XLSX cell as its digits. A leading apostrophe that our
-    export put before "=", "+", "-", "@" (so that Excel does not run it as a formula) is removed."""
+    """Text as written, with line breaks as "\n" whatever wrote them; a number from an XLSX
+    cell as its digits."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.date):
         value = value.strftime("%d/%m/%Y")
-    value = str(value)
-    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
+    return str(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def integer(value):

@@ -164,7 +164,13 @@ def _key(kind, row):
 
 
 def _comparable(value):
-    return value.pk if hasattr(value, "_meta") else value
+    """A value as the comparison sees it: a record by its key, text with "\n" line breaks (a note
+    typed in the admin has "\r\n", the same note read back from a file "\n")."""
+    if hasattr(value, "_meta"):
+        return value.pk
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
 
 
 def _without_repeats(kind, rows, match):

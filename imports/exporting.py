@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from bkxh.numbers import format_decimal
-from imports.cells import FORMULA_STARTS
+from imports.cells import ESCAPED_STARTS, FORMULA_STARTS
 
 DATE_FORMAT = "DD/MM/YYYY"
 
@@ -35,7 +35,7 @@ def csv_cell(value):
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith(ESCAPED_STARTS) else text
 
 
 def write_csv(header, rows, handle):

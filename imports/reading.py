@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from bkxh.numbers import format_decimal, round_half_up
+from imports.cells import ESCAPED_STARTS
 from imports.headers import header_key
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -124,9 +125,14 @@ def _read_csv(text, encoding, known_headers):
     delimiter = _delimiter(text, known_headers)
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _table(records, encoding, delimiter)
+        return _table(([_unescape(cell.strip()) for cell in cells] for cells in records), encoding, delimiter)
     except csv.Error as error:
         raise FileError(_("The file is not a valid CSV file (%(error)s).") % {"error": error}) from None
+
+
+def _unescape(cell):
+    """A CSV cell without the apostrophe our export puts before text Excel could run as a formula."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(ESCAPED_STARTS) else cell
 
 
 def _delimiter(text, known_headers):
