@@ -7,12 +7,13 @@ from imports.kinds import ByCode, chunks
 
 
 class UnitOfYear(ByCode):
-    """A column holding a GSO code, read as the unit that code meant in the row's year (the
-    year column of the same file). All codes of a file are looked up in a few queries."""
+    """A column holding a GSO code, read as the unit that code meant in the row's year. The year
+    is the row's `year` value (or cell), or what `year_of(row)` says (a rice relief line takes
+    its round's year). All codes of a file are looked up in a few queries."""
 
-    def __init__(self, *, year_field="year", levels=None):
+    def __init__(self, *, year_field="year", year_of=None, levels=None):
         super().__init__(AdminUnit, "code")
-        self.year_field = year_field
+        self.year_of = year_of or (lambda row: row.values.get(year_field, row.cells.get(year_field)))
         self.levels = levels
 
     def queryset(self):
@@ -26,7 +27,7 @@ class UnitOfYear(ByCode):
             for unit in self.queryset().filter(code__in=chunk):
                 by_code.setdefault(unit.code, []).append(unit)
         for row in rows:
-            code, year = row.cells.get(column.name), row.values.get(self.year_field)
+            code, year = row.cells.get(column.name), self.year_of(row)
             if code is None or year is None:
                 continue
             unit = unit_for_year(by_code.get(code, ()), year)

@@ -138,7 +138,7 @@ def _preview_page(request, model_admin, log, result):
         hidden_changes=max(0, len(result.changed) - SHOWN_CHANGES),
         new_rows=[(number, kind.export_row(instance)) for number, instance in result.new[:SHOWN_NEW]],
         hidden_new=max(0, len(result.new) - SHOWN_NEW),
-        headers=[column.header for column in kind.columns],
+        headers=[column.header for column in kind.export_columns],
         earlier=list(ImportLog.objects.earlier_imports_of(log)[:3]),
         can_confirm=log.outcome == ImportLog.Outcome.PREVIEWED,
         has_failed_rows=bool(result.failed_rows) and bool(log.stored_file),

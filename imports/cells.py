@@ -9,6 +9,7 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from bkxh.numbers import parse_decimal
@@ -75,13 +76,22 @@ def date(value):
 def choice(choices):
     """A parser for one of `choices` ((value, label) pairs), written as its label or its value,
     with or without diacritics: "Nữ", "nu" and "female" are all the same choice."""
-    by_key = {}
-    for stored, label in choices:
-        by_key[fold(str(label))] = stored
-        by_key[fold(str(stored))] = stored
+    keys_by_language = {}
+
+    def keys():
+        # Labels are translated: build the table for the language in use, once.
+        language = get_language()
+        if language not in keys_by_language:
+            table = {}
+            for stored, label in choices:
+                table[fold(str(stored))] = stored
+                table[fold(str(label))] = stored
+            keys_by_language[language] = table
+        return keys_by_language[language]
 
     def parse(value):
         key = fold(text(value))
+        by_key = keys()
         if key not in by_key:
             allowed = ", ".join(f"“{label}”" for _stored, label in choices)
             raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text(value), "allowed": allowed})

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from imports import rules
 from imports.headers import column_letter, match_header
-from imports.kinds import chunks
+from imports.kinds import comparable
 from imports.reading import FileError, read_table
 
 
@@ -70,6 +70,10 @@ class CheckResult:
     encoding: str = ""
     delimiter: str = ""
     header: list = field(default_factory=list)
+    # (model, [instances]) the file brings besides its rows (new people of a register file).
+    prerequisites: list = field(default_factory=list)
+    # What staff should know besides the counts ("12 people not on file yet will be added").
+    notes: list = field(default_factory=list)
     fields: list = field(default_factory=list)  # model fields the file sets
 
     @property
@@ -102,11 +106,13 @@ def check_table(kind, table, progress=None):
     if result.file_problems:
         return result
     present = {column.name for column in match.columns.values()}
-    result.fields = [column.field for column in kind.columns if column.name in present]
+    result.fields = kind.fields_set(present)
     result.rows = _parse(kind, table, match, progress)
-    kind.resolve(result.rows, present)
-    keyed = _without_repeats(kind, [row for row in result.rows if _has_key(kind, row)], match)
-    _compare(kind, keyed, [row for row in result.rows if not _has_key(kind, row)], present, result)
+    kind.resolve(result.rows, present, result)
+    keyed = _without_repeats(kind, [row for row in result.rows if kind.key_of(row) is not None], match)
+    _compare(kind, keyed, [row for row in result.rows if kind.key_of(row) is None], present, result)
+    if result.ok:
+        kind.check_together(result)
     return result
 
 
@@ -135,8 +141,10 @@ def _parse(kind, table, match, progress):
             if cell == "" or cell is None:
                 if not column.blank:
                     row.add_error(column, _("This cell is empty; it must be filled in."))
-                elif column.lookup is None:
+                elif column.fills_field:
                     row.values[column.field] = column.empty
+                elif column.of is not None:
+                    row.cells[column.name] = column.empty
                 else:
                     row.values[column.field] = None
                 continue
@@ -145,7 +153,7 @@ def _parse(kind, table, match, progress):
             except ValueError as error:
                 row.add_error(column, error)
                 continue
-            if column.lookup is None:
+            if column.fills_field:
                 row.values[column.field] = value
             else:
                 row.cells[column.name] = value
@@ -155,35 +163,13 @@ def _parse(kind, table, match, progress):
     return rows
 
 
-def _has_key(kind, row):
-    return all(row.values.get(name) is not None for name in kind.key)
-
-
-def _key(kind, row):
-    return tuple(_comparable(row.values[name]) for name in kind.key)
-
-
-def _comparable(value):
-    """A value as the comparison sees it: a record by its key, text with "\n" line breaks (a note
-    typed in the admin has "\r\n", the same note read back from a file "\n")."""
-    if hasattr(value, "_meta"):
-        return value.pk
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n")
-    return value
-
-
 def _without_repeats(kind, rows, match):
     """Rows whose business key an earlier row of the file already has are errors."""
     first_row = {}
     kept = []
-    key_headers = ", ".join(
-        f"“{match.written.get(column.name, column.header)}”"
-        for name in kind.key
-        if (column := kind.column_for_field(name)) is not None
-    )
+    key_headers = ", ".join(f"“{match.written.get(column.name, column.header)}”" for column in kind.key_columns())
     for row in rows:
-        key = _key(kind, row)
+        key = kind.key_of(row)
         if key in first_row:
             row.add_error(
                 None,
@@ -196,27 +182,14 @@ def _without_repeats(kind, rows, match):
     return kept
 
 
-def _stored(kind, rows):
-    """The stored records with the rows' business keys, by key, in a few queries."""
-    attnames = [kind.model._meta.get_field(name).attname for name in kind.key]
-    keys = [_key(kind, row) for row in rows]
-    # Query by the most selective key part, so each query returns few more rows than asked for.
-    position = max(range(len(attnames)), key=lambda index: len({key[index] for key in keys}))
-    stored = {}
-    for chunk in chunks({key[position] for key in keys}):
-        for record in kind.queryset().filter(**{f"{attnames[position]}__in": chunk}):
-            stored[tuple(getattr(record, attname) for attname in attnames)] = record
-    return stored
-
-
 def _compare(kind, keyed, unkeyed, present, result):
     """Sort the rows into new, changed and unchanged and apply the model's rules to the rows
     that would be written. Rows without a whole key are checked against the rules too, so that
     every problem of the file shows at once."""
-    stored = _stored(kind, keyed) if keyed else {}
+    stored = kind.stored_records([kind.key_of(row) for row in keyed]) if keyed else {}
     pending = []
     for row in keyed:
-        record = stored.get(_key(kind, row))
+        record = stored.get(kind.key_of(row))
         values = kind.field_values(row, present)
         if record is None:
             pending.append((row, kind.model(**values), None))
@@ -224,7 +197,7 @@ def _compare(kind, keyed, unkeyed, present, result):
         differences = [
             (name, getattr(record, name), value)
             for name, value in values.items()
-            if _comparable(getattr(record, name)) != _comparable(value)
+            if comparable(getattr(record, name)) != comparable(value)
         ]
         if not differences and not row.problems:
             result.unchanged += 1

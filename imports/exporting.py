@@ -79,7 +79,7 @@ def write_xlsx(header, rows, handle, title="Dữ liệu", extra_sheets=()):
 
 def export_records(kind, queryset, file_format, handle):
     """The records of `queryset` as a file of `kind` (the import's own columns)."""
-    header = [column.header for column in kind.columns]
+    header = [column.header for column in kind.export_columns]
     rows = (kind.export_row(instance) for instance in queryset.iterator(chunk_size=2000))
     if file_format == "xlsx":
         write_xlsx(header, rows, handle)
@@ -96,7 +96,7 @@ def write_template(kind, handle):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Dữ liệu"
-    for index, column in enumerate(kind.columns, start=1):
+    for index, column in enumerate(kind.export_columns, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=column.header)
         header.font = Font(bold=True)
@@ -109,10 +109,10 @@ def write_template(kind, handle):
             example.number_format = DATE_FORMAT
     for title, codes in kind.code_lists():
         codes_sheet = workbook.create_sheet(title[:31])
-        codes_sheet.append(["Mã", "Tên"])
+        codes_sheet.append(["Mã", "Tên"] if any(name for _code, name in codes) else ["Giá trị"])
         codes_sheet["A1"].font = codes_sheet["B1"].font = Font(bold=True)
         for code, name in codes:
-            codes_sheet.append([code, name])
+            codes_sheet.append([code, name] if name else [code])
             codes_sheet.cell(row=codes_sheet.max_row, column=1).number_format = "@"
         codes_sheet.column_dimensions["A"].width = 24
         codes_sheet.column_dimensions["B"].width = 60

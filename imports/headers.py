@@ -79,6 +79,4 @@ def match_header(cells, kind):
         headers = " / ".join(f"“{kind.column(name).header}”" for name in group)
         if not present:
             match.errors.append(_("The file needs one of the columns %(headers)s.") % {"headers": headers})
-        elif len(present) > 1:
-            match.errors.append(_("Give only one of the columns %(headers)s, not both.") % {"headers": headers})
     return match

@@ -26,14 +26,18 @@ def write(result, progress=None):
     for instance in changed:
         for name in stamped:
             setattr(instance, name, now)
+    for instance in (*new, *changed):
+        result.kind.prepare(instance)
     total = len(new) + len(changed)
     try:
         with transaction.atomic():
+            result.kind.before_write(result)
             for start in range(0, len(new), BATCH):
                 model.objects.bulk_create(new[start : start + BATCH])
                 _report(progress, start + BATCH, len(new), total)
             if changed:
-                fields = sorted({*result.fields, *stamped} - {field.name for field in _key_fields(result.kind)})
+                fields = {*result.fields, *stamped, *result.kind.derived_fields}
+                fields = sorted(fields - {field.name for field in _key_fields(result.kind)})
                 for start in range(0, len(changed), BATCH):
                     model.objects.bulk_update(changed[start : start + BATCH], fields, batch_size=500)
                     _report(progress, len(new) + start + BATCH, total, total)

@@ -32,7 +32,6 @@ class IndicatorAdmin(BkxhModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ImportExportMixin, BkxhModelAdmin):
-    import_kind = "indicator_values"
     list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
     list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")

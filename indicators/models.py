@@ -182,10 +182,6 @@ class IndicatorValue(models.Model):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         ordering = ["-year", "indicator__sector__order", "indicator__order", "area__code"]
-        permissions = [
-            ("import_indicatorvalue", _("Can import indicator values from files")),
-            ("export_indicatorvalue", _("Can export indicator values to files")),
-        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "year", "area"], name="indicatorvalue_unique_indicator_year_area"

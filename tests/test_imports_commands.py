@@ -75,7 +75,9 @@ class ImportDataCommandTests(TestCase):
         self.assertEqual(IndicatorValue.objects.count(), 1)
 
     def test_an_unknown_kind_is_refused_with_the_list(self):
-        with self.assertRaisesMessage(CommandError, "Không có loại tệp “chi_tieu”; các loại tệp là: indicator_values"):
+        with self.assertRaisesMessage(
+            CommandError, "Không có loại tệp “chi_tieu”; các loại tệp là: admission_dossiers,"
+        ):
             self.run_command("chi_tieu", self.file())
 
     def test_a_second_import_of_the_same_file_warns(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import AdminUnit
 from beneficiaries.citizen_id import mask
 from bkxh.admin import BkxhModelAdmin
+from imports.admin_mixin import ImportExportMixin
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -75,9 +76,10 @@ class CommuneFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
-class RegisterAdmin(BkxhModelAdmin):
+class RegisterAdmin(ImportExportMixin, BkxhModelAdmin):
     """A register's changelist: filtered by year, district and commune, with the totals of the
-    filtered entries above the list (one aggregate query, whatever the page)."""
+    filtered entries above the list (one aggregate query, whatever the page), and import and
+    export of the register's kind of file."""
 
     area_field = "commune"
     year_field = "year"

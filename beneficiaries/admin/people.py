@@ -6,6 +6,7 @@ from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.citizen_id import mask
 from beneficiaries.models import Decision, Household, Person
 from bkxh.admin import BkxhModelAdmin
+from imports.admin_mixin import ImportExportMixin
 
 
 class PossibleDuplicateFilter(admin.SimpleListFilter):
@@ -92,7 +93,7 @@ class HouseholdAdmin(RegisterAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(BkxhModelAdmin):
+class DecisionAdmin(ImportExportMixin, BkxhModelAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"

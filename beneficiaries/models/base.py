@@ -85,6 +85,11 @@ class RegisterEntry(models.Model):
     def clean(self):
         check_in_force(self.commune if self.commune_id else None, self.year)
 
+    def assigned(self, name):
+        """The record assigned to the foreign key `name`, saved or not yet (an import checks an
+        entry about a person it is about to add), or None."""
+        return getattr(self, name, None)
+
 
 class Decision(models.Model):
     """A decision (quyết định) that grants benefits; register entries point at it."""

@@ -135,6 +135,11 @@ class Household(models.Model):
             check_in_force(self.commune if self.commune_id else None, self.certificate_year)
 
 
+def duplicate_key(full_name, birth_year, commune_id):
+    """What two records of one person without a citizen ID share: folded name, birth year, commune."""
+    return f"{fold(nfc(full_name))}|{birth_year}|{commune_id}"
+
+
 class PersonQuerySet(RegisterQuerySet):
     def with_duplicate_flag(self):
         """Adds `possible_duplicate`: a person without a citizen ID who shares the folded name,
@@ -187,10 +192,14 @@ class Person(models.Model):
         return f"{self.full_name} ({self.birth_year})"
 
     def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self):
+        """The composed name and the search and duplicate keys (also before a bulk insert)."""
         self.full_name = nfc(self.full_name)
         self.search_name = fold(self.full_name)
-        self.duplicate_key = f"{self.search_name}|{self.birth_year}|{self.commune_id}"
-        super().save(*args, **kwargs)
+        self.duplicate_key = duplicate_key(self.full_name, self.birth_year, self.commune_id)
 
     @property
     def masked_citizen_id(self):

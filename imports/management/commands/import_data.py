@@ -52,6 +52,8 @@ class Command(BaseCommand):
     def _report(self, log, result, options):
         for problem in result.problems:
             self.stderr.write(str(problem))
+        for note in result.notes:
+            self.stdout.write(note)
         counts = _("%(new)s new, %(changed)s changed, %(unchanged)s unchanged rows") % {
             "new": len(result.new),
             "changed": len(result.changed),
