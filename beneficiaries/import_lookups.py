@@ -44,10 +44,12 @@ class PersonOfRow:
 
     def resolve(self, kind, rows, present, result):
         rows = [row for row in rows if self._has_person(kind, row)]
-        by_citizen_id, by_key = self._stored(rows)
+        details_of = {id(row): self._details(row) for row in rows}
+        by_citizen_id, by_key = self._stored(details_of.values())
+        book = rules.RuleBook(Person)
         created = {}
         for row in rows:
-            details = self._details(row)
+            details = details_of[id(row)]
             if details["citizen_id"]:
                 identity = ("citizen_id", details["citizen_id"])
                 person = by_citizen_id.get(details["citizen_id"])
@@ -73,7 +75,7 @@ class PersonOfRow:
                     continue
                 person = matches[0] if matches else None
             if person is None:
-                person = created.get(identity) or self._new_person(kind, row, details, created, identity)
+                person = created.get(identity) or self._new_person(kind, book, row, details, created, identity)
                 if person is None:
                     continue
             row.values[self.field] = person
@@ -108,14 +110,14 @@ class PersonOfRow:
             "commune": row.values["commune"],
         }
 
-    def _stored(self, rows):
-        citizen_ids = {row.cells.get("citizen_id") for row in rows} - {None, ""}
+    def _stored(self, all_details):
+        citizen_ids = {details["citizen_id"] for details in all_details} - {""}
         by_citizen_id = {}
         for chunk in chunks(citizen_ids):
             by_citizen_id.update((person.citizen_id, person) for person in Person.objects.filter(citizen_id__in=chunk))
         keys = {
             duplicate_key(details["full_name"], details["birth_year"], details["commune"].pk)
-            for details in map(self._details, rows)
+            for details in all_details
             if not details["citizen_id"]
         }
         by_key = defaultdict(list)
@@ -128,10 +130,10 @@ class PersonOfRow:
     def _same(person, details):
         return fold(person.full_name) == fold(details["full_name"]) and person.birth_year == details["birth_year"]
 
-    def _new_person(self, kind, row, details, created, identity):
+    def _new_person(self, kind, book, row, details, created, identity):
         person = Person(**{name: details[name] for name in PERSON_FIELDS if details[name] is not None})
         person.commune = details["commune"]
-        problems = rules.row_errors(person, [name for name in PERSON_FIELDS if name in row.cells])
+        problems = book.row_errors(person, [name for name in PERSON_FIELDS if name in row.cells])
         for name, messages in problems.items():
             column = kind.column(name) if name in PERSON_FIELDS and name in row.cells else None
             if name == "birth_year" and "birth_year" not in row.cells:

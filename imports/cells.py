@@ -9,7 +9,7 @@ import datetime
 import re
 from decimal import Decimal
 
-from django.utils.translation import get_language
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from bkxh.numbers import parse_decimal
@@ -26,6 +26,8 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 def text(value):
     """Text as written, with line breaks as "\n" whatever wrote them; a number from an XLSX
     cell as its digits."""
+    if isinstance(value, str):
+        return value if "\r" not in value else value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.date):
@@ -35,6 +37,8 @@ def text(value):
 
 def integer(value):
     """A whole number: 2024, 1.200 or an XLSX number without decimals."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
     number = decimal(value)
     if number != number.to_integral_value():
         raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text(value)})
@@ -50,6 +54,8 @@ def decimal(value):
     if isinstance(value, float):
         # repr gives the shortest text that reads back as the same float: 1234.5, not 1234.4999…
         return Decimal(repr(value))
+    if value.isascii() and value.isdigit():
+        return Decimal(value)
     return parse_decimal(value)
 
 
@@ -73,31 +79,34 @@ def date(value):
         raise ValueError(_("“%(value)s” is not a date that exists.") % {"value": raw}) from None
 
 
-def choice(choices):
+class choice:
     """A parser for one of `choices` ((value, label) pairs), written as its label or its value,
     with or without diacritics: "Nữ", "nu" and "female" are all the same choice."""
-    keys_by_language = {}
 
-    def keys():
-        # Labels are translated: build the table for the language in use, once.
-        language = get_language()
-        if language not in keys_by_language:
-            table = {}
-            for stored, label in choices:
-                table[fold(str(stored))] = stored
-                table[fold(str(label))] = stored
-            keys_by_language[language] = table
-        return keys_by_language[language]
+    def __init__(self, choices):
+        self.choices = choices
 
-    def parse(value):
-        key = fold(text(value))
-        by_key = keys()
-        if key not in by_key:
-            allowed = ", ".join(f"“{label}”" for _stored, label in choices)
-            raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text(value), "allowed": allowed})
-        return by_key[key]
+    def __call__(self, value):
+        return self.for_current_language()(value)
 
-    return parse
+    def for_current_language(self):
+        """The parser with the labels of the language in use (they are translated)."""
+        table = {}
+        for stored, label in self.choices:
+            for written in (str(stored), str(label), capfirst(str(label))):
+                table[written] = table[fold(written)] = stored
+        allowed = ", ".join(f"“{label}”" for _stored, label in self.choices)
+
+        def parse(value):
+            written = text(value)
+            if written in table:
+                return table[written]
+            key = fold(written)
+            if key not in table:
+                raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": written, "allowed": allowed})
+            return table[key]
+
+        return parse
 
 
 def boolean(value):

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from imports import cells
+from imports.inserting import insert
 
 _REGISTRY = {}
 
@@ -108,14 +109,16 @@ class Kind:
         for column in self.columns:
             column.bind(self.model)
         self._by_name = {column.name: column for column in self.columns}
+        self._by_field = {}
+        for column in self.columns:
+            self._by_field.setdefault((column.of, column.field), column)
 
     def column(self, name):
         return self._by_name[name]
 
     def column_for_field(self, field_name, model=None):
         """The column that fills `field_name` of the kind's model (or of `model`)."""
-        of = None if model in (None, self.model) else model
-        return next((column for column in self.columns if column.field == field_name and column.of is of), None)
+        return self._by_field.get((None if model in (None, self.model) else model, field_name))
 
     @property
     def export_columns(self):
@@ -173,7 +176,7 @@ class Kind:
         """Write what the checked rows need first: the records they point at that the file brings
         (new people of a register file), in the order the resolvers gave them."""
         for model, instances in result.prerequisites:
-            model.objects.bulk_create(instances, batch_size=2000)
+            insert(model, instances)
 
     def queryset(self):
         """Records of this kind with what the export and the comparison need."""

@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ ENCODING_NAMES = {
 }
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
 # Control characters never found in a text file; \t, \n and \r are fine.
-_BINARY = {chr(code) for code in range(32)} - {"\t", "\n", "\r"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class FileError(Exception):
@@ -81,6 +82,7 @@ def read_table(data, file_name, known_headers):
     if name.endswith(".xlsx"):
         raise FileError(_("The file is named .xlsx but it is not an Excel workbook. Save it again from Excel."))
     text, encoding = _decode(data)
+    _refuse_control_characters(text)
     return _read_csv(text, encoding, known_headers)
 
 
@@ -106,9 +108,18 @@ def _decode(data):
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         text, encoding = _strict(data, "cp1258"), "windows-1258"
-    if any(character in _BINARY for character in text[:4096]):
-        raise FileError(_("This is not a text (CSV) file or an Excel workbook (.xlsx)."))
     return text, encoding
+
+
+def _refuse_control_characters(text):
+    control = _CONTROL.search(text)
+    if control and control.start() < 4096:
+        raise FileError(_("This is not a text (CSV) file or an Excel workbook (.xlsx)."))
+    if control:
+        raise FileError(
+            _("Line %(line)s holds a control character (code %(code)s) that a text file cannot have; delete it.")
+            % {"line": text.count("\n", 0, control.start()) + 1, "code": ord(control.group())}
+        )
 
 
 def _strict(data, codec):

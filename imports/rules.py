@@ -32,73 +32,143 @@ _OPERATORS = {
 }
 
 
-def row_errors(instance, fields):
-    """{field name or NON_FIELD_ERRORS: [message, …]} for `instance`, whose `fields` the import set."""
-    model = type(instance)
-    errors = defaultdict(list)
-    exclude = {field.name for field in model._meta.concrete_fields if field.name not in fields or field.is_relation}
-    for method in (lambda: instance.clean_fields(exclude=exclude), instance.clean):
+class RuleBook:
+    """The one-row rules of `model`, for one file. Field validation is remembered per value: a
+    file repeats its years, communes and amounts thousands of times, and a field's own checks
+    (length, choices, digits, range) depend on the value alone."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = {field.name: field for field in model._meta.concrete_fields}
+        self.checks = [
+            (constraint, _compile(constraint.condition, model), _named_field(constraint.condition))
+            for constraint in model._meta.constraints
+            if not isinstance(constraint, UniqueConstraint)
+        ]
+        self.memo = {}
+
+    def row_errors(self, instance, fields):
+        """{field name or NON_FIELD_ERRORS: [message, …]} for `instance`, whose `fields` the import set."""
+        errors = defaultdict(list)
+        for name in fields:
+            field = self.fields.get(name)
+            if field is None or field.is_relation or field.generated:
+                continue
+            messages = self._clean_field(field, instance)
+            if messages:
+                errors[name].extend(messages)
         try:
-            method()
+            instance.clean()
         except ValidationError as error:
             for name, messages in error.update_error_dict({}).items():
                 errors[name].extend(message for message_error in messages for message in message_error.messages)
-    for constraint in model._meta.constraints:
-        if isinstance(constraint, UniqueConstraint):
-            continue
-        if violates(constraint, instance):
-            referenced = condition_fields(constraint.condition)
-            name = referenced.pop() if len(referenced) == 1 else NON_FIELD_ERRORS
-            errors[name].append(constraint.get_violation_error_message())
-    return dict(errors)
+        for constraint, check, field_name in self.checks:
+            if _violates(constraint, check, instance):
+                errors[field_name].append(constraint.get_violation_error_message())
+        return dict(errors)
 
-
-def violates(constraint, instance):
-    try:
-        return evaluate(constraint.condition, instance) is False
-    except Unsupported:
+    def _clean_field(self, field, instance):
+        """What Model.clean_fields() does for one field, remembered per value."""
+        raw = getattr(instance, field.attname)
+        if field.blank and raw in field.empty_values:
+            return ()
         try:
-            constraint.validate(type(instance), instance)
-        except ValidationError:
-            return True
-        return False
+            key = (field.name, type(raw), raw)
+            outcome = self.memo.get(key)
+        except TypeError:  # an unhashable value is checked every time
+            key, outcome = None, None
+        if outcome is None:
+            try:
+                outcome = (field.clean(raw, instance), ())
+            except ValidationError as error:
+                outcome = (raw, tuple(message for item in error.error_list for message in item.messages))
+            if key is not None:
+                self.memo[key] = outcome
+        cleaned, messages = outcome
+        setattr(instance, field.attname, cleaned)
+        return messages
 
 
-def evaluate(node, instance):
-    """True, False or None (unknown, as SQL's NULL) for a Q condition on `instance`."""
+def _violates(constraint, check, instance):
+    if check is not None:
+        return check(instance) is False
+    try:
+        constraint.validate(type(instance), instance)
+    except ValidationError:
+        return True
+    return False
+
+
+def _named_field(condition):
+    referenced = condition_fields(condition)
+    return referenced.pop() if len(referenced) == 1 else NON_FIELD_ERRORS
+
+
+def _compile(node, model):
+    """`node` (a Q condition) as a function of an instance giving True, False or None (unknown,
+    as SQL's NULL, which a CHECK lets pass); None when it uses what this does not understand."""
+    try:
+        return _compile_node(node, model)
+    except Unsupported:
+        return None
+
+
+def _compile_node(node, model):
     if isinstance(node, Q):
-        results = [evaluate(child, instance) for child in node.children]
+        parts = [_compile_node(child, model) for child in node.children]
         if node.connector == Q.AND:
-            result = False if False in results else (None if None in results else True)
+
+            def combined(instance):
+                results = [part(instance) for part in parts]
+                return False if False in results else (None if None in results else True)
+
         elif node.connector == Q.OR:
-            result = True if True in results else (None if None in results else False)
+
+            def combined(instance):
+                results = [part(instance) for part in parts]
+                return True if True in results else (None if None in results else False)
+
         else:
             raise Unsupported(node.connector)
-        return result if result is None or not node.negated else not result
+        if not node.negated:
+            return combined
+        return lambda instance: None if (result := combined(instance)) is None else not result
     if not isinstance(node, tuple):
         raise Unsupported(node)
     lookup, expected = node
     name, _sep, operator = lookup.partition("__")
-    value = _attribute(instance, name)
+    attname = _attname(model, name)
     if isinstance(expected, F):
-        expected = _attribute(instance, expected.name)
+        other = _attname(model, expected.name)
+
+        def expected_of(instance):
+            return getattr(instance, other)
+
     elif hasattr(expected, "resolve_expression"):
         raise Unsupported(expected)
+    else:
+
+        def expected_of(instance):
+            return expected
+
     if operator == "isnull":
-        return (value is None) == bool(expected)
-    if operator not in ("", *_OPERATORS) or "__" in operator:
+        return lambda instance: (getattr(instance, attname) is None) == bool(expected)
+    if operator not in ("", *_OPERATORS):
         raise Unsupported(lookup)
-    if value is None or expected is None:
-        return None
-    return _OPERATORS[operator or "exact"](value, expected)
+    compare = _OPERATORS[operator or "exact"]
+
+    def check(instance):
+        value, wanted = getattr(instance, attname), expected_of(instance)
+        return None if value is None or wanted is None else compare(value, wanted)
+
+    return check
 
 
-def _attribute(instance, name):
+def _attname(model, name):
     try:
-        field = type(instance)._meta.get_field(name)
+        return model._meta.get_field(name).attname
     except FieldDoesNotExist:
         raise Unsupported(name) from None
-    return getattr(instance, field.attname)
 
 
 def condition_fields(node):

@@ -1,6 +1,7 @@
 """Writing a checked file: all of it in one transaction, or nothing.
 
-New records go in with bulk_create, changed ones with bulk_update of the fields the file sets.
+New records go in by imports.inserting (COPY on PostgreSQL), changed ones with bulk_update of
+the fields the file sets.
 The database's own constraints stay the last guard: if one still fails (another user wrote the
 same record since the check), the transaction is rolled back and the error is reported.
 """
@@ -8,6 +9,9 @@ same record since the check), the transaction is rolled back and the error is re
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from imports.checking import without_garbage_collection
+from imports.inserting import insert
 
 BATCH = 2000
 
@@ -30,10 +34,10 @@ def write(result, progress=None):
         result.kind.prepare(instance)
     total = len(new) + len(changed)
     try:
-        with transaction.atomic():
+        with without_garbage_collection(), transaction.atomic():
             result.kind.before_write(result)
             for start in range(0, len(new), BATCH):
-                model.objects.bulk_create(new[start : start + BATCH])
+                insert(model, new[start : start + BATCH])
                 _report(progress, start + BATCH, len(new), total)
             if changed:
                 fields = {*result.fields, *stamped, *result.kind.derived_fields}
