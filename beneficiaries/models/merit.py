@@ -2,12 +2,13 @@
 funeral allowances, martyr worship allowances, medical assessment referrals, record amendments."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models.base import MONEY, Decision, RegisterEntry
+from beneficiaries.models.base import MONEY, Decision, RegisterEntry, hold_lock
 from beneficiaries.models.people import Person
+from bkxh.text import nfc
 
 
 class FuneralAllowance(RegisterEntry):
@@ -99,26 +100,49 @@ class WorshipAllowance(RegisterEntry):
     def __str__(self):
         return f"{self.martyr_name} – {self.worshipper}"
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            overlap = self.overlap_problem()
+            if overlap:
+                raise ValidationError({"valid_from": overlap})
+            super().save(*args, **kwargs)
+
     def clean(self):
         super().clean()
-        if not (self.martyr_record and self.valid_from):
+        self.martyr_name = nfc(self.martyr_name or "")
+        if not self.martyr_record:
             return
-        overlapping = (
-            WorshipAllowance.objects.filter(martyr_record=self.martyr_record)
-            .exclude(pk=self.pk)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
-        )
+        errors = {}
+        named = self.others().exclude(martyr_name=self.martyr_name).values_list("martyr_name", flat=True).first()
+        if named:
+            errors["martyr_name"] = _("The martyr's record %(record)s is in the name of %(name)s.") % {
+                "record": self.martyr_record,
+                "name": named,
+            }
+        overlap = self.overlap_problem()
+        if overlap:
+            errors["valid_from"] = overlap
+        if errors:
+            raise ValidationError(errors)
+
+    def others(self):
+        """The other allowances for this martyr."""
+        return WorshipAllowance.objects.filter(martyr_record=self.martyr_record).exclude(pk=self.pk)
+
+    def overlap_problem(self):
+        """The message when another worshipper is paid for this martyr during this period, else None."""
+        if not (self.martyr_record and self.valid_from):
+            return None
+        hold_lock(f"martyr:{self.martyr_record}")
+        overlapping = self.others().filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
         if self.valid_to:
             overlapping = overlapping.filter(valid_from__lte=self.valid_to)
-        if overlapping.exists():
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "Another worshipper receives the allowance for this martyr in this period: "
-                        "a martyr has one worshipper at a time."
-                    )
-                }
-            )
+        if not overlapping.exists():
+            return None
+        return _(
+            "Another worshipper receives the allowance for this martyr in this period: "
+            "a martyr has one worshipper at a time."
+        )
 
 
 class MedicalReferral(RegisterEntry):

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -128,9 +128,21 @@ class Household(models.Model):
         head = f" – {self.head.full_name}" if self.head_id else ""
         return f"{self.code}{head} ({self.commune})"
 
+    def save(self, *args, **kwargs):
+        # A head chosen before being entered as a member (a person without a household)
+        # becomes one: the head of a household is always among its members.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if self.head_id and self.head.household_id is None:
+                Person.objects.filter(pk=self.head_id, household=None).update(household=self)
+                self.head.household = self
+
     def clean(self):
-        if self.head_id and self.pk and self.head.household_id != self.pk:
-            raise ValidationError({"head": _("The head of household must be a member of this household.")})
+        if self.head_id:
+            if self.head.household_id not in (None, self.pk):
+                raise ValidationError({"head": _("The head of household must be a member of this household.")})
+            if self.commune_id and self.head.commune_id != self.commune_id:
+                raise ValidationError({"head": _("The head of household lives in another commune.")})
         if self.certificate_year:
             check_in_force(self.commune if self.commune_id else None, self.certificate_year)
 

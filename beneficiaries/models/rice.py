@@ -4,6 +4,7 @@ Decree 20/2021/NĐ-CP food support is 15 kg of rice per person per month, for th
 round covers; a round's lines together may not exceed what was allocated to it.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from beneficiaries.models.base import (
     RegisterQuerySet,
     check_in_force,
     commune_field,
+    hold_lock,
     year_constraint,
 )
 from beneficiaries.models.people import Household
@@ -88,22 +90,39 @@ class RiceReliefRound(models.Model):
         occasion = self.disaster_name or self.get_occasion_display()
         return f"{occasion} {self.year} – {self.area}"
 
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            below = self.allocation_below_distributed()
+            if below:
+                raise ValidationError({"kg_allocated": below})
+            super().save(*args, **kwargs)
+
     def clean(self):
         check_in_force(self.area if self.area_id else None, self.year, field="area")
+        errors = {}
         if self.year and self.distribution_date and self.distribution_date.year != self.year:
-            raise ValidationError({"distribution_date": _("The distribution date must fall in the round's year.")})
-        if self.pk and self.kg_allocated is not None:
-            distributed = self.distributed_kg()
-            if distributed > self.kg_allocated:
-                raise ValidationError(
-                    {
-                        "kg_allocated": _(
-                            "%(distributed)s kg have already been distributed in this round; "
-                            "the allocation cannot be less."
-                        )
-                        % {"distributed": distributed}
-                    }
-                )
+            errors["distribution_date"] = _("The distribution date must fall in the round's year.")
+        below = self.allocation_below_distributed()
+        if below:
+            errors["kg_allocated"] = below
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def lock_name(self):
+        return f"rice-relief-round:{self.pk}"
+
+    def allocation_below_distributed(self):
+        """The message when the allocation is less than the round's lines already give, else None."""
+        if not self.pk or self.kg_allocated is None:
+            return None
+        hold_lock(self.lock_name)
+        distributed = self.distributed_kg()
+        if distributed <= self.kg_allocated:
+            return None
+        return _("%(distributed)s kg have already been distributed in this round; the allocation cannot be less.") % {
+            "distributed": format_decimal(distributed)
+        }
 
     def distributed_kg(self, *, excluding=None):
         lines = self.lines.exclude(pk=excluding.pk) if excluding and excluding.pk else self.lines.all()
@@ -150,10 +169,7 @@ class RiceReliefLine(models.Model):
         return f"{self.household} – {self.kg} kg"
 
     def save(self, *args, **kwargs):
-        # Two clerks adding lines to one round at once must not overshoot its allocation
-        # together: lock the round, then check again inside the transaction.
         with transaction.atomic():
-            RiceReliefRound.objects.select_for_update().filter(pk=self.round_id).first()
             over = self.allocation_exceeded()
             if over:
                 raise ValidationError({"kg": over})
@@ -164,27 +180,40 @@ class RiceReliefLine(models.Model):
         return self.persons * KG_PER_PERSON_MONTH * self.round.months
 
     def clean(self):
-        errors = {}
-        if not (self.round_id and self.persons and self.kg is not None):
+        if not self.round_id:
             return
+        check_in_force(self.commune if self.commune_id else None, self.round.year)
+        errors = defaultdict(list)
         if self.household_id and self.commune_id and self.household.commune_id != self.commune_id:
-            errors["commune"] = _("The household lives in another commune.")
+            errors["commune"].append(_("The household lives in another commune."))
         if self.commune_id and not self.commune.is_within(self.round.area):
-            errors["commune"] = _("This commune is outside the area the round was allocated to.")
-        if self.kg > self.kg_ceiling:
-            errors["kg"] = _("At most %(ceiling)s kg: %(persons)s persons × 15 kg × %(months)s months.") % {
-                "ceiling": format_decimal(self.kg_ceiling),
-                "persons": self.persons,
-                "months": self.round.months,
-            }
-        over = self.allocation_exceeded()
-        if over:
-            errors["kg"] = over
+            errors["commune"].append(_("This commune is outside the area the round was allocated to."))
+        if self.household_id and self.persons and self.persons > self.household.size:
+            errors["persons"].append(
+                _("The household has %(size)s members; a line cannot cover more persons.")
+                % {"size": self.household.size}
+            )
+        if self.persons and self.kg is not None:
+            if self.kg > self.kg_ceiling:
+                errors["kg"].append(
+                    _("At most %(ceiling)s kg: %(persons)s persons × 15 kg × %(months)s months.")
+                    % {
+                        "ceiling": format_decimal(self.kg_ceiling),
+                        "persons": self.persons,
+                        "months": self.round.months,
+                    }
+                )
+            over = self.allocation_exceeded()
+            if over:
+                errors["kg"].append(over)
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError(dict(errors))
 
     def allocation_exceeded(self):
         """The message when this line would take the round past its allocation, else None."""
+        if self.kg is None:
+            return None
+        hold_lock(self.round.lock_name)
         total = self.round.distributed_kg(excluding=self) + self.kg
         if total <= self.round.kg_allocated:
             return None
