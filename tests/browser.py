@@ -9,10 +9,8 @@ internet); the system browser from Debian's `chromium` package is used instead, 
 tests fail, not skip, without it, so a machine that lacks it cannot pass quietly.
 """
 
-import os
 from contextlib import contextmanager
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -46,19 +44,17 @@ def browser_page(executable=CHROMIUM, **context_options):
     """A page in a fresh headless Chromium (its own cookies), closed afterwards.
 
     `context_options` go to Playwright's `Browser.new_context` (viewport, locale...).
-    The Django ORM can be used inside the block, see below.
+
+    Use the database before the block (set up the data) and after it (check what the browser
+    did), not inside it. Playwright's sync API runs an asyncio loop on this thread, so inside
+    the block Django refuses ORM calls with SynchronousOnlyOperation. Lifting that guard with
+    DJANGO_ALLOW_ASYNC_UNSAFE would be no fix: under the running loop Django hands out a second
+    database connection, which cannot see a TestCase's uncommitted rows and finds SQLite's
+    tables locked. The live server's own thread is unaffected.
     """
     if not Path(executable).exists():
         pytest.fail(MISSING_CHROMIUM.format(path=executable), pytrace=False)
-    # Playwright's sync API runs its asyncio loop on this thread (switching with greenlets), so
-    # while it is open Django sees a running event loop and refuses every ORM call with
-    # SynchronousOnlyOperation. The test's own code is still plain synchronous code that no
-    # coroutine interleaves with, which is what that guard protects, so it is lifted for the
-    # browser's lifetime only, letting a test check the database between two clicks.
-    with (
-        mock.patch.dict(os.environ, {"DJANGO_ALLOW_ASYNC_UNSAFE": "true"}),
-        sync_playwright() as playwright,
-    ):
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
         try:
             context = browser.new_context(**context_options)
