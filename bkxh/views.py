@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit, Agency
+from beneficiaries.reports import register_figures
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
 
@@ -35,7 +36,8 @@ def annual_report_view(request, year):
     """
     area = _report_area(year, request.GET.get("area"))
     agency = Agency.objects.for_report(area, year)
-    report = annual_report(year=year, area=area, agency=agency)
+    figures = register_figures(year=year, area=area)
+    report = annual_report(year=year, area=area, agency=agency, register_figures=figures)
     return render(
         request, "reports/annual_report.html", {"report": report, "document_date": _document_date(agency, year)}
     )
