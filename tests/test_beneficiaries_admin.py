@@ -54,34 +54,39 @@ TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
 
 def make_resident(*, commune, number, birth_year=1934, full_name=None):
-    """A person with a citizen ID, head of a poor household of their commune."""
-    person = make_person(
+    """A person with a citizen ID."""
+    return make_person(
         full_name=full_name or f"Lục Văn Số {number}",
         birth_year=birth_year,
         commune=commune,
         citizen_id=make_citizen_id(birth_year=birth_year, serial=number),
     )
-    make_household(code=f"H{number:05d}", commune=commune, head=person)
-    person.refresh_from_db()
-    return person
+
+
+def household_of(person):
+    """The person's household, a poor one they head, made the first time it is asked for."""
+    if person.household is None:
+        make_household(code=f"H-{person.citizen_id[-6:]}", commune=person.commune, head=person)
+        person.refresh_from_db()
+    return person.household
 
 
 def _rice_line(person, year):
     round = make_round(year=year, area=person.commune.parent, months=1)
-    return make_rice_line(round=round, household=person.household, persons=2, kg=30)
+    return make_rice_line(round=round, household=household_of(person), persons=2, kg=30)
 
 
 # One entry of each register for a person of `commune` in `year`: the rows every test below lists.
 ENTRY_MAKERS = {
     Person: lambda person, year: person,
-    Household: lambda person, year: person.household,
+    Household: lambda person, year: household_of(person),
     Decision: lambda person, year: make_decision(date=datetime.date(year, 3, person.pk % 28 + 1)),
     RiceReliefRound: lambda person, year: make_round(year=year, area=person.commune.parent),
     RiceReliefLine: _rice_line,
     LongevityGift: lambda person, year: make_longevity_gift(
         person=person, year=year, milestone=year - person.birth_year
     ),
-    HousingSupport: lambda person, year: make_housing_support(household=person.household, year=year),
+    HousingSupport: lambda person, year: make_housing_support(household=household_of(person), year=year),
     FuneralAllowance: lambda person, year: make_funeral_allowance(
         deceased=person, year=year, date_of_death=datetime.date(year, 5, 10)
     ),
@@ -223,7 +228,7 @@ class MaskedCitizenIdTests(AdminTestCase):
         self.assertContains(self.changelist(Person), "••••••••1234")
 
     def test_the_household_page_lists_its_members_with_masked_ids(self):
-        response = self.client.get(admin_url(Household, "change", self.person.household.pk))
+        response = self.client.get(admin_url(Household, "change", household_of(self.person).pk))
         self.assertContains(response, "••••••••1234")
         self.assertNotContains(response, self.person.citizen_id)
 

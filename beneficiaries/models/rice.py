@@ -214,10 +214,12 @@ class RiceReliefLine(models.Model):
         if self.kg is None:
             return None
         hold_lock(self.round.lock_name)
+        # Read again under the lock: a colleague may have just lowered the allocation.
+        allocated = RiceReliefRound.objects.values_list("kg_allocated", flat=True).get(pk=self.round_id)
         total = self.round.distributed_kg(excluding=self) + self.kg
-        if total <= self.round.kg_allocated:
+        if total <= allocated:
             return None
         return _("The round's lines would come to %(total)s kg, more than the %(allocated)s kg allocated.") % {
             "total": format_decimal(total),
-            "allocated": format_decimal(self.round.kg_allocated),
+            "allocated": format_decimal(allocated),
         }
