@@ -336,6 +336,11 @@ class FilterTests(AdminTestCase):
         line = RiceReliefLine.objects.get(pk__in=self.entries[RiceReliefLine, "nhan_mon_2024"])
         self.assertEqual(self.listed(RiceReliefLine, round__id__exact=line.round_id), {line.pk})
 
+    def test_housing_support_filters_by_programme_round(self):
+        fifth = make_housing_support(household=make_household(commune=self.bang_thanh), round=5)
+        make_housing_support(household=make_household(commune=self.bang_thanh), round=6)
+        self.assertEqual(self.listed(HousingSupport, round=5), {fifth.pk})
+
     def test_the_round_filter_names_each_round_with_its_area(self):
         response = self.changelist(RiceReliefLine)
         (round_filter,) = [spec for spec in response.context["cl"].filter_specs if spec.title == "đợt"]

@@ -6,7 +6,7 @@ import tempfile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
-from beneficiaries.models import Decision, Gender, Household, Person, PovertyStatus
+from beneficiaries.models import Decision, Ethnicity, Gender, Household, Person, PovertyStatus
 from tests.admin_forms import AdminFormTestCase
 from tests.factories import (
     default_commune,
@@ -77,6 +77,19 @@ class PersonFormTests(AdminFormTestCase):
         other = make_person(full_name="Đàm Văn Hùng", citizen_id=make_citizen_id(birth_year=1950, serial=2))
         self.assertChangeRefused(
             other, "Đã có người mang số CCCD này.", citizen_id=make_citizen_id(birth_year=1950, serial=1)
+        )
+
+    def test_a_date_of_birth_alone_gives_the_year_of_birth(self):
+        self.assertSaved(self.add_person(birth_date=datetime.date(1990, 3, 2), birth_year=""))
+        self.assertEqual(Person.objects.get().birth_year, 1990)
+
+    def test_a_person_without_date_or_year_of_birth_is_refused(self):
+        self.assertPersonRefused("Hãy nhập ngày sinh hoặc năm sinh.", birth_year="")
+
+    def test_an_ethnicity_outside_the_54_groups_is_refused(self):
+        self.assertEqual(len(Ethnicity.choices), 54)
+        self.assertPersonRefused(
+            "Hãy chọn một lựa chọn hợp lệ. 55 không phải là một trong các lựa chọn khả thi.", ethnicity="55"
         )
 
     def test_a_year_of_birth_that_differs_from_the_date_of_birth_is_refused(self):

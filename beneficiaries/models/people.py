@@ -159,7 +159,9 @@ class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), blank=True, help_text=_("Taken from the date of birth when only that is given.")
+    )
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.KINH)
     citizen_id = models.CharField(
         _("citizen ID"),
@@ -211,7 +213,11 @@ class Person(models.Model):
     def clean(self):
         errors = {}
         self.full_name = nfc(self.full_name or "")
-        if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
+        if self.birth_date and self.birth_year is None:
+            self.birth_year = self.birth_date.year
+        if self.birth_year is None:
+            errors["birth_year"] = _("Give the date or the year of birth.")
+        elif self.birth_date and self.birth_date.year != self.birth_year:
             errors["birth_year"] = _("The year of birth does not match the date of birth.")
         if self.birth_date and self.birth_date > datetime.date.today():
             errors["birth_date"] = _("The date of birth is in the future.")
