@@ -93,6 +93,20 @@ def hold_lock(name):
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
 
 
+class RuleAcrossRows:
+    """A model with a rule across rows (a round's lines within its allocation, one worshipper
+    per martyr at a time). `problems_with_other_rows()` takes the rule's lock (hold_lock) and
+    returns the messages by field: clean() shows them to staff, and save() asks again in its
+    own transaction for writers that skip validation."""
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            problems = self.problems_with_other_rows()
+            if problems:
+                raise ValidationError(problems)
+            super().save(*args, **kwargs)
+
+
 class RegisterEntry(models.Model):
     """An entry of a programme register: the year it counts for, the commune where it happened
     (the unit in force then), the decision that granted it."""

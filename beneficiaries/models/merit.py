@@ -2,11 +2,11 @@
 funeral allowances, martyr worship allowances, medical assessment referrals, record amendments."""
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models.base import MONEY, Decision, RegisterEntry, hold_lock
+from beneficiaries.models.base import MONEY, Decision, RegisterEntry, RuleAcrossRows, hold_lock
 from beneficiaries.models.people import Person
 from bkxh.text import nfc
 
@@ -56,7 +56,7 @@ class FuneralAllowance(RegisterEntry):
             raise ValidationError({"date_of_death": _("The date of death is before the year of birth.")})
 
 
-class WorshipAllowance(RegisterEntry):
+class WorshipAllowance(RuleAcrossRows, RegisterEntry):
     """The yearly allowance to the person who worships a martyr: one worshipper per martyr at a time."""
 
     martyr_name = models.CharField(_("martyr"), max_length=100)
@@ -100,13 +100,6 @@ class WorshipAllowance(RegisterEntry):
     def __str__(self):
         return f"{self.martyr_name} – {self.worshipper}"
 
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            overlap = self.overlap_problem()
-            if overlap:
-                raise ValidationError({"valid_from": overlap})
-            super().save(*args, **kwargs)
-
     def clean(self):
         super().clean()
         self.martyr_name = nfc(self.martyr_name or "")
@@ -119,9 +112,7 @@ class WorshipAllowance(RegisterEntry):
                 "record": self.martyr_record,
                 "name": named,
             }
-        overlap = self.overlap_problem()
-        if overlap:
-            errors["valid_from"] = overlap
+        errors.update(self.problems_with_other_rows())
         if errors:
             raise ValidationError(errors)
 
@@ -129,20 +120,21 @@ class WorshipAllowance(RegisterEntry):
         """The other allowances for this martyr."""
         return WorshipAllowance.objects.filter(martyr_record=self.martyr_record).exclude(pk=self.pk)
 
-    def overlap_problem(self):
-        """The message when another worshipper is paid for this martyr during this period, else None."""
+    def problems_with_other_rows(self):
+        """No other worshipper may be paid for this martyr during this period."""
         if not (self.martyr_record and self.valid_from):
-            return None
+            return {}
         hold_lock(f"martyr:{self.martyr_record}")
         overlapping = self.others().filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
         if self.valid_to:
             overlapping = overlapping.filter(valid_from__lte=self.valid_to)
         if not overlapping.exists():
-            return None
-        return _(
+            return {}
+        message = _(
             "Another worshipper receives the allowance for this martyr in this period: "
             "a martyr has one worshipper at a time."
         )
+        return {"valid_from": message}
 
 
 class MedicalReferral(RegisterEntry):
