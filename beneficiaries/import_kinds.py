@@ -39,6 +39,7 @@ from beneficiaries.models import (
     TrainingClass,
     WorshipAllowance,
 )
+from beneficiaries.models.base import hold_lock
 from beneficiaries.models.people import duplicate_key
 from bkxh.numbers import format_decimal
 from imports import cells
@@ -396,7 +397,8 @@ class RiceReliefRounds(Kind):
 @register
 class RiceReliefLines(Kind):
     """The lines of a file must together stay within each round's allocation, with the round's
-    lines already on file; the rounds are locked while the lines are written."""
+    lines already on file; each line's own check (the model's) sees only the lines on file. The
+    rounds are locked, as the model locks them, while the lines are written."""
 
     name = "rice_relief_lines"
     label = gettext_lazy("rice relief lines")
@@ -429,9 +431,12 @@ class RiceReliefLines(Kind):
         """A message for each round the file's lines would take past its allocation, counting
         the round's other lines on file."""
         lines = [instance for _row, instance in result.new] + [change.instance for change in result.changed]
-        rounds = RiceReliefRound.objects.filter(pk__in={line.round_id for line in lines})
+        round_ids = sorted({line.round_id for line in lines})
         if lock:
-            rounds = rounds.select_for_update()
+            # The lock the model takes for the same rule, so an admin save waits for the import.
+            for round_id in round_ids:
+                hold_lock(RiceReliefRound(pk=round_id).lock_name)
+        rounds = RiceReliefRound.objects.filter(pk__in=round_ids)
         rewritten = {line.pk for line in lines if line.pk}
         problems = []
         for rice_round in rounds:
