@@ -240,6 +240,16 @@ class ElderlyVisits(PersonRegister):
     label = gettext_lazy("visits to elderly people")
     model = ElderlyVisit
     key = ("person", "year")
+    example = {
+        "year": 2024,
+        "commune_code": "01858",
+        "full_name": "Hoàng Thị Mai",
+        "gender": "Nữ",
+        "birth_year": 1934,
+        "citizen_id": "006134000123",
+        "visited_on": datetime.date(2024, 10, 15),
+        "gift_vnd": Decimal(500000),
+    }
     columns = (
         year_column(),
         commune_column(),
@@ -258,6 +268,16 @@ class MedicalReferrals(PersonRegister):
     label = gettext_lazy("medical assessment referrals")
     model = MedicalReferral
     key = ("person", "referred_on")
+    example = {
+        "year": 2024,
+        "commune_code": "01858",
+        "full_name": "Hoàng Thị Mai",
+        "gender": "Nữ",
+        "birth_year": 1934,
+        "citizen_id": "006134000123",
+        "referred_on": datetime.date(2024, 4, 2),
+        "condition": "Phơi nhiễm chất độc hóa học",
+    }
     columns = (
         year_column(),
         commune_column(),
@@ -276,6 +296,16 @@ class AdmissionDossiers(PersonRegister):
     label = gettext_lazy("admission dossiers")
     model = AdmissionDossier
     key = ("person", "received_on")
+    example = {
+        "year": 2024,
+        "commune_code": "01858",
+        "full_name": "Hoàng Thị Mai",
+        "gender": "Nữ",
+        "birth_year": 1934,
+        "citizen_id": "006134000123",
+        "received_on": datetime.date(2024, 6, 3),
+        "result": "Đang thẩm định",
+    }
     columns = (
         year_column(),
         commune_column(),
@@ -296,6 +326,18 @@ class FuneralAllowances(PersonRegister):
     model = FuneralAllowance
     person_field = "deceased"
     key = ("deceased",)
+    example = {
+        "year": 2024,
+        "commune_code": "01858",
+        "full_name": "Nông Văn Tư",
+        "gender": "Nam",
+        "birth_year": 1930,
+        "citizen_id": "006030000456",
+        "category": "Người có công",
+        "date_of_death": datetime.date(2024, 3, 2),
+        "recipient_name": "Nông Thị Hoa",
+        "amount_vnd": Decimal(18000000),
+    }
     columns = (
         year_column("Năm giải quyết"),
         commune_column(),
@@ -317,6 +359,18 @@ class WorshipAllowances(PersonRegister):
     model = WorshipAllowance
     person_field = "worshipper"
     key = ("martyr_record", "valid_from")
+    example = {
+        "year": 2024,
+        "commune_code": "01858",
+        "martyr_name": "Hoàng Văn Lợi",
+        "martyr_record": "LS-0612",
+        "full_name": "Hoàng Thị Mai",
+        "gender": "Nữ",
+        "birth_year": 1934,
+        "citizen_id": "006134000123",
+        "yearly_amount_vnd": Decimal(1000000),
+        "valid_from": datetime.date(2024, 1, 1),
+    }
     columns = (
         year_column(),
         commune_column(),
@@ -340,6 +394,17 @@ class RecordAmendments(PersonRegister):
     key = ("person", "decision")
     related_fields = {Decision: "decision"}
     resolvers = (DecisionOfRow(),)
+    example = {
+        "year": 2024,
+        "commune_code": "01858",
+        "full_name": "Hoàng Thị Mai",
+        "gender": "Nữ",
+        "birth_year": 1934,
+        "citizen_id": "006134000123",
+        "decision_number": "1234/QĐ-UBND",
+        "decision_date": datetime.date(2024, 3, 15),
+        "change": "Sửa năm sinh từ 1935 thành 1934",
+    }
     columns = (
         year_column(),
         commune_column(),
@@ -359,6 +424,19 @@ class HousingSupports(Kind):
     label = gettext_lazy("housing support")
     model = HousingSupport
     key = ("household", "funding_source")
+    example = {
+        "year": 2024,
+        "commune_code": "01858",
+        "household_code": "BT-0012",
+        "funding_source": "Nhà tài trợ",
+        "sponsor": "Ngân hàng TMCP Quân đội (MB)",
+        "round": 5,
+        "work": "Xây mới",
+        "amount_vnd": Decimal(60000000),
+        "status": "Đã hoàn thành",
+        "started_on": datetime.date(2024, 5, 10),
+        "completed_on": datetime.date(2024, 8, 20),
+    }
     columns = (
         year_column(),
         commune_column(),
@@ -381,6 +459,15 @@ class RiceReliefRounds(Kind):
     label = gettext_lazy("rice relief rounds")
     model = RiceReliefRound
     key = ("code",)
+    example = {
+        "code": "2024-tet",
+        "year": 2024,
+        "occasion": "Tết Nguyên đán",
+        "area_code": "06",
+        "distribution_date": datetime.date(2024, 1, 25),
+        "months": 1,
+        "kg_allocated": Decimal(120000),
+    }
     columns = (
         Column("code", "Mã đợt"),
         year_column(),
@@ -416,6 +503,14 @@ class RiceReliefLines(Kind):
         Column("persons", "Số khẩu"),
         Column("kg", "Số gạo (kg)"),
     )
+
+    example = {
+        "round_code": "2024-tet",
+        "commune_code": "01858",
+        "household_code": "BT-0012",
+        "persons": 4,
+        "kg": Decimal(60),
+    }
 
     def check_together(self, result):
         for message in self._over_allocation(result, lock=False):
@@ -467,6 +562,16 @@ class TrainingClasses(Kind):
     label = gettext_lazy("training classes")
     model = TrainingClass
     key = ("year", "area", "title")
+    example = {
+        "title": "Nâng cao năng lực cán bộ giảm nghèo cấp xã",
+        "year": 2024,
+        "area_code": "06",
+        "level": "Cán bộ cấp xã",
+        "starts_on": datetime.date(2024, 9, 9),
+        "ends_on": datetime.date(2024, 9, 11),
+        "place": "Thành phố Bắc Kạn",
+        "participants": 112,
+    }
     columns = (
         Column("title", "Tên lớp"),
         year_column(),

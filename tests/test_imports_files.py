@@ -142,6 +142,13 @@ class WholeFileProblemTests(IndicatorFileTestCase):
             b"%PDF-1.4\n\x01\x02\x03 binary\x04\x05", ["Đây không phải là tệp văn bản (CSV) hay tệp Excel (.xlsx)."]
         )
 
+    def test_a_control_character_deep_in_the_file_is_pointed_out(self):
+        good = [["jobs_created", str(year), "06", "1", "2", "x" * 100] for year in range(2000, 2040)]
+        data = make_csv_bytes(rows(*good, ["jobs_created", "2041", "06", "1", "2", "bad\x01"]))
+        self.assertRefused(
+            data, ["Dòng 42 có ký tự điều khiển (mã 1) không được phép có trong tệp văn bản; hãy xóa ký tự đó."]
+        )
+
     def test_a_csv_name_on_an_excel_workbook_is_refused(self):
         self.assertRefused(
             make_xlsx_bytes(rows(["jobs_created", 2024, "06", 1, 2, ""])),
