@@ -191,12 +191,39 @@ class Decisions(Kind):
     }
 
 
+PERSON_EXAMPLE = {
+    "year": 2024,
+    "commune_code": "01858",
+    "full_name": "Hoàng Thị Mai",
+    "gender": "Nữ",
+    "birth_year": 1934,
+    "citizen_id": "006134000123",
+}
+
+
 class PersonRegister(Kind):
-    """A register about people: the person named by the person columns, found or added."""
+    """A register about people. Its file has the year, the commune, the person's columns (the
+    person found or added) and the note; a subclass declares only the columns of its own, those
+    that come before the person's (`leading_columns`) and after (`own_columns`)."""
 
     person_field = "person"
+    year_header = "Năm"
+    leading_columns = ()
+    own_columns = ()
+    own_example = {}
+    one_of = (("birth_year", "birth_date"),)
 
     def __init__(self):
+        self.columns = (
+            year_column(self.year_header),
+            commune_column(),
+            *self.leading_columns,
+            *person_columns(),
+            *self.own_columns,
+            note_column(),
+            birth_date_column(),
+        )
+        self.example = {**PERSON_EXAMPLE, **self.own_example}
         self.resolvers = (PersonOfRow(self.person_field), *self.resolvers)
         self.related_fields = {Person: self.person_field, **self.related_fields}
         super().__init__()
@@ -208,25 +235,13 @@ class LongevityGifts(PersonRegister):
     label = gettext_lazy("longevity gifts")
     model = LongevityGift
     key = ("person", "milestone")
-    columns = (
-        year_column(),
-        commune_column(),
-        *person_columns(),
+    own_columns = (
         Column("milestone", "Mốc tuổi"),
         Column("cash_vnd", "Tiền mặt (đồng)", required=False),
         Column("in_kind_vnd", "Hiện vật (đồng)", required=False),
         Column("gift_date", "Ngày tặng", required=False),
-        note_column(),
-        birth_date_column(),
     )
-    one_of = (("birth_year", "birth_date"),)
-    example = {
-        "year": 2024,
-        "commune_code": "01858",
-        "full_name": "Hoàng Thị Mai",
-        "gender": "Nữ",
-        "birth_year": 1934,
-        "citizen_id": "006134000123",
+    own_example = {
         "milestone": "90",
         "cash_vnd": Decimal(500000),
         "in_kind_vnd": Decimal(200000),
@@ -240,26 +255,8 @@ class ElderlyVisits(PersonRegister):
     label = gettext_lazy("visits to elderly people")
     model = ElderlyVisit
     key = ("person", "year")
-    example = {
-        "year": 2024,
-        "commune_code": "01858",
-        "full_name": "Hoàng Thị Mai",
-        "gender": "Nữ",
-        "birth_year": 1934,
-        "citizen_id": "006134000123",
-        "visited_on": datetime.date(2024, 10, 15),
-        "gift_vnd": Decimal(500000),
-    }
-    columns = (
-        year_column(),
-        commune_column(),
-        *person_columns(),
-        Column("visited_on", "Ngày thăm"),
-        Column("gift_vnd", "Quà tặng (đồng)", required=False),
-        note_column(),
-        birth_date_column(),
-    )
-    one_of = (("birth_year", "birth_date"),)
+    own_columns = (Column("visited_on", "Ngày thăm"), Column("gift_vnd", "Quà tặng (đồng)", required=False))
+    own_example = {"visited_on": datetime.date(2024, 10, 15), "gift_vnd": Decimal(500000)}
 
 
 @register
@@ -268,26 +265,8 @@ class MedicalReferrals(PersonRegister):
     label = gettext_lazy("medical assessment referrals")
     model = MedicalReferral
     key = ("person", "referred_on")
-    example = {
-        "year": 2024,
-        "commune_code": "01858",
-        "full_name": "Hoàng Thị Mai",
-        "gender": "Nữ",
-        "birth_year": 1934,
-        "citizen_id": "006134000123",
-        "referred_on": datetime.date(2024, 4, 2),
-        "condition": "Phơi nhiễm chất độc hóa học",
-    }
-    columns = (
-        year_column(),
-        commune_column(),
-        *person_columns(),
-        Column("referred_on", "Ngày giới thiệu"),
-        Column("condition", "Bệnh, tật đề nghị giám định"),
-        note_column(),
-        birth_date_column(),
-    )
-    one_of = (("birth_year", "birth_date"),)
+    own_columns = (Column("referred_on", "Ngày giới thiệu"), Column("condition", "Bệnh, tật đề nghị giám định"))
+    own_example = {"referred_on": datetime.date(2024, 4, 2), "condition": "Phơi nhiễm chất độc hóa học"}
 
 
 @register
@@ -296,27 +275,12 @@ class AdmissionDossiers(PersonRegister):
     label = gettext_lazy("admission dossiers")
     model = AdmissionDossier
     key = ("person", "received_on")
-    example = {
-        "year": 2024,
-        "commune_code": "01858",
-        "full_name": "Hoàng Thị Mai",
-        "gender": "Nữ",
-        "birth_year": 1934,
-        "citizen_id": "006134000123",
-        "received_on": datetime.date(2024, 6, 3),
-        "result": "Đang thẩm định",
-    }
-    columns = (
-        year_column(),
-        commune_column(),
-        *person_columns(),
+    own_columns = (
         Column("received_on", "Ngày nhận hồ sơ"),
         Column("appraised_on", "Ngày thẩm định", required=False),
         Column("result", "Kết quả", required=False),
-        note_column(),
-        birth_date_column(),
     )
-    one_of = (("birth_year", "birth_date"),)
+    own_example = {"received_on": datetime.date(2024, 6, 3), "result": "Đang thẩm định"}
 
 
 @register
@@ -326,9 +290,14 @@ class FuneralAllowances(PersonRegister):
     model = FuneralAllowance
     person_field = "deceased"
     key = ("deceased",)
-    example = {
-        "year": 2024,
-        "commune_code": "01858",
+    year_header = "Năm giải quyết"
+    own_columns = (
+        Column("category", "Đối tượng"),
+        Column("date_of_death", "Ngày mất"),
+        Column("recipient_name", "Người nhận"),
+        Column("amount_vnd", "Số tiền (đồng)"),
+    )
+    own_example = {
         "full_name": "Nông Văn Tư",
         "gender": "Nam",
         "birth_year": 1930,
@@ -338,18 +307,6 @@ class FuneralAllowances(PersonRegister):
         "recipient_name": "Nông Thị Hoa",
         "amount_vnd": Decimal(18000000),
     }
-    columns = (
-        year_column("Năm giải quyết"),
-        commune_column(),
-        *person_columns(),
-        Column("category", "Đối tượng"),
-        Column("date_of_death", "Ngày mất"),
-        Column("recipient_name", "Người nhận"),
-        Column("amount_vnd", "Số tiền (đồng)"),
-        note_column(),
-        birth_date_column(),
-    )
-    one_of = (("birth_year", "birth_date"),)
 
 
 @register
@@ -359,31 +316,18 @@ class WorshipAllowances(PersonRegister):
     model = WorshipAllowance
     person_field = "worshipper"
     key = ("martyr_record", "valid_from")
-    example = {
-        "year": 2024,
-        "commune_code": "01858",
-        "martyr_name": "Hoàng Văn Lợi",
-        "martyr_record": "LS-0612",
-        "full_name": "Hoàng Thị Mai",
-        "gender": "Nữ",
-        "birth_year": 1934,
-        "citizen_id": "006134000123",
-        "yearly_amount_vnd": Decimal(1000000),
-        "valid_from": datetime.date(2024, 1, 1),
-    }
-    columns = (
-        year_column(),
-        commune_column(),
-        Column("martyr_name", "Họ tên liệt sĩ"),
-        Column("martyr_record", "Số hồ sơ liệt sĩ"),
-        *person_columns(),
+    leading_columns = (Column("martyr_name", "Họ tên liệt sĩ"), Column("martyr_record", "Số hồ sơ liệt sĩ"))
+    own_columns = (
         Column("yearly_amount_vnd", "Số tiền hằng năm (đồng)"),
         Column("valid_from", "Hưởng từ ngày"),
         Column("valid_to", "Đến ngày", required=False),
-        note_column(),
-        birth_date_column(),
     )
-    one_of = (("birth_year", "birth_date"),)
+    own_example = {
+        "martyr_name": "Hoàng Văn Lợi",
+        "martyr_record": "LS-0612",
+        "yearly_amount_vnd": Decimal(1000000),
+        "valid_from": datetime.date(2024, 1, 1),
+    }
 
 
 @register
@@ -394,28 +338,16 @@ class RecordAmendments(PersonRegister):
     key = ("person", "decision")
     related_fields = {Decision: "decision"}
     resolvers = (DecisionOfRow(),)
-    example = {
-        "year": 2024,
-        "commune_code": "01858",
-        "full_name": "Hoàng Thị Mai",
-        "gender": "Nữ",
-        "birth_year": 1934,
-        "citizen_id": "006134000123",
+    own_columns = (
+        Column("decision_number", "Số quyết định", field="number", of=Decision),
+        Column("decision_date", "Ngày quyết định", field="date", of=Decision),
+        Column("change", "Nội dung sửa đổi"),
+    )
+    own_example = {
         "decision_number": "1234/QĐ-UBND",
         "decision_date": datetime.date(2024, 3, 15),
         "change": "Sửa năm sinh từ 1935 thành 1934",
     }
-    columns = (
-        year_column(),
-        commune_column(),
-        *person_columns(),
-        Column("decision_number", "Số quyết định", field="number", of=Decision),
-        Column("decision_date", "Ngày quyết định", field="date", of=Decision),
-        Column("change", "Nội dung sửa đổi"),
-        note_column(),
-        birth_date_column(),
-    )
-    one_of = (("birth_year", "birth_date"),)
 
 
 @register

@@ -16,7 +16,7 @@ from beneficiaries.models import Decision, Household, Person
 from beneficiaries.models.people import duplicate_key
 from bkxh.text import fold
 from imports import rules
-from imports.kinds import ByCode, Column, chunks
+from imports.kinds import ByCode, Column, InstanceBuilder, chunks
 
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "citizen_id")
 
@@ -47,6 +47,7 @@ class PersonOfRow:
         details_of = {id(row): self._details(row) for row in rows}
         by_citizen_id, by_key = self._stored(details_of.values())
         book = rules.RuleBook(Person)
+        build = InstanceBuilder(Person)
         created = {}
         for row in rows:
             details = details_of[id(row)]
@@ -75,7 +76,7 @@ class PersonOfRow:
                     continue
                 person = matches[0] if matches else None
             if person is None:
-                person = created.get(identity) or self._new_person(kind, book, row, details, created, identity)
+                person = created.get(identity) or self._new_person(kind, book, build, row, details, created, identity)
                 if person is None:
                     continue
             row.values[self.field] = person
@@ -130,9 +131,8 @@ class PersonOfRow:
     def _same(person, details):
         return fold(person.full_name) == fold(details["full_name"]) and person.birth_year == details["birth_year"]
 
-    def _new_person(self, kind, book, row, details, created, identity):
-        person = Person(**{name: details[name] for name in PERSON_FIELDS if details[name] is not None})
-        person.commune = details["commune"]
+    def _new_person(self, kind, book, build, row, details, created, identity):
+        person = build({name: details[name] for name in (*PERSON_FIELDS, "commune") if details[name] is not None})
         problems = book.row_errors(person, [name for name in PERSON_FIELDS if name in row.cells])
         for name, messages in problems.items():
             column = kind.column(name) if name in PERSON_FIELDS and name in row.cells else None

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from imports import rules
 from imports.headers import column_letter, match_header
-from imports.kinds import comparable
+from imports.kinds import InstanceBuilder, comparable
 from imports.reading import FileError, read_table
 
 
@@ -218,12 +218,13 @@ def _compare(kind, keyed, unkeyed, present, result):
     that would be written. Rows without a whole key are checked against the rules too, so that
     every problem of the file shows at once."""
     stored = kind.stored_records([row.key for row in keyed]) if keyed else {}
+    build = InstanceBuilder(kind.model)
     pending = []
     for row in keyed:
         record = stored.get(row.key)
         values = kind.field_values(row, present)
         if record is None:
-            pending.append((row, kind.model(**values), None))
+            pending.append((row, build(values), None))
             continue
         differences = [
             (name, getattr(record, name), value)
@@ -236,7 +237,7 @@ def _compare(kind, keyed, unkeyed, present, result):
         for name, value in values.items():
             setattr(record, name, value)
         pending.append((row, record, differences))
-    pending += [(row, kind.model(**kind.field_values(row, present)), None) for row in unkeyed]
+    pending += [(row, build(kind.field_values(row, present)), None) for row in unkeyed]
     book = rules.RuleBook(kind.model)
     for row, instance, _differences in pending:
         _apply_rules(kind, book, row, instance, result.fields)

@@ -281,6 +281,35 @@ class ByCode:
         return column.header, [(getattr(record, self.code_field), str(record)) for record in self.queryset()]
 
 
+class InstanceBuilder:
+    """Makes `model` instances from {field name: value}, as Model(**values) does but in a third
+    of the time: the values go in positionally, in field order, with each missing field's
+    default; foreign keys are assigned as records afterwards (so clean() can follow them)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.defaults = [
+            field.get_default if field.has_default() and callable(field.default) else _constant(field.get_default())
+            for field in self.fields
+        ]
+
+    def __call__(self, values):
+        args = [
+            (values[field.name] if not field.is_relation else None) if field.name in values else default()
+            for field, default in zip(self.fields, self.defaults, strict=True)
+        ]
+        instance = self.model(*args)
+        for field in self.fields:
+            if field.is_relation and field.name in values:
+                setattr(instance, field.name, values[field.name])
+        return instance
+
+
+def _constant(value):
+    return lambda: value
+
+
 class NewRecord(tuple):
     """The key part standing for a record the import will create: the same object, the same key."""
 

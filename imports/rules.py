@@ -45,7 +45,8 @@ class RuleBook:
             for constraint in model._meta.constraints
             if not isinstance(constraint, UniqueConstraint)
         ]
-        self.memo = {}
+        self.memo = {name: {} for name in self.fields}
+        self.lookups = dict.fromkeys(self.fields, 0)
 
     def row_errors(self, instance, fields):
         """{field name or NON_FIELD_ERRORS: [message, …]} for `instance`, whose `fields` the import set."""
@@ -68,22 +69,29 @@ class RuleBook:
         return dict(errors)
 
     def _clean_field(self, field, instance):
-        """What Model.clean_fields() does for one field, remembered per value."""
+        """What Model.clean_fields() does for one field, remembered per value for fields whose
+        values repeat (a name or a citizen ID rarely does: those are checked each time)."""
         raw = getattr(instance, field.attname)
         if field.blank and raw in field.empty_values:
             return ()
+        memo = self.memo[field.name]
+        key = (type(raw), raw)
         try:
-            key = (field.name, type(raw), raw)
-            outcome = self.memo.get(key)
+            outcome = memo.get(key) if memo is not None else None
         except TypeError:  # an unhashable value is checked every time
-            key, outcome = None, None
+            memo = outcome = None
         if outcome is None:
             try:
                 outcome = (field.clean(raw, instance), ())
             except ValidationError as error:
                 outcome = (raw, tuple(message for item in error.error_list for message in item.messages))
-            if key is not None:
-                self.memo[key] = outcome
+            if memo is not None:
+                memo[key] = outcome
+                if len(memo) > 2000 and len(memo) > self.lookups[field.name] // 2:
+                    # Mostly different values: remembering them costs more than it saves.
+                    self.memo[field.name] = None
+        if memo is not None:
+            self.lookups[field.name] += 1
         cleaned, messages = outcome
         setattr(instance, field.attname, cleaned)
         return messages
