@@ -93,3 +93,8 @@ def check_writes_in_scope(user, model, unit_ids):
         raise OutOfScopeError(
             _("%(units)s is outside the units you work for; you cannot change its rows.") % {"units": names or "?"}
         )
+
+
+def home_unit(user):
+    """The unit a user's pages open on: the first unit they are bound to, or None."""
+    return AdminUnit.objects.filter(user_links__user=user).order_by("code", "valid_from").first()

@@ -82,7 +82,7 @@ def _value_at(instance, path):
     return getattr(target, field.attname)
 
 
-def _pair_of(instance):
+def pair_of(instance):
     return (_value_at(instance, instance.area_path), _value_at(instance, instance.year_path))
 
 
@@ -166,7 +166,7 @@ class RecordQuerySet(models.QuerySet):
         objs = list(objs)
         if _inside_bulk_update.get() or not objs:
             return super().bulk_create(objs, *args, **kwargs)
-        guard_writes(self.model, [_pair_of(obj) for obj in objs])
+        guard_writes(self.model, [pair_of(obj) for obj in objs])
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             self._history(created, update=False)
@@ -184,7 +184,7 @@ class RecordQuerySet(models.QuerySet):
             return 0
         with transaction.atomic(using=self.db, savepoint=False):
             stored = RecordQuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
-            guard_writes(self.model, stored._stored_pairs() + [_pair_of(obj) for obj in objs])
+            guard_writes(self.model, stored._stored_pairs() + [pair_of(obj) for obj in objs])
             for obj in objs:
                 obj.version += 1
             with _setting(_inside_bulk_update, True):
@@ -283,7 +283,7 @@ class Record(models.Model):
         return self._stored_values.get(attname)
 
     def _pairs_written(self):
-        return ([] if self._state.adding else self._old_pairs()) + [_pair_of(self)]
+        return ([] if self._state.adding else self._old_pairs()) + [pair_of(self)]
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
         """Django's checks, and those of a write: the row is current, its year open, its unit ours."""
@@ -320,4 +320,4 @@ class Record(models.Model):
 def guard_cascaded_delete(sender, instance, **kwargs):
     """Rows deleted along with another (on_delete=CASCADE) are guarded like rows deleted directly."""
     if isinstance(instance, Record) and (sender._meta.label, instance.pk) not in _checked_deletes.get():
-        guard_writes(sender, [_pair_of(instance)])
+        guard_writes(sender, [pair_of(instance)])

@@ -4,18 +4,19 @@ from django.utils.translation import gettext_lazy as _
 
 from bkxh.admin import FoldedSearchMixin, VietnameseNumbersMixin
 from bkxh.numbers import format_decimal
+from bkxh.record_admin import RecordAdmin
 from indicators.models import Indicator, IndicatorValue, Sector
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(RecordAdmin):
     list_display = ("name", "code", "order")
     list_editable = ("order",)
     search_fields = ("code", "name")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class IndicatorAdmin(FoldedSearchMixin, RecordAdmin):
     list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
     list_filter = ("sector", "has_plan")
     list_select_related = ("sector", "parent")
@@ -30,7 +31,7 @@ class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
+class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, RecordAdmin):
     list_display = (
         "indicator_code",
         "indicator_name",
