@@ -3,7 +3,8 @@
 A model says where its unit is with `area_path`, a lookup path ending at an AdminUnit
 ("area", "household__area"; "pk" for AdminUnit itself). A model without one is province-wide
 reference data (the indicator catalogue): everyone may read it, and only users with the
-whole province in scope may change it.
+whole province in scope may change it, unless the model says `province_writes_only = False`
+(decisions, which clerks of every unit record).
 """
 
 from django.core.exceptions import ValidationError
@@ -55,6 +56,10 @@ def scope_of(user):
     return scope
 
 
+def province_writes_only(model):
+    return area_path_of(model) is None and getattr(model, "province_writes_only", True)
+
+
 def area_path_of(model):
     return getattr(model, "area_path", None)
 
@@ -82,11 +87,13 @@ def check_writes_in_scope(user, model, unit_ids):
     scope = scope_of(user)
     if scope.is_whole_province:
         return
-    if area_path_of(model) is None:
+    if province_writes_only(model):
         raise OutOfScopeError(
             _("Only users who work for the whole province may change %(model)s.")
             % {"model": model._meta.verbose_name_plural}
         )
+    if area_path_of(model) is None:
+        return
     outside = {unit_id for unit_id in unit_ids if not scope.allows(unit_id)}
     if outside:
         names = ", ".join(str(unit) for unit in AdminUnit.objects.filter(pk__in=outside))

@@ -10,7 +10,7 @@ view it and changed only by users who work for the whole province.
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
-from accounts.scope import area_path_of, scope_of, unit_id_of
+from accounts.scope import area_path_of, province_writes_only, scope_of, unit_id_of
 
 
 class AreaScopedAdmin:
@@ -40,7 +40,7 @@ class AreaScopedAdmin:
     def writes_allowed(self, request, obj=None):
         scope = scope_of(request.user)
         if self.area_path is None:
-            return scope.is_whole_province
+            return scope.is_whole_province or not province_writes_only(self.model)
         return obj is None or scope.allows(unit_id_of(obj, self.area_path))
 
     def has_add_permission(self, request, *args):

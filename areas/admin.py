@@ -1,12 +1,11 @@
 from django.contrib import admin
 
 from areas.models import AdminUnit, Agency
-from bkxh.admin import FoldedSearchMixin
 from bkxh.record_admin import RecordAdmin
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(FoldedSearchMixin, RecordAdmin):
+class AdminUnitAdmin(RecordAdmin):
     list_display = ("code", "name", "unit_type", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", "unit_type", "valid_to")
     list_select_related = ("parent",)

@@ -123,6 +123,10 @@ class AdminUnit(Record):
         if self.level != self.Level.PROVINCE and self.parent and self.parent.level not in expected_parent_level:
             raise ValidationError({"parent": _("The parent of this unit must be one level above it.")})
 
+    def is_within(self, area):
+        """Whether this unit is `area` or lies below it."""
+        return area is not None and area.pk in (self.pk, self.parent_id, self.parent.parent_id if self.parent else None)
+
     def is_in_force_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 

@@ -60,6 +60,7 @@ def load_catalogue():
         indicator.phrase = row["phrase"]
         indicator.unit = row["unit"]
         indicator.has_plan = row["has_plan"] == "yes"
+        indicator.source = row["source"]
         indicator.order = order
         _save(indicator)
     return Indicator.objects.count()

@@ -1,7 +1,7 @@
 """The admin of a data model (bkxh.records.Record): scope, locked years, versions and history.
 
     @admin.register(IndicatorValue)
-    class IndicatorValueAdmin(RecordAdmin): ...
+    class IndicatorValueAdmin(RecordAdmin): ...   # also a BkxhModelAdmin
 
 - rows outside the user's units are invisible (accounts.scoped_admin);
 - the change form and every list-edit row carry the version they were read at, and a save
@@ -23,6 +23,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoped_admin import AreaScopedAdmin
 from audit.context import Source, changes_by
+from audit.personal_data import MaskingHistoryHelper, log_full_view, may_see_full_ids, personal_fields_of
+from bkxh.admin import BkxhModelAdmin
 from bkxh.records import pair_of
 
 
@@ -44,7 +46,7 @@ class RecordForm(forms.ModelForm):
         return cleaned
 
 
-class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin):
+class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     form = RecordForm
 
     def get_changelist_form(self, request, **kwargs):
@@ -103,6 +105,16 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         with changes_by(source=Source.FORM):
             return self._refusing_writes(request, super().delete_view, request, object_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        masked = () if may_see_full_ids(request.user) else personal_fields_of(self.model)
+        return MaskingHistoryHelper(self.model, historical_record, masked_fields=masked)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if personal_fields_of(self.model) and may_see_full_ids(request.user):
+            log_full_view(request, self.get_queryset(request).get(pk=unquote(object_id)))
+        return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """One past version, to read: reverting is a write no lock or version check would expect."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
 from areas.models import AdminUnit, Agency
+from beneficiaries.reports import register_figures
 from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
@@ -50,7 +51,8 @@ def annual_report_view(request, year):
     if not scope.allows(area.pk):
         raise PermissionDenied(_("%(area)s is outside the units you work for.") % {"area": area})
     agency = Agency.objects.for_report(area, year)
-    report = annual_report(year=year, area=area, agency=agency)
+    figures = register_figures(year=year, area=area)
+    report = annual_report(year=year, area=area, agency=agency, register_figures=figures)
     context = {
         "report": report,
         "document_date": _document_date(agency, year),

@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bkxh.admin import FoldedSearchMixin, VietnameseNumbersMixin
 from bkxh.numbers import format_decimal
 from bkxh.record_admin import RecordAdmin
 from indicators.models import Indicator, IndicatorValue, Sector
@@ -16,9 +15,9 @@ class SectorAdmin(RecordAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FoldedSearchMixin, RecordAdmin):
+class IndicatorAdmin(RecordAdmin):
     list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
-    list_filter = ("sector", "has_plan")
+    list_filter = ("sector", "has_plan", "source")
     list_select_related = ("sector", "parent")
     search_fields = ("code", "name")
     folded_search_fields = ("search_name",)
@@ -26,25 +25,14 @@ class IndicatorAdmin(FoldedSearchMixin, RecordAdmin):
     fieldsets = (
         (None, {"fields": ("code", "name", "sector", "unit", "has_plan", "order")}),
         (_("Breakdown"), {"fields": ("parent", "relation", "short_name")}),
-        (_("Report"), {"fields": ("phrase", "aggregation")}),
+        (_("Report"), {"fields": ("phrase", "aggregation", "source")}),
     )
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, RecordAdmin):
-    list_display = (
-        "indicator_code",
-        "indicator_name",
-        "year",
-        "area",
-        "unit",
-        "plan",
-        "actual",
-        "percent",
-        "achievement_badge",
-        "status",
-    )
-    list_display_links = ("indicator_code",)
+class IndicatorValueAdmin(RecordAdmin):
+    list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
+    list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")
     list_filter = ("year", "indicator__sector", ("area", admin.RelatedOnlyFieldListFilter), "status")
     list_select_related = ("indicator", "area")
@@ -58,13 +46,9 @@ class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, RecordAdmin
         (_("Source document"), {"fields": ("reported_percent", "note")}),
     )
 
-    @admin.display(description=_("code"), ordering="indicator__code")
-    def indicator_code(self, value):
-        return value.indicator.code
-
-    @admin.display(description=_("indicator"), ordering="indicator__name")
-    def indicator_name(self, value):
-        return value.indicator.name
+    @admin.display(description=_("indicator"), ordering="indicator__order")
+    def indicator_label(self, value):
+        return format_html('{}<br><small class="quiet">{}</small>', value.indicator.name, value.indicator.code)
 
     @admin.display(description=_("unit of measure"))
     def unit(self, value):

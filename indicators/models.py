@@ -38,6 +38,27 @@ class Sector(Record):
         return self.name
 
 
+class RegisterSource(models.TextChoices):
+    """Figures that beneficiaries.reports computes from the registers; an indicator that names one
+    takes its actual from the register instead of a typed figure."""
+
+    RICE_KG = "rice_relief.kg", _("rice relief register: kg of rice")
+    RICE_HOUSEHOLDS = "rice_relief.households", _("rice relief register: households")
+    RICE_PERSONS = "rice_relief.persons", _("rice relief register: persons")
+    LONGEVITY_90 = "longevity.90", _("longevity gift register: people turning 90")
+    LONGEVITY_100 = "longevity.100", _("longevity gift register: people turning 100")
+    HOUSING_HOUSES = "housing.houses", _("housing support register: houses")
+    HOUSING_AMOUNT = "housing.amount", _("housing support register: amount")
+    FUNERAL = "funeral.count", _("funeral allowance register: allowances")
+    WORSHIP = "worship.count", _("worship allowance register: decisions")
+    MEDICAL_REFERRALS = "medical_referrals.count", _("medical referral register: referrals")
+    RECORD_AMENDMENTS = "record_amendments.count", _("record amendment register: amendments")
+    ADMISSION_DOSSIERS = "admission_dossiers.count", _("admission dossier register: dossiers")
+    ELDERLY_VISITS = "elderly_visits.count", _("elderly visit register: people visited")
+    TRAINING_CLASSES = "training.classes", _("training class register: classes")
+    TRAINING_PARTICIPANTS = "training.participants", _("training class register: participants")
+
+
 class Indicator(Record):
     area_path = None
 
@@ -74,6 +95,13 @@ class Indicator(Record):
         choices=Aggregation.choices,
         default=Aggregation.SUM,
         help_text=_("How a province's figure follows from its districts' when it has none of its own."),
+    )
+    source = models.CharField(
+        _("computed from"),
+        max_length=30,
+        choices=RegisterSource.choices,
+        blank=True,
+        help_text=_("A register whose entries give the actual figure; a typed figure is then only compared with it."),
     )
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
     search_name = models.CharField(max_length=300, editable=False, db_index=True)
@@ -189,7 +217,7 @@ class IndicatorValue(Record):
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.year} {self.area}"
+        return f"{self.indicator.name} – {self.year} – {self.area}"
 
     def clean(self):
         errors = {}

@@ -20,7 +20,7 @@ class Note:
     kind is one of: "reported_percent" (a printed percentage disagrees with the computed
     one), "parts" (a breakdown does not add up to its total), "of_which" (an "of which"
     figure exceeds its total), "roll_up" (a unit's own figure differs from the sum of the
-    units below it).
+    units below it), "register" (a typed figure differs from the total of its register).
     """
 
     kind: str
@@ -81,12 +81,15 @@ class AnnualReport:
         return bool(self.sections)
 
 
-def annual_report(*, year, area, agency=None):
+def annual_report(*, year, area, agency=None, register_figures=None):
     """The `year` report on `area` (a province or a district): sections of lines, and notes.
 
     A unit with no figure of its own for an indicator that adds up gets the sum of the units
-    below it (communes → districts → province).
+    below it (communes → districts → province). An indicator computed from a register takes
+    its actual from `register_figures` (keyed by Indicator.source) when the register has
+    entries; a typed figure that differs is reported to staff.
     """
+    register_figures = register_figures or {}
     indicators = list(
         Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
     )
@@ -106,6 +109,11 @@ def annual_report(*, year, area, agency=None):
                 Note("roll_up", indicator, expected=below, found=own, area=unit, figure=figure)
                 for unit, own, below in mismatches
             ]
+        if indicator.source in register_figures:
+            from_register = register_figures[indicator.source]
+            if line.actual is not None and line.actual != from_register:
+                notes.append(Note("register", indicator, expected=from_register, found=line.actual))
+            line.actual = from_register
         own = next((v for v in values_by_indicator[indicator.pk] if v.area_id == area.pk), None)
         line.reported_percent = own.reported_percent if own else None
         lines[indicator.pk] = line

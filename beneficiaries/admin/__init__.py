@@ -1,0 +1,1 @@
+from beneficiaries.admin import people, registers  # noqa: F401 — registers the ModelAdmins

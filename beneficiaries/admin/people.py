@@ -1,0 +1,95 @@
+from django.contrib import admin
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from audit.personal_data import PersonalDataAdminMixin
+from beneficiaries.admin.base import RegisterAdmin
+from beneficiaries.citizen_id import mask
+from beneficiaries.models import Decision, Household, Person
+from bkxh.record_admin import RecordAdmin
+
+
+class PossibleDuplicateFilter(admin.SimpleListFilter):
+    title = _("possible duplicates")
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("possible duplicates only"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(possible_duplicate=True) if self.value() == "yes" else queryset
+
+
+@admin.register(Person)
+class PersonAdmin(PersonalDataAdminMixin, RegisterAdmin):
+    list_display = (
+        "full_name",
+        "gender",
+        "birth_year",
+        "ethnicity",
+        "masked_citizen_id",
+        "commune",
+        "household",
+        "duplicate_flag",
+    )
+    list_filter = ("gender", "ethnicity", PossibleDuplicateFilter)
+    year_field = None
+    list_select_related = ("commune", "household__commune", "household__head")
+    search_fields = ("full_name", "=citizen_id")
+    folded_search_fields = ("search_name",)
+    autocomplete_fields = ("commune", "household")
+    fieldsets = (
+        (None, {"fields": ("full_name", "gender", ("birth_date", "birth_year"), "ethnicity", "citizen_id")}),
+        (_("Residence"), {"fields": ("commune", "household", "note")}),
+    )
+    changelist_totals = ((_("people"), Count("pk")),)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_duplicate_flag()
+
+    @admin.display(description=_("possible duplicate"), boolean=True)
+    def duplicate_flag(self, person):
+        return person.possible_duplicate or None
+
+
+class MemberInline(admin.TabularInline):
+    model = Person
+    fields = ("full_name", "gender", "birth_year", "masked_citizen_id")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("citizen ID"))
+    def masked_citizen_id(self, person):
+        return mask(person.citizen_id)
+
+
+@admin.register(Household)
+class HouseholdAdmin(RegisterAdmin):
+    list_display = ("code", "head", "commune", "address", "size", "poverty_status", "certificate_year")
+    list_filter = ("poverty_status", "certificate_year")
+    year_field = None
+    list_select_related = ("commune", "head", "head__commune")
+    search_fields = ("code", "head__full_name", "address")
+    folded_search_fields = ("head__search_name",)
+    autocomplete_fields = ("commune", "head")
+    inlines = (MemberInline,)
+    changelist_totals = (
+        (_("households"), Count("pk")),
+        (_("members"), Sum("size")),
+        (_("poor households"), Count("pk", filter=Q(poverty_status="poor"))),
+        (_("near-poor households"), Count("pk", filter=Q(poverty_status="near_poor"))),
+    )
+
+
+@admin.register(Decision)
+class DecisionAdmin(RecordAdmin):
+    list_display = ("number", "date", "issuer", "summary")
+    search_fields = ("number", "issuer", "summary")
+    date_hierarchy = "date"

@@ -1,0 +1,172 @@
+from django.contrib import admin
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.admin.base import PersonRegisterAdmin, RegisterAdmin
+from beneficiaries.models import (
+    AdmissionDossier,
+    ElderlyVisit,
+    FuneralAllowance,
+    HousingSupport,
+    LongevityGift,
+    MedicalReferral,
+    RecordAmendment,
+    RiceReliefLine,
+    RiceReliefRound,
+    TrainingClass,
+    WorshipAllowance,
+)
+
+PERSON_COLUMNS = ("person_name", "person_citizen_id", "person_birth_year")
+
+
+@admin.register(RiceReliefRound)
+class RiceReliefRoundAdmin(RegisterAdmin):
+    area_field = "area"
+    list_display = ("code", "__str__", "occasion", "distribution_date", "months", "kg_allocated", "decision")
+    list_filter = ("occasion",)
+    list_select_related = ("area", "decision")
+    search_fields = ("code", "disaster_name")
+    autocomplete_fields = ("area", "decision")
+    changelist_totals = ((_("rounds"), Count("pk")), (_("kg allocated"), Sum("kg_allocated")))
+
+
+@admin.register(RiceReliefLine)
+class RiceReliefLineAdmin(RegisterAdmin):
+    year_field = "round__year"
+    list_display = ("household", "commune", "round", "persons", "kg")
+    list_filter = ("round",)
+    list_select_related = ("household__commune", "household__head", "commune", "round__area")
+    search_fields = ("household__code", "household__head__full_name", "=household__head__citizen_id")
+    folded_search_fields = ("household__head__search_name",)
+    autocomplete_fields = ("round", "household", "commune")
+    changelist_totals = (
+        (_("kg"), Sum("kg")),
+        (_("households"), Count("household", distinct=True)),
+        (_("persons"), Sum("persons")),
+    )
+
+
+@admin.register(LongevityGift)
+class LongevityGiftAdmin(PersonRegisterAdmin):
+    list_display = (
+        *PERSON_COLUMNS,
+        "milestone",
+        "giver_display",
+        "year",
+        "commune",
+        "cash_vnd",
+        "in_kind_vnd",
+        "gift_date",
+    )
+    list_filter = ("milestone", "occasion")
+    list_select_related = ("person", "commune")
+    changelist_totals = (
+        (_("people"), Count("pk")),
+        (_("cash (đồng)"), Sum("cash_vnd")),
+        (_("gifts in kind (đồng)"), Sum("in_kind_vnd")),
+    )
+
+    @admin.display(description=_("given by"))
+    def giver_display(self, gift):
+        return gift.giver.label
+
+
+@admin.register(HousingSupport)
+class HousingSupportAdmin(RegisterAdmin):
+    list_display = (
+        "household",
+        "commune",
+        "year",
+        "funding_source",
+        "sponsor",
+        "round",
+        "work",
+        "amount_vnd",
+        "status",
+    )
+    list_filter = ("funding_source", "round", "work", "status")
+    list_select_related = ("household__commune", "household__head", "commune")
+    search_fields = ("household__code", "household__head__full_name", "sponsor", "=household__head__citizen_id")
+    folded_search_fields = ("household__head__search_name",)
+    autocomplete_fields = ("household", "commune", "decision")
+    changelist_totals = ((_("houses"), Count("pk")), (_("amount (đồng)"), Sum("amount_vnd")))
+
+
+@admin.register(FuneralAllowance)
+class FuneralAllowanceAdmin(RegisterAdmin):
+    list_display = (
+        "deceased",
+        "category",
+        "date_of_death",
+        "year",
+        "commune",
+        "recipient_name",
+        "amount_vnd",
+        "decision",
+    )
+    list_filter = ("category",)
+    list_select_related = ("deceased", "commune", "decision")
+    search_fields = ("deceased__full_name", "=deceased__citizen_id", "recipient_name")
+    folded_search_fields = ("deceased__search_name",)
+    autocomplete_fields = ("deceased", "commune", "decision")
+    changelist_totals = ((_("allowances"), Count("pk")), (_("amount (đồng)"), Sum("amount_vnd")))
+
+
+@admin.register(WorshipAllowance)
+class WorshipAllowanceAdmin(RegisterAdmin):
+    list_display = (
+        "martyr_name",
+        "martyr_record",
+        "worshipper",
+        "year",
+        "commune",
+        "yearly_amount_vnd",
+        "valid_from",
+        "valid_to",
+    )
+    list_select_related = ("worshipper", "commune")
+    search_fields = ("martyr_name", "martyr_record", "worshipper__full_name", "=worshipper__citizen_id")
+    folded_search_fields = ("worshipper__search_name",)
+    autocomplete_fields = ("worshipper", "commune", "decision")
+    changelist_totals = ((_("decisions"), Count("pk")), (_("yearly amount (đồng)"), Sum("yearly_amount_vnd")))
+
+
+@admin.register(MedicalReferral)
+class MedicalReferralAdmin(PersonRegisterAdmin):
+    list_display = (*PERSON_COLUMNS, "referred_on", "condition", "year", "commune")
+    list_select_related = ("person", "commune")
+    changelist_totals = ((_("referrals"), Count("pk")),)
+
+
+@admin.register(RecordAmendment)
+class RecordAmendmentAdmin(PersonRegisterAdmin):
+    list_display = (*PERSON_COLUMNS, "decision", "year", "commune")
+    list_select_related = ("person", "commune", "decision")
+    changelist_totals = ((_("amendments"), Count("pk")),)
+
+
+@admin.register(ElderlyVisit)
+class ElderlyVisitAdmin(PersonRegisterAdmin):
+    list_display = (*PERSON_COLUMNS, "visited_on", "gift_vnd", "year", "commune")
+    list_select_related = ("person", "commune")
+    changelist_totals = ((_("people visited"), Count("pk")), (_("gifts (đồng)"), Sum("gift_vnd")))
+
+
+@admin.register(AdmissionDossier)
+class AdmissionDossierAdmin(PersonRegisterAdmin):
+    list_display = (*PERSON_COLUMNS, "received_on", "appraised_on", "result", "year", "commune")
+    list_filter = ("result",)
+    list_select_related = ("person", "commune")
+    changelist_totals = ((_("dossiers"), Count("pk")),)
+
+
+@admin.register(TrainingClass)
+class TrainingClassAdmin(RegisterAdmin):
+    area_field = "area"
+    list_display = ("title", "level", "starts_on", "ends_on", "place", "participants", "year", "area")
+    list_filter = ("level",)
+    list_select_related = ("area",)
+    search_fields = ("title", "place")
+    autocomplete_fields = ("area", "decision")
+    changelist_totals = ((_("classes"), Count("pk")), (_("participants"), Sum("participants")))

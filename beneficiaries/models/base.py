@@ -1,0 +1,118 @@
+"""What every register entry shares: the year it counts for, where it happened, the decision."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdminUnit
+from bkxh.records import Record, RecordQuerySet
+
+MONEY = {"max_digits": 16, "decimal_places": 0}
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class RegisterQuerySet(RecordQuerySet):
+    """Queries every register answers: entries of a year, entries within an area."""
+
+    area_field = "commune"
+
+    def for_year(self, year):
+        return self.filter(year=year)
+
+    def within(self, area):
+        """Entries in `area` or in the units below it (communes → districts → province)."""
+        field = self.area_field
+        return self.filter(
+            Q(**{field: area}) | Q(**{f"{field}__parent": area}) | Q(**{f"{field}__parent__parent": area})
+        )
+
+
+def year_constraint(name):
+    return models.CheckConstraint(
+        condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
+        name=name,
+        violation_error_message=_("The year must be between 2000 and 2100."),
+    )
+
+
+def commune_field(**kwargs):
+    return models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": AdminUnit.Level.COMMUNE},
+        verbose_name=kwargs.pop("verbose_name", _("commune")),
+        **kwargs,
+    )
+
+
+def check_in_force(unit, year, field="commune"):
+    """A ValidationError unless `unit` was an administrative unit during `year`: records point at
+    the unit in force when they happened, never at one of an earlier or later structure."""
+    if unit is None or not year or not MIN_YEAR <= year <= MAX_YEAR:
+        return
+    if not AdminUnit.objects.in_force_during(year).filter(pk=unit.pk).exists():
+        raise ValidationError(
+            {field: _("%(unit)s was not an administrative unit in %(year)s.") % {"unit": unit, "year": year}}
+        )
+
+
+class RegisterEntry(Record):
+    """An entry of a programme register: the year it counts for, the commune where it happened
+    (the unit in force then), the decision that granted it."""
+
+    area_path = "commune"
+    year_path = "year"
+
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    commune = commune_field()
+    decision = models.ForeignKey(
+        "beneficiaries.Decision", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decision")
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RegisterQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-year", "commune__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
+                name="%(class)s_year_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            )
+        ]
+
+    def clean(self):
+        check_in_force(self.commune if self.commune_id else None, self.year)
+
+
+class Decision(Record):
+    """A decision (quyết định) that grants benefits; register entries point at it."""
+
+    # Province and district decisions alike; clerks of any unit record those their entries cite.
+    area_path = None
+    province_writes_only = False
+
+    number = models.CharField(_("number"), max_length=60, help_text=_("e.g. 1234/QĐ-UBND"))
+    date = models.DateField(_("date signed"))
+    issuer = models.CharField(_("issued by"), max_length=200, help_text=_("e.g. UBND tỉnh Bắc Kạn"))
+    summary = models.TextField(_("summary"), blank=True)
+    scan = models.FileField(_("scanned copy"), upload_to="decisions/%Y/", blank=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-date", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number", "date"],
+                name="decision_unique_number_date",
+                violation_error_message=_("A decision with this number and date already exists."),
+            )
+        ]
+
+    def __str__(self):
+        return _("Decision %(number)s of %(date)s") % {"number": self.number, "date": self.date.strftime("%d/%m/%Y")}

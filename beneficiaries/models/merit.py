@@ -1,0 +1,158 @@
+"""People with meritorious service (Ordinance 02/2020/UBTVQH14, Decree 131/2021/NĐ-CP):
+funeral allowances, martyr worship allowances, medical assessment referrals, record amendments."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from beneficiaries.models.base import MONEY, Decision, RegisterEntry
+from beneficiaries.models.people import Person
+
+
+class FuneralAllowance(RegisterEntry):
+    class Category(models.TextChoices):
+        MERITORIOUS = "meritorious", _("person with meritorious service")
+        MARTYR_RELATIVE = "martyr_relative", _("relative of a martyr")
+        OTHER_POLICY = "other_policy", _("other policy beneficiary")
+
+    deceased = models.OneToOneField(
+        Person,
+        models.PROTECT,
+        related_name="funeral_allowance",
+        verbose_name=_("the deceased"),
+        error_messages={"unique": _("A funeral allowance has already been settled for this person.")},
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    date_of_death = models.DateField(_("date of death"))
+    year = models.PositiveSmallIntegerField(_("year settled"), db_index=True)
+    recipient_name = models.CharField(
+        _("paid to"), max_length=100, help_text=_("The person who organised the funeral.")
+    )
+    amount_vnd = models.DecimalField(_("amount (đồng)"), **MONEY)
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = _("funeral allowance")
+        verbose_name_plural = _("funeral allowances")
+        ordering = ["-year", "commune__code"]
+        constraints = [
+            *RegisterEntry.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(amount_vnd__gt=0),
+                name="funeralallowance_amount_positive",
+                violation_error_message=_("The amount must be more than 0 đồng."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deceased} – {self.year}"
+
+    def clean(self):
+        super().clean()
+        if self.date_of_death and self.year and self.date_of_death.year > self.year:
+            raise ValidationError({"year": _("The allowance cannot be settled before the death.")})
+        if self.deceased_id and self.date_of_death and self.date_of_death.year < self.deceased.birth_year:
+            raise ValidationError({"date_of_death": _("The date of death is before the year of birth.")})
+
+
+class WorshipAllowance(RegisterEntry):
+    """The yearly allowance to the person who worships a martyr: one worshipper per martyr at a time."""
+
+    martyr_name = models.CharField(_("martyr"), max_length=100)
+    martyr_record = models.CharField(
+        _("martyr's record number"),
+        max_length=40,
+        help_text=_("The number of the martyr's file, which identifies the martyr."),
+    )
+    worshipper = models.ForeignKey(
+        Person, models.PROTECT, related_name="worship_allowances", verbose_name=_("worshipper")
+    )
+    year = models.PositiveSmallIntegerField(_("year of the decision"), db_index=True)
+    yearly_amount_vnd = models.DecimalField(_("yearly amount (đồng)"), **MONEY)
+    valid_from = models.DateField(_("paid from"))
+    valid_to = models.DateField(_("paid until"), null=True, blank=True, help_text=_("Blank while it is still paid."))
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = _("martyr worship allowance")
+        verbose_name_plural = _("martyr worship allowances")
+        ordering = ["-year", "martyr_record"]
+        constraints = [
+            *RegisterEntry.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["martyr_record"],
+                condition=Q(valid_to__isnull=True),
+                name="worshipallowance_one_current_per_martyr",
+                violation_error_message=_("This martyr already has a worshipper receiving the allowance."),
+            ),
+            models.CheckConstraint(
+                condition=Q(yearly_amount_vnd__gt=0),
+                name="worshipallowance_amount_positive",
+                violation_error_message=_("The amount must be more than 0 đồng."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="worshipallowance_period_in_order",
+                violation_error_message=_("The end of payment cannot be before its start."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.martyr_name} – {self.worshipper}"
+
+    def clean(self):
+        super().clean()
+        if not (self.martyr_record and self.valid_from):
+            return
+        overlapping = (
+            WorshipAllowance.objects.filter(martyr_record=self.martyr_record)
+            .exclude(pk=self.pk)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
+        )
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
+        if overlapping.exists():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "Another worshipper receives the allowance for this martyr in this period: "
+                        "a martyr has one worshipper at a time."
+                    )
+                }
+            )
+
+
+class MedicalReferral(RegisterEntry):
+    """A referral to the provincial Medical Assessment Council (toxic chemical exposure)."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="medical_referrals", verbose_name=_("person"))
+    referred_on = models.DateField(_("referred on"))
+    condition = models.CharField(_("disease or disability assessed"), max_length=200)
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = _("medical assessment referral")
+        verbose_name_plural = _("medical assessment referrals")
+        ordering = ["-referred_on"]
+
+    def __str__(self):
+        return f"{self.person} – {self.referred_on:%d/%m/%Y}"
+
+    def clean(self):
+        super().clean()
+        if self.referred_on and self.year and self.referred_on.year != self.year:
+            raise ValidationError({"referred_on": _("The date must fall in the year.")})
+
+
+class RecordAmendment(RegisterEntry):
+    """A decision amending the file of a person with meritorious service or of a relative."""
+
+    person = models.ForeignKey(Person, models.PROTECT, related_name="record_amendments", verbose_name=_("person"))
+    decision = models.ForeignKey(Decision, models.PROTECT, related_name="+", verbose_name=_("decision"))
+    change = models.TextField(_("what was amended"))
+
+    class Meta(RegisterEntry.Meta):
+        verbose_name = _("record amendment")
+        verbose_name_plural = _("record amendments")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return f"{self.person} – {self.decision}"

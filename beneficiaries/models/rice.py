@@ -1,0 +1,201 @@
+"""Rice relief from national reserves: distribution rounds and the households they reached.
+
+Decree 20/2021/NĐ-CP food support is 15 kg of rice per person per month, for the months the
+round covers; a round's lines together may not exceed what was allocated to it.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdminUnit
+from beneficiaries.models.base import (
+    Decision,
+    RegisterQuerySet,
+    check_in_force,
+    commune_field,
+    year_constraint,
+)
+from beneficiaries.models.people import Household
+from bkxh.numbers import format_decimal
+from bkxh.records import Record
+
+KG_PER_PERSON_MONTH = Decimal(15)
+KG = {"max_digits": 14, "decimal_places": 2}
+
+
+class RiceReliefRoundQuerySet(RegisterQuerySet):
+    area_field = "area"
+
+
+class RiceReliefRound(Record):
+    area_path = "area"
+    year_path = "year"
+
+    class Occasion(models.TextChoices):
+        TET = "tet", _("Lunar New Year (Tết Nguyên đán)")
+        LEAN_SEASON = "lean_season", _("lean season (giáp hạt)")
+        DISASTER = "disaster", _("natural disaster")
+
+    code = models.SlugField(
+        _("round code"), max_length=40, unique=True, help_text=_("A short code used in files, e.g. 2024-tet.")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    occasion = models.CharField(_("occasion"), max_length=12, choices=Occasion.choices)
+    disaster_name = models.CharField(
+        _("disaster"), max_length=100, blank=True, help_text=_("For a disaster: its name, e.g. Bão số 3 (Yagi).")
+    )
+    area = models.ForeignKey(
+        AdminUnit,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("allocated to"),
+        limit_choices_to={"level__in": [AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]},
+    )
+    decision = models.ForeignKey(
+        Decision, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decision")
+    )
+    distribution_date = models.DateField(_("distribution date"))
+    months = models.PositiveSmallIntegerField(_("months of support"), default=1)
+    kg_allocated = models.DecimalField(_("kg allocated"), **KG)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = RiceReliefRoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rice relief round")
+        verbose_name_plural = _("rice relief rounds")
+        ordering = ["-year", "distribution_date"]
+        constraints = [
+            year_constraint("ricereliefround_year_range"),
+            models.CheckConstraint(
+                condition=Q(months__gte=1, months__lte=6),
+                name="ricereliefround_months_range",
+                violation_error_message=_("A round covers 1 to 6 months."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kg_allocated__gt=0),
+                name="ricereliefround_kg_positive",
+                violation_error_message=_("The allocation must be more than 0 kg."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(occasion="disaster") | ~Q(disaster_name=""),
+                name="ricereliefround_disaster_named",
+                violation_error_message=_("Name the disaster (e.g. Bão số 3 (Yagi))."),
+            ),
+        ]
+
+    def __str__(self):
+        occasion = self.disaster_name or self.get_occasion_display()
+        return f"{occasion} {self.year} – {self.area}"
+
+    def clean(self):
+        check_in_force(self.area if self.area_id else None, self.year, field="area")
+        if self.year and self.distribution_date and self.distribution_date.year != self.year:
+            raise ValidationError({"distribution_date": _("The distribution date must fall in the round's year.")})
+        if self.pk and self.kg_allocated is not None:
+            distributed = self.distributed_kg()
+            if distributed > self.kg_allocated:
+                raise ValidationError(
+                    {
+                        "kg_allocated": _(
+                            "%(distributed)s kg have already been distributed in this round; "
+                            "the allocation cannot be less."
+                        )
+                        % {"distributed": distributed}
+                    }
+                )
+
+    def distributed_kg(self, *, excluding=None):
+        lines = self.lines.exclude(pk=excluding.pk) if excluding and excluding.pk else self.lines.all()
+        return lines.aggregate(total=Sum("kg", default=Decimal(0)))["total"]
+
+
+class RiceReliefLineQuerySet(RegisterQuerySet):
+    def for_year(self, year):
+        return self.filter(round__year=year)
+
+
+class RiceReliefLine(Record):
+    area_path = "commune"
+    year_path = "round__year"
+
+    round = models.ForeignKey(RiceReliefRound, models.PROTECT, related_name="lines", verbose_name=_("round"))
+    household = models.ForeignKey(Household, models.PROTECT, related_name="rice_relief", verbose_name=_("household"))
+    commune = commune_field()
+    persons = models.PositiveSmallIntegerField(_("persons"))
+    kg = models.DecimalField(_("kg"), **KG)
+
+    objects = RiceReliefLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rice relief line")
+        verbose_name_plural = _("rice relief lines")
+        ordering = ["round", "commune__code", "household__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "household"],
+                name="ricereliefline_unique_round_household",
+                violation_error_message=_("This household is already in this round."),
+            ),
+            models.CheckConstraint(
+                condition=Q(persons__gte=1),
+                name="ricereliefline_persons_positive",
+                violation_error_message=_("A line covers at least one person."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kg__gt=0),
+                name="ricereliefline_kg_positive",
+                violation_error_message=_("The rice given must be more than 0 kg."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} – {self.kg} kg"
+
+    def save(self, *args, **kwargs):
+        # Two clerks adding lines to one round at once must not overshoot its allocation
+        # together: lock the round, then check again inside the transaction.
+        with transaction.atomic():
+            RiceReliefRound.objects.select_for_update().filter(pk=self.round_id).first()
+            over = self.allocation_exceeded()
+            if over:
+                raise ValidationError({"kg": over})
+            super().save(*args, **kwargs)
+
+    @property
+    def kg_ceiling(self):
+        return self.persons * KG_PER_PERSON_MONTH * self.round.months
+
+    def clean(self):
+        errors = {}
+        if not (self.round_id and self.persons and self.kg is not None):
+            return
+        if self.household_id and self.commune_id and self.household.commune_id != self.commune_id:
+            errors["commune"] = _("The household lives in another commune.")
+        if self.commune_id and not self.commune.is_within(self.round.area):
+            errors["commune"] = _("This commune is outside the area the round was allocated to.")
+        if self.kg > self.kg_ceiling:
+            errors["kg"] = _("At most %(ceiling)s kg: %(persons)s persons × 15 kg × %(months)s months.") % {
+                "ceiling": format_decimal(self.kg_ceiling),
+                "persons": self.persons,
+                "months": self.round.months,
+            }
+        over = self.allocation_exceeded()
+        if over:
+            errors["kg"] = over
+        if errors:
+            raise ValidationError(errors)
+
+    def allocation_exceeded(self):
+        """The message when this line would take the round past its allocation, else None."""
+        total = self.round.distributed_kg(excluding=self) + self.kg
+        if total <= self.round.kg_allocated:
+            return None
+        return _("The round's lines would come to %(total)s kg, more than the %(allocated)s kg allocated.") % {
+            "total": format_decimal(total),
+            "allocated": format_decimal(self.round.kg_allocated),
+        }
