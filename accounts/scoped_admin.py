@@ -41,7 +41,10 @@ class AreaScopedAdmin:
         scope = scope_of(request.user)
         if self.area_path is None:
             return scope.is_whole_province or not province_writes_only(self.model)
-        return obj is None or scope.allows(unit_id_of(obj, self.area_path))
+        # An inline is asked about its parent row, which its own admin has already scoped.
+        if obj is None or not isinstance(obj, self.model):
+            return True
+        return scope.allows(unit_id_of(obj, self.area_path))
 
     def has_add_permission(self, request, *args):
         return super().has_add_permission(request, *args) and self.writes_allowed(request)

@@ -121,3 +121,66 @@ def make_staff_user(*, username="staff", permissions=()):
     for codename in permissions:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     return user
+
+
+def make_role_user(*, username, role, units=()):
+    """A staff user in the role group `role` (accounts.roles), bound to `units`."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import UserArea
+
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    for unit in units:
+        UserArea.objects.create(user=user, area=unit)
+    return user
+
+
+def make_approved_year(*, area, year=2024, approver=None):
+    """An approved YearClosure, as closures.workflow leaves it."""
+    from django.utils import timezone
+
+    from closures.models import YearClosure
+
+    approver = approver or get_user_model().objects.create_user(
+        username=f"duyet-{area.code}-{year}", first_name="Nguyễn Thị", last_name="Duyệt", password=PASSWORD
+    )
+    return YearClosure.objects.create(
+        area=area, year=year, state=YearClosure.State.APPROVED, approved_by=approver, approved_at=timezone.now()
+    )
+
+
+def make_person(*, commune, full_name="Hoàng Thị Lan", citizen_id="006190001234", birth_year=1990, **kwargs):
+    from beneficiaries.models import Gender, Person
+
+    person = Person(
+        full_name=full_name,
+        gender=kwargs.pop("gender", Gender.FEMALE),
+        birth_year=birth_year,
+        citizen_id=citizen_id,
+        commune=commune,
+        **kwargs,
+    )
+    person.full_clean()
+    person.save()
+    return person
+
+
+def make_household(*, commune, code="HO-001", size=3, **kwargs):
+    from beneficiaries.models import Household
+
+    household = Household(code=code, commune=commune, size=size, **kwargs)
+    household.full_clean()
+    household.save()
+    return household
+
+
+def make_longevity_gift(*, person, year=2024, milestone=90, cash_vnd=500000, **kwargs):
+    from beneficiaries.models import LongevityGift
+
+    gift = LongevityGift(
+        person=person, commune=person.commune, year=year, milestone=milestone, cash_vnd=Decimal(cash_vnd), **kwargs
+    )
+    gift.full_clean()
+    gift.save()
+    return gift
