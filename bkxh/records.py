@@ -22,7 +22,7 @@ import contextvars
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
-from django.db.models.signals import pre_delete
+from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -182,7 +182,7 @@ class RecordQuerySet(models.QuerySet):
         objs = [obj for obj in objs if attnames & set(obj.changed_fields())]
         if not objs:
             return 0
-        with transaction.atomic(using=self.db, savepoint=False):
+        with transaction.atomic(using=self.db):
             stored = RecordQuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
             guard_writes(self.model, stored._stored_pairs() + [pair_of(obj) for obj in objs])
             for obj in objs:
@@ -321,3 +321,11 @@ def guard_cascaded_delete(sender, instance, **kwargs):
     """Rows deleted along with another (on_delete=CASCADE) are guarded like rows deleted directly."""
     if isinstance(instance, Record) and (sender._meta.label, instance.pk) not in _checked_deletes.get():
         guard_writes(sender, [pair_of(instance)])
+
+
+@receiver(pre_save, dispatch_uid="records_guard_raw_save")
+def guard_raw_save(sender, instance, raw, **kwargs):
+    """loaddata saves with raw=True, past save(): it is guarded all the same."""
+    if raw and isinstance(instance, Record):
+        stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_pairs() if instance.pk else []
+        guard_writes(sender, [*stored, pair_of(instance)])

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +40,7 @@ class IndicatorValueAdmin(RecordAdmin):
     folded_search_fields = ("indicator__search_name", "area__search_name")
     autocomplete_fields = ("indicator", "area")
     list_per_page = 50
+    actions = ("mark_final",)
     fieldsets = (
         (None, {"fields": ("indicator", "year", "area", "status")}),
         (_("Figures"), {"fields": ("plan", "actual", "plan_decision")}),
@@ -49,6 +50,11 @@ class IndicatorValueAdmin(RecordAdmin):
     @admin.display(description=_("indicator"), ordering="indicator__order")
     def indicator_label(self, value):
         return format_html('{}<br><small class="quiet">{}</small>', value.indicator.name, value.indicator.code)
+
+    @admin.action(description=_("Mark the selected figures as final"), permissions=["change"])
+    def mark_final(self, request, queryset):
+        count = queryset.exclude(status=IndicatorValue.Status.FINAL).update(status=IndicatorValue.Status.FINAL)
+        self.message_user(request, _("%(count)s figure(s) marked final.") % {"count": count}, messages.SUCCESS)
 
     @admin.display(description=_("unit of measure"))
     def unit(self, value):

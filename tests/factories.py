@@ -150,12 +150,18 @@ def make_approved_year(*, area, year=2024, approver=None):
     )
 
 
-def make_person(*, commune, full_name="Hoàng Thị Lan", citizen_id="006190001234", birth_year=1990, **kwargs):
+def make_person(*, commune, full_name="Hoàng Thị Lan", birth_year=1990, serial="001234", citizen_id=None, **kwargs):
+    """A woman born in Bắc Kạn; her citizen ID agrees with her birth year, ending in `serial`."""
+    from beneficiaries.citizen_id import gender_century_digit
     from beneficiaries.models import Gender, Person
 
+    gender = kwargs.pop("gender", Gender.FEMALE)
+    if citizen_id is None:
+        century = gender_century_digit(female=gender == Gender.FEMALE, birth_year=birth_year)
+        citizen_id = f"006{century}{birth_year % 100:02d}{serial}"
     person = Person(
         full_name=full_name,
-        gender=kwargs.pop("gender", Gender.FEMALE),
+        gender=gender,
         birth_year=birth_year,
         citizen_id=citizen_id,
         commune=commune,
