@@ -15,6 +15,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.roles import ADMINISTRATOR
+from accounts.scope import province_writes_only
 from accounts.scoped_admin import AreaScopedAdmin
 from areas.models import AdminUnit
 from closures.models import YearClosure
@@ -214,12 +215,12 @@ class ScopeMatrixTests(TestCase):
         for model in self.registered("unscoped"):
             with self.subTest(model=model._meta.label):
                 self.assertEqual(self.client.get(admin_url(model, "changelist")).status_code, 200)
+                if not province_writes_only(model):
+                    continue
+                self.assertEqual(self.client.get(admin_url(model, "add")).status_code, 403)
                 row = model._default_manager.first()
-                if row is not None and not getattr(model, "province_writes_only", True) is False:
-                    response = self.client.post(admin_url(model, "change", row.pk), {})
-                    self.assertEqual(response.status_code, 403)
-                if getattr(model, "province_writes_only", True):
-                    self.assertEqual(self.client.get(admin_url(model, "add")).status_code, 403)
+                if row is not None:
+                    self.assertEqual(self.client.post(admin_url(model, "change", row.pk), {}).status_code, 403)
 
     def test_logs_of_who_did_what_are_for_the_province_only(self):
         for model in self.registered("province_only"):
