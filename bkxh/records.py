@@ -101,6 +101,28 @@ def guard_writes(model, pairs):
         check_years_open(pairs)
 
 
+def write_refusals(model, instances, *, user=None):
+    """Why each of `instances` (new or read from the database and changed) could not be
+    written: {position in `instances`: [messages]}, for an import to name its rows before it
+    writes anything. Two queries for the locks whatever the number of rows."""
+    from accounts.scope import check_writes_in_scope
+    from closures.locking import closures_by_pair, locked_message
+
+    pairs = [[pair_of(instance), *([] if instance._state.adding else instance._old_pairs())] for instance in instances]
+    locks = closures_by_pair(pair for instance_pairs in pairs for pair in instance_pairs) if model.year_path else {}
+    refusals = {}
+    for position, instance_pairs in enumerate(pairs):
+        messages = list(dict.fromkeys(locked_message(locks[pair]) for pair in instance_pairs if pair in locks))
+        if user is not None:
+            try:
+                check_writes_in_scope(user, model, {unit for unit, _year in instance_pairs if unit is not None})
+            except ValidationError as error:
+                messages += error.messages
+        if messages:
+            refusals[position] = messages
+    return refusals
+
+
 class RecordQuerySet(models.QuerySet):
     def in_scope_of(self, user):
         from accounts.scope import scope_of

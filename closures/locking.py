@@ -47,18 +47,18 @@ def locked_message(closure):
     }
 
 
-def locking_closures(pairs):
-    """The approved closures that cover any of the (unit id, year) `pairs`, each once."""
+def closures_by_pair(pairs):
+    """{(unit id, year): the approved closure that locks it} for those of `pairs` that are locked."""
     pairs = {(unit_id, year) for unit_id, year in pairs if unit_id is not None and year is not None}
     if not pairs:
-        return []
+        return {}
     approved = list(
         YearClosure.objects.approved()
         .filter(year__in={year for _unit, year in pairs})
         .select_related("area", "approved_by")
     )
     if not approved:
-        return []
+        return {}
     by_key = {(closure.area_id, closure.year): closure for closure in approved}
     lineage = {
         pk: (pk, parent, grandparent)
@@ -71,9 +71,15 @@ def locking_closures(pairs):
         for ancestor in lineage.get(unit_id, (unit_id,)):
             closure = by_key.get((ancestor, year))
             if closure is not None:
-                found[closure.pk] = closure
+                found[(unit_id, year)] = closure
                 break
-    return sorted(found.values(), key=lambda closure: (closure.year, closure.area.code))
+    return found
+
+
+def locking_closures(pairs):
+    """The approved closures that cover any of the (unit id, year) `pairs`, each once."""
+    unique = {closure.pk: closure for closure in closures_by_pair(pairs).values()}
+    return sorted(unique.values(), key=lambda closure: (closure.year, closure.area.code))
 
 
 def check_years_open(pairs):

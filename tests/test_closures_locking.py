@@ -283,3 +283,34 @@ class ReopeningTests(TestCase):
         response = self.client.get("/reports/2024/")
         self.assertNotContains(response, "Số liệu tạm thời")
         self.assertContains(response, "đã được pacnam.duyet phê duyệt ngày")
+
+
+class ImportRefusalTests(TestCase):
+    """What an import asks before writing: which of its rows fall in a locked year or another unit."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        cls.district = make_district(parent=cls.province)
+        cls.other = make_district(parent=cls.province, code="061", name="Huyện Ba Bể")
+        cls.jobs = make_indicator()
+        cls.stored = make_value(indicator=cls.jobs, area=cls.district, year=2023, plan=1, actual=1)
+        make_approved_year(area=cls.district, year=2024)
+        cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])
+
+    def test_rows_of_a_locked_year_or_another_unit_are_named_and_the_others_pass(self):
+        from bkxh.records import write_refusals
+
+        moved = IndicatorValue.objects.get(pk=self.stored.pk)
+        moved.year = 2024
+        rows = [
+            IndicatorValue(indicator=self.jobs, area=self.district, year=2025),
+            IndicatorValue(indicator=self.jobs, area=self.district, year=2024),
+            IndicatorValue(indicator=self.jobs, area=self.other, year=2025),
+            moved,
+        ]
+        refusals = write_refusals(IndicatorValue, rows, user=self.clerk)
+        self.assertEqual(sorted(refusals), [1, 2, 3])
+        self.assertIn("đã được Nguyễn Thị Duyệt phê duyệt", refusals[1][0])
+        self.assertIn("Huyện Ba Bể không thuộc địa bàn bạn phụ trách", refusals[2][0])
+        self.assertIn("phê duyệt", refusals[3][0])
