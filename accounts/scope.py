@@ -64,19 +64,6 @@ def area_path_of(model):
     return getattr(model, "area_path", None)
 
 
-def unit_id_of(instance, area_path):
-    """The id of the unit `instance` belongs to, following `area_path`."""
-    *through, last = area_path.split("__")
-    target = instance
-    for name in through:
-        target = getattr(target, name)
-        if target is None:
-            return None
-    if last == "pk":
-        return target.pk
-    return getattr(target, f"{last}_id")
-
-
 class OutOfScopeError(ValidationError):
     pass
 

@@ -10,7 +10,8 @@ view it and changed only by users who work for the whole province.
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
-from accounts.scope import area_path_of, province_writes_only, scope_of, unit_id_of
+from accounts.scope import area_path_of, province_writes_only, scope_of
+from bkxh.records import value_at
 
 
 class AreaScopedAdmin:
@@ -21,21 +22,19 @@ class AreaScopedAdmin:
     def get_queryset(self, request):
         return scope_of(request.user).filter(super().get_queryset(request), self.area_path)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def _scoped_choices(self, db_field, request, kwargs):
         related = db_field.remote_field.model
         path = area_path_of(related)
         if path is not None:
             queryset = kwargs.get("queryset", related._default_manager.all())
             kwargs["queryset"] = scope_of(request.user).filter(queryset, path)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return kwargs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **self._scoped_choices(db_field, request, kwargs))
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        related = db_field.remote_field.model
-        path = area_path_of(related)
-        if path is not None:
-            queryset = kwargs.get("queryset", related._default_manager.all())
-            kwargs["queryset"] = scope_of(request.user).filter(queryset, path)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **self._scoped_choices(db_field, request, kwargs))
 
     def writes_allowed(self, request, obj=None):
         scope = scope_of(request.user)
@@ -44,7 +43,7 @@ class AreaScopedAdmin:
         # An inline is asked about its parent row, which its own admin has already scoped.
         if obj is None or not isinstance(obj, self.model):
             return True
-        return scope.allows(unit_id_of(obj, self.area_path))
+        return scope.allows(value_at(obj, self.area_path))
 
     def has_add_permission(self, request, *args):
         return super().has_add_permission(request, *args) and self.writes_allowed(request)

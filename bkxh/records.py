@@ -66,7 +66,7 @@ class VersionConflict(ValidationError):
         super().__init__(message, code="version_conflict")
 
 
-def _value_at(instance, path):
+def value_at(instance, path):
     """The value at lookup `path` from `instance`; the id for a relation at its end."""
     if path is None:
         return None
@@ -83,7 +83,7 @@ def _value_at(instance, path):
 
 
 def pair_of(instance):
-    return (_value_at(instance, instance.area_path), _value_at(instance, instance.year_path))
+    return (value_at(instance, instance.area_path), value_at(instance, instance.year_path))
 
 
 def guard_writes(model, pairs):
