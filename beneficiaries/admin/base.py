@@ -18,7 +18,7 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        bounds = model_admin.model.objects.aggregate(
+        bounds = model_admin.get_queryset(request).aggregate(
             first=Min(model_admin.year_field), last=Max(model_admin.year_field)
         )
         if bounds["first"] is None:
