@@ -247,7 +247,7 @@ class Record(models.Model):
             return
         with transaction.atomic(using=kwargs.get("using")):
             guard_writes(type(self), self._pairs_written())
-            if self._state.adding:
+            if not self._is_stored():
                 super().save(*args, **kwargs)
             else:
                 if kwargs.get("update_fields") is not None:
@@ -313,8 +313,15 @@ class Record(models.Model):
         attname = self._meta.pk.attname if path == "pk" else self._meta.get_field(path).attname
         return self._stored_values.get(attname)
 
+    def _is_stored(self):
+        """Whether save() will update a row: one read from the database, or a new object given
+        the primary key of a stored row, which must not overwrite it unchecked."""
+        if not self._state.adding:
+            return True
+        return self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists()
+
     def _pairs_written(self):
-        return ([] if self._state.adding else self._old_pairs()) + [pair_of(self)]
+        return (self._old_pairs() if self._is_stored() else []) + [pair_of(self)]
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
         """Django's checks, and those of a write: the row is current, its year open, its unit ours."""

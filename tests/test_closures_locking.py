@@ -192,6 +192,9 @@ class LockedYearTests(TestCase):
             "moving a 2023 row into 2024": lambda: IndicatorValue.objects.filter(pk=self.open_value.pk).update(
                 year=2024
             ),
+            "a new object with a locked row's key": IndicatorValue(
+                pk=self.value.pk, indicator=self.jobs, year=2023, area=self.district, version=self.value.version
+            ).save,
         }
         for path, attempt in attempts.items():
             with self.subTest(path=path), self.assertRaises(ValidationError) as refused:
