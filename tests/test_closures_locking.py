@@ -317,3 +317,28 @@ class ImportRefusalTests(TestCase):
         self.assertIn("đã được Nguyễn Thị Duyệt phê duyệt", refusals[1][0])
         self.assertIn("Huyện Ba Bể không thuộc địa bàn bạn phụ trách", refusals[2][0])
         self.assertIn("phê duyệt", refusals[3][0])
+
+
+class ApprovalAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.district = make_district(parent=make_province())
+        cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])
+        cls.reviewer = make_role_user(username="pacnam.duyet", role=REVIEWER, units=[cls.district])
+
+    def test_a_clerk_opens_and_submits_a_year_and_the_reviewer_approves_it_from_the_admin(self):
+        url = "/admin/closures/yearclosure/"
+        self.client.force_login(self.clerk)
+        self.assertEqual(self.client.post(f"{url}add/", {"area": self.district.pk, "year": 2024}).status_code, 302)
+        closure = YearClosure.objects.get()
+        self.client.post(url, {"action": "submit_years", "_selected_action": [closure.pk]})
+        self.client.post(url, {"action": "approve_years", "_selected_action": [closure.pk]})
+        closure.refresh_from_db()
+        self.assertEqual(closure.state, "submitted")
+        self.client.force_login(self.reviewer)
+        self.client.post(url, {"action": "approve_years", "_selected_action": [closure.pk]})
+        closure.refresh_from_db()
+        self.assertEqual(
+            (closure.state, closure.submitted_by, closure.approved_by), ("approved", self.clerk, self.reviewer)
+        )
+        self.assertEqual(self.client.post(f"{url}{closure.pk}/delete/", {"post": "yes"}).status_code, 403)
