@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from accounts.scope import scope_of
 from audit.models import AccessLog
+from bkxh.admin import BkxhModelAdmin
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(BkxhModelAdmin):
     """Read-only, and only for those who answer for the whole province."""
 
     list_display = ("at", "username", "kind", "subject", "row_count", "ip_address", "path")

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoped_admin import AreaScopedAdmin
+from bkxh.admin import BkxhModelAdmin
 from closures import workflow
 from closures.models import YearClosure
 
 
 @admin.register(YearClosure)
-class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin):
+class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     """The year approvals: created as drafts, moved on only by the actions, never deleted."""
 
     list_display = ("area", "year", "state", "submitted_by", "approved_by", "approved_at", "reopen_reason")
