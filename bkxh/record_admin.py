@@ -41,8 +41,10 @@ class RecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is not None and cleaned.get("version") is not None:
-            self.instance.version = cleaned["version"]
+        if cleaned.get("version") is None:
+            # A new row: the add form sends its hidden version empty.
+            cleaned["version"] = self.instance.version
+        self.instance.version = cleaned["version"]
         return cleaned
 
 

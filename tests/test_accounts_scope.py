@@ -21,6 +21,7 @@ from areas.models import AdminUnit
 from closures.models import YearClosure
 from indicators.models import Indicator, IndicatorValue
 from tests.factories import (
+    make_citizen_id,
     make_commune,
     make_district,
     make_household,
@@ -46,7 +47,9 @@ class Side:
     def __init__(self, province, code, name, commune_code, serial):
         self.district = make_district(parent=province, code=code, name=name)
         self.commune = make_commune(parent=self.district, code=commune_code, name=f"Xã {name}")
-        self.person = make_person(commune=self.commune, full_name=f"Người {name}", serial=serial)
+        self.person = make_person(
+            commune=self.commune, full_name=f"Người {name}", citizen_id=make_citizen_id(serial=serial)
+        )
         self.household = make_household(commune=self.commune, code=f"HO-{code}")
         self.rows = {}
 
@@ -56,8 +59,8 @@ class ScopeMatrixTests(TestCase):
     def setUpTestData(cls):
         cls.province = make_province()
         cls.indicator = make_indicator()
-        cls.own = Side(cls.province, "060", "Pác Nặm", "01858", "001234")
-        cls.other = Side(cls.province, "061", "Ba Bể", "01840", "005678")
+        cls.own = Side(cls.province, "060", "Pác Nặm", "01858", 1234)
+        cls.other = Side(cls.province, "061", "Ba Bể", "01840", 5678)
         cls.user = make_role_user(username="pacnam.quantri", role=ADMINISTRATOR, units=[cls.own.district])
         for model, model_admin in admin.site._registry.items():
             if cls.kind(model, model_admin) == "scoped":
@@ -93,7 +96,7 @@ class ScopeMatrixTests(TestCase):
         for field in model._meta.concrete_fields:
             if field.primary_key or field.has_default() or field.null or not field.editable:
                 continue
-            if field.blank and not field.is_relation:
+            if field.blank and not field.is_relation and field.empty_strings_allowed:
                 continue
             values[field.name] = cls.value_for(model, field, side, related)
         return model.objects.create(**values)

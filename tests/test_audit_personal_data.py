@@ -9,8 +9,9 @@ from django.urls import reverse
 from accounts.roles import ADMINISTRATOR, CLERK, VIEWER
 from audit.context import changes_by
 from audit.models import AccessLog
-from beneficiaries.models import Person
+from beneficiaries.models import Gender, Person
 from tests.factories import (
+    make_citizen_id,
     make_commune,
     make_district,
     make_household,
@@ -33,9 +34,21 @@ class CitizenIdMaskingTests(TestCase):
         cls.province = make_province()
         cls.district = make_district(parent=cls.province)
         cls.commune = make_commune(parent=cls.district)
-        cls.elder = make_person(commune=cls.commune, full_name="Nông Văn Thọ", birth_year=1934, serial="004321")
+        cls.elder = make_person(
+            commune=cls.commune,
+            full_name="Nông Văn Thọ",
+            birth_year=1934,
+            citizen_id=make_citizen_id(birth_year=1934, serial=4321),
+        )
         household = make_household(commune=cls.commune)
-        cls.lan = make_person(commune=cls.commune, household=household)
+        cls.lan = make_person(
+            commune=cls.commune,
+            household=household,
+            full_name="Hoàng Thị Lan",
+            gender=Gender.FEMALE,
+            birth_year=1990,
+            citizen_id=make_citizen_id(female=True, birth_year=1990, serial=1234),
+        )
         household.head = cls.lan
         household.save()
         make_longevity_gift(person=cls.elder)

@@ -2,7 +2,7 @@
 search, Vietnamese numbers, masked citizen IDs and the totals of what is filtered."""
 
 from django.contrib import admin
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
@@ -44,8 +44,11 @@ class DistrictFilter(admin.SimpleListFilter):
         return [(district.pk, f"{district.code} {district.name}") for district in districts]
 
     def queryset(self, request, queryset):
+        # A register by area may name the district itself (a round allocated to it).
         if self.value():
-            return queryset.filter(**{f"{self.area_field}__parent": self.value()})
+            return queryset.filter(
+                Q(**{self.area_field: self.value()}) | Q(**{f"{self.area_field}__parent": self.value()})
+            )
         return queryset
 
     def __init__(self, request, params, model, model_admin):
@@ -81,6 +84,7 @@ class RegisterAdmin(RecordAdmin):
     filtered entries above the list (one aggregate query, whatever the page)."""
 
     area_field = "commune"
+    area_filters = (DistrictFilter, CommuneFilter)
     year_field = "year"
     changelist_totals = ()
     list_per_page = 50
@@ -88,7 +92,7 @@ class RegisterAdmin(RecordAdmin):
     change_list_template = "admin/beneficiaries/change_list.html"
 
     def get_list_filter(self, request):
-        filters = [DistrictFilter, CommuneFilter, *self.list_filter]
+        filters = [*self.area_filters, *self.list_filter]
         return [YearFilter, *filters] if self.year_field else filters
 
     def changelist_view(self, request, extra_context=None):

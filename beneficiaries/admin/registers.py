@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.admin.base import PersonRegisterAdmin, RegisterAdmin
+from beneficiaries.admin.base import DistrictFilter, PersonRegisterAdmin, RegisterAdmin
 from beneficiaries.models import (
     AdmissionDossier,
     ElderlyVisit,
@@ -23,6 +23,7 @@ PERSON_COLUMNS = ("person_name", "person_citizen_id", "person_birth_year")
 @admin.register(RiceReliefRound)
 class RiceReliefRoundAdmin(RegisterAdmin):
     area_field = "area"
+    area_filters = (DistrictFilter,)
     list_display = ("code", "__str__", "occasion", "distribution_date", "months", "kg_allocated", "decision")
     list_filter = ("occasion",)
     list_select_related = ("area", "decision")
@@ -31,11 +32,18 @@ class RiceReliefRoundAdmin(RegisterAdmin):
     changelist_totals = ((_("rounds"), Count("pk")), (_("kg allocated"), Sum("kg_allocated")))
 
 
+class RoundFilter(admin.RelatedFieldListFilter):
+    """The rounds named with their area, read in one query rather than one per round."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(round.pk, str(round)) for round in RiceReliefRound.objects.select_related("area")]
+
+
 @admin.register(RiceReliefLine)
 class RiceReliefLineAdmin(RegisterAdmin):
     year_field = "round__year"
     list_display = ("household", "commune", "round", "persons", "kg")
-    list_filter = ("round",)
+    list_filter = (("round", RoundFilter),)
     list_select_related = ("household__commune", "household__head", "commune", "round__area")
     search_fields = ("household__code", "household__head__full_name", "=household__head__citizen_id")
     folded_search_fields = ("household__head__search_name",)
