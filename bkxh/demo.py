@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from accounts.models import UserArea
-from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER
+from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
 from indicators.models import Indicator, IndicatorValue, Sector
@@ -118,6 +118,7 @@ def ensure_demo_user():
 
 def ensure_role_users():
     """The demo's staff: [(user, role, unit)], all with the demo password."""
+    grant_role_permissions()  # the groups themselves, should a test have flushed them
     users = []
     for username, role, area_code in DEMO_ROLE_USERS:
         user, _created = get_user_model().objects.get_or_create(username=username)

@@ -428,7 +428,10 @@ def make_role_user(*, username, role, units=()):
     from django.contrib.auth.models import Group
 
     from accounts.models import UserArea
+    from accounts.roles import grant_role_permissions
 
+    if not Group.objects.filter(name=role).exists():
+        grant_role_permissions()  # a TransactionTestCase's flush empties the groups the migration made
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=True)
     user.groups.add(Group.objects.get(name=role))
     for unit in units:
