@@ -16,6 +16,7 @@ from beneficiaries.models import Decision, Household, Person
 from beneficiaries.models.people import duplicate_key
 from bkxh.text import fold
 from imports import rules
+from imports.checking import refuse_writes
 from imports.kinds import ByCode, Column, InstanceBuilder, chunks
 
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "citizen_id")
@@ -48,7 +49,7 @@ class PersonOfRow:
         by_citizen_id, by_key = self._stored(details_of.values())
         book = rules.RuleBook(Person)
         build = InstanceBuilder(Person)
-        created = {}
+        created, first_row = {}, {}
         for row in rows:
             details = details_of[id(row)]
             if details["citizen_id"]:
@@ -79,7 +80,9 @@ class PersonOfRow:
                 person = created.get(identity) or self._new_person(kind, book, build, row, details, created, identity)
                 if person is None:
                     continue
+                first_row.setdefault(identity, row)
             row.values[self.field] = person
+        refuse_writes(Person, [(first_row[identity], person) for identity, person in created.items()], result.user)
         if created:
             result.prerequisites.append((Person, list(created.values())))
             count = len(created)

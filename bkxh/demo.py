@@ -10,18 +10,27 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts.models import UserArea
+from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
 from imports.kinds import get_kind
 from imports.process import run_import
-from indicators.models import Indicator, IndicatorValue, Sector
+from indicators.models import Indicator, Sector
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 DEMO_YEAR = 2024
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "bkxh-demo-2024"
+# One user of each role for the province and for one district (Huyện Pác Nặm).
+DEMO_ROLE_USERS = [
+    (f"{place}.{role_key}", role, area_code)
+    for place, area_code in (("tinh", "06"), ("pacnam", "060"))
+    for role_key, role in (("quantri", ADMINISTRATOR), ("nhaplieu", CLERK), ("duyet", REVIEWER), ("xem", VIEWER))
+]
 
 
 def _rows(name):
@@ -60,20 +69,26 @@ def load_catalogue():
 
 
 def load_values():
-    """The article's figures, read by the real importer from a file in the import format, then
-    the percentages the article printed and the decisions that set the plans."""
+    """The article's figures, read by the real importer from a file in the import format, with
+    the percentages the article printed and the decisions that set the plans added to the
+    checked rows before they are written (each value is written once)."""
+    details = {
+        (row["indicator_code"], int(row["year"]), row["area_code"]): row
+        for row in _rows("bac-kan-2024-printed-percent.csv")
+    }
+
+    def add_details(result):
+        for value in [instance for _number, instance in result.new] + [change.instance for change in result.changed]:
+            detail = details.get((value.indicator.code, value.year, value.area.code))
+            if detail:
+                value.reported_percent = _decimal(detail["reported_percent"])
+                value.plan_decision = detail["plan_decision"]
+                value.full_clean(validate_unique=False)
+
     path = DATA / "bac-kan-2024.csv"
-    _log, result = run_import(get_kind("indicator_values"), path.read_bytes(), path.name)
+    _log, result = run_import(get_kind("indicator_values"), path.read_bytes(), path.name, before_write=add_details)
     if not result.ok:
         raise ValueError("; ".join(str(problem) for problem in result.problems))
-    for row in _rows("bac-kan-2024-printed-percent.csv"):
-        year = int(row["year"])
-        value = IndicatorValue.objects.get(
-            indicator__code=row["indicator_code"], year=year, area=AdminUnit.objects.for_code(row["area_code"], year)
-        )
-        value.reported_percent = _decimal(row["reported_percent"])
-        value.plan_decision = row["plan_decision"]
-        _save(value)
     return len(result.rows)
 
 
@@ -104,6 +119,23 @@ def ensure_demo_user():
     return user
 
 
+def ensure_role_users():
+    """The demo's staff: [(user, role, unit)], all with the demo password."""
+    grant_role_permissions()  # the groups themselves, should a test have flushed them
+    users = []
+    for username, role, area_code in DEMO_ROLE_USERS:
+        user, _created = get_user_model().objects.get_or_create(username=username)
+        user.is_staff, user.is_superuser = True, False
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        area = AdminUnit.objects.for_code(area_code, DEMO_YEAR)
+        UserArea.objects.filter(user=user).exclude(area=area).delete()
+        UserArea.objects.get_or_create(user=user, area=area)
+        users.append((user, role, area))
+    return users
+
+
 @transaction.atomic
 def load_demo_data():
     """Load the whole demo; returns what was loaded, for the command to print."""
@@ -113,4 +145,5 @@ def load_demo_data():
         "values": load_values(),
         "agency": load_agency(),
         "user": ensure_demo_user(),
+        "role_users": ensure_role_users(),
     }

@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
 from imports.checking import Problem
 from imports.models import ImportLog
 
 
 @admin.register(ImportLog)
 class ImportLogAdmin(admin.ModelAdmin):
-    """The record of every import: read-only, kept whatever became of the import."""
+    """The record of every import: read-only, kept whatever became of the import, and, like the
+    access log, only for those who answer for the whole province."""
 
     list_display = (
         "started_at",
@@ -64,6 +66,9 @@ class ImportLogAdmin(admin.ModelAdmin):
     @staticmethod
     def _describe(error):
         return str(Problem(error["message"], error["row"], error["column"]))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and scope_of(request.user).is_whole_province
 
     def has_add_permission(self, request):
         return False

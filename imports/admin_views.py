@@ -94,7 +94,7 @@ def failed_rows_view(request, model_admin, log_id):
     except FileNotFoundError:
         messages.error(request, _("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
         return HttpResponseRedirect(_url(model_admin, "import"))
-    result = check_file(model_admin.import_kind_object, data, log.file_name)
+    result = check_file(model_admin.import_kind_object, data, log.file_name, user=log.user)
     file_format = "xlsx" if result.encoding == "xlsx" else "csv"
     name = log.file_name.rsplit(".", 1)[0] + f"-loi.{file_format}"
     return _download(process.failed_rows_file(result, file_format), file_format, name)

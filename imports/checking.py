@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
+from bkxh.records import Record, write_refusals
 from imports import rules
 from imports.headers import column_letter, match_header
 from imports.kinds import InstanceBuilder, comparable
@@ -78,6 +79,8 @@ class CheckResult:
     # What staff should know besides the counts ("12 people not on file yet will be added").
     notes: list = field(default_factory=list)
     fields: list = field(default_factory=list)  # model fields the file sets
+    # The user the file is checked for: rows outside their units, or in an approved year, are errors.
+    user: object = None
 
     @property
     def problems(self):
@@ -92,14 +95,15 @@ class CheckResult:
         return [row for row in self.rows if row.problems]
 
 
-def check_file(kind, data, file_name, progress=None):
-    """Read `data` (the file's bytes) and check it as a file of `kind`; never writes."""
+def check_file(kind, data, file_name, progress=None, user=None):
+    """Read `data` (the file's bytes) and check it as a file of `kind` for `user` (None: the
+    command line, for every unit); never writes."""
     with without_garbage_collection():
         try:
             table = read_table(data, file_name, kind.known_headers)
         except FileError as error:
-            return CheckResult(kind, file_problems=[Problem(str(error))])
-        return check_table(kind, table, progress)
+            return CheckResult(kind, file_problems=[Problem(str(error))], user=user)
+        return check_table(kind, table, progress, user)
 
 
 @contextmanager
@@ -115,8 +119,8 @@ def without_garbage_collection():
             gc.enable()
 
 
-def check_table(kind, table, progress=None):
-    result = CheckResult(kind, encoding=table.encoding, delimiter=table.delimiter, header=table.header)
+def check_table(kind, table, progress=None, user=None):
+    result = CheckResult(kind, encoding=table.encoding, delimiter=table.delimiter, header=table.header, user=user)
     match = match_header(table.header, kind)
     result.file_problems = [Problem(message) for message in match.errors]
     result.file_problems += _unnamed_columns(table, match)
@@ -241,6 +245,7 @@ def _compare(kind, keyed, unkeyed, present, result):
     book = rules.RuleBook(kind.model)
     for row, instance, _differences in pending:
         _apply_rules(kind, book, row, instance, result.fields)
+    refuse_writes(kind.model, [(row, instance) for row, instance, _d in pending if not row.problems], result.user)
     clashes = rules.unique_errors(kind.model, [instance for _row, instance, _d in pending], skip=[kind.key])
     for row, instance, _differences in pending:
         for name, message in clashes.get(id(instance), ()):
@@ -258,6 +263,17 @@ def _compare(kind, keyed, unkeyed, present, result):
                     [(row.header_of(kind.column_for_field(name)), old, new) for name, old, new in differences],
                 )
             )
+
+
+def refuse_writes(model, rows_and_instances, user):
+    """A data model's refusals (an approved year, a unit outside the user's) as row problems,
+    found before anything is written, in two queries whatever the number of rows."""
+    if not rows_and_instances or not issubclass(model, Record):
+        return
+    refusals = write_refusals(model, [instance for _row, instance in rows_and_instances], user=user)
+    for position, messages in refusals.items():
+        for message in messages:
+            rows_and_instances[position][0].add_error(None, message)
 
 
 def _apply_rules(kind, book, row, instance, fields):

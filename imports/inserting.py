@@ -6,23 +6,63 @@ sequence on PostgreSQL; after the largest id, under the write lock, on SQLite) s
 pointing at the new ones (a gift at its new person) get them too. Each value goes through its
 field's own pre_save() and get_db_prep_save(), as bulk_create does, so auto_now fields are set
 and values reach the database as Django would send them. Other databases use bulk_create.
+
+A data model (bkxh.records.Record) gets what its own bulk_create gives it: the write is refused
+for a locked year or a unit outside the acting user's scope, and each new row gets its history
+row (written the same fast way), stamped with the user, the path and the import log.
 """
 
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
+from django.utils import timezone
+
+from bkxh.records import Record, guard_writes, pair_of
 
 
 def insert(model, instances):
-    """Insert `instances` (all new) of `model` and give each its primary key."""
+    """Insert `instances` (all new) of `model`, give each its primary key, and its history."""
     if not instances:
         return
+    if issubclass(model, Record):
+        guard_writes(model, [pair_of(instance) for instance in instances])
+    _insert_rows(model, instances)
+    history = getattr(model, "history", None)
+    if history is not None:
+        _insert_rows(history.model, _history_rows(history.model, instances))
+    if issubclass(model, Record):
+        for instance in instances:
+            instance._remember_stored_values()
+
+
+def _history_rows(history_model, instances):
+    """The "+" history rows simple-history's bulk_history_create would make for `instances`."""
+    now = timezone.now()
+    user = history_model.get_default_history_user(instances[0])
+    tracked = [field.attname for field in history_model.tracked_fields]
+    rows = []
+    for instance in instances:
+        row = history_model(
+            history_date=now,
+            history_user=user,
+            history_change_reason="",
+            history_type="+",
+            **{name: getattr(instance, name) for name in tracked},
+        )
+        if hasattr(history_model, "history_relation"):
+            row.history_relation_id = instance.pk
+        rows.append(row)
+    return rows
+
+
+def _insert_rows(model, instances):
     # The connection itself, not django.db.connection: that proxy costs a thread-local look-up on
     # every use, and a value is prepared for it millions of times.
     connection = connections[router.db_for_write(model)]
     if connection.vendor not in ("postgresql", "sqlite") or not model._meta.pk.get_internal_type().endswith(
         "AutoField"
     ):
-        model.objects.bulk_create(instances, batch_size=1000)
+        # Django's own bulk_create, not a Record's: insert() has done what a Record's adds.
+        models.QuerySet(model).bulk_create(instances, batch_size=1000)
         return
     opts = model._meta
     fields = [field for field in opts.concrete_fields if not field.generated]

@@ -12,6 +12,7 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.context import Source, changes_by, current_source
 from imports import storage
 from imports.checking import CheckResult, Problem, check_file
 from imports.exporting import write_csv, write_xlsx
@@ -22,11 +23,30 @@ from imports.writing import WriteError, write
 LOGGED_ERRORS = 1000
 
 
-def run_import(kind, data, file_name, *, user=None, source=ImportLog.Source.COMMAND, dry_run=False, progress=None):
-    """Check `data` and, unless `dry_run` or anything is wrong, write it. Returns (log, result)."""
+def run_import(
+    kind,
+    data,
+    file_name,
+    *,
+    user=None,
+    source=ImportLog.Source.COMMAND,
+    dry_run=False,
+    progress=None,
+    before_write=None,
+):
+    """Check `data` and, unless `dry_run` or anything is wrong, write it. Returns (log, result).
+    `before_write(result)` may complete the checked records just before they are written (the
+    demo adds what its file has beside the import's columns)."""
     log = _new_log(kind, data, file_name, user, source)
-    result = check_file(kind, data, file_name, progress)
-    _finish(log, result, write_it=not dry_run, problems_outcome=ImportLog.Outcome.REJECTED, progress=progress)
+    result = check_file(kind, data, file_name, progress, user=log.user)
+    _finish(
+        log,
+        result,
+        write_it=not dry_run,
+        problems_outcome=ImportLog.Outcome.REJECTED,
+        progress=progress,
+        before_write=before_write,
+    )
     return log, result
 
 
@@ -35,7 +55,7 @@ def preview_upload(kind, data, file_name, user):
     storage.remove_stale()
     log = _new_log(kind, data, file_name, user, ImportLog.Source.ADMIN)
     log.stored_file = storage.store(data)
-    result = check_file(kind, data, file_name)
+    result = check_file(kind, data, file_name, user=log.user)
     _record(log, result, ImportLog.Outcome.PREVIEWED if result.ok else ImportLog.Outcome.REJECTED)
     return log, result
 
@@ -49,7 +69,7 @@ def confirm_upload(log, kind):
         result = None
         problem = Problem(_("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
     else:
-        result = check_file(kind, data, log.file_name)
+        result = check_file(kind, data, log.file_name, user=log.user)
         problem = None
     if result is None:
         result = CheckResult(kind, file_problems=[problem])
@@ -96,15 +116,23 @@ def _new_log(kind, data, file_name, user, source):
     )
 
 
-def _finish(log, result, *, write_it, problems_outcome, progress=None):
+def _finish(log, result, *, write_it, problems_outcome, progress=None, before_write=None):
     """Write `result` if it has no problems and `write_it`; record what happened."""
     if not result.ok:
         outcome = problems_outcome
     elif not write_it:
         outcome = ImportLog.Outcome.CHECKED
     else:
+        # Saved first, as failed until the write succeeds, so the history rows can name it.
+        log.outcome = ImportLog.Outcome.FAILED
+        log.save()
+        # A management command that imports (the demo loader) says it is one, as commands do.
+        source = Source.COMMAND if current_source() == Source.COMMAND else Source.IMPORT
         try:
-            write(result, progress)
+            with changes_by(user=log.user, source=source, import_log_id=log.pk):
+                if before_write is not None:
+                    before_write(result)
+                write(result, progress)
             outcome = ImportLog.Outcome.IMPORTED
         except WriteError as error:
             result.file_problems.append(Problem(str(error)))

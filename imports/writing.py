@@ -6,6 +6,7 @@ The database's own constraints stay the last guard: if one still fails (another 
 same record since the check), the transaction is rolled back and the error is reported.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,8 +44,12 @@ def write(result, progress=None):
                 fields = {*result.fields, *stamped, *result.kind.derived_fields}
                 fields = sorted(fields - {field.name for field in _key_fields(result.kind)})
                 for start in range(0, len(changed), BATCH):
+                    # The model's own bulk_update: versions, history and the guards of a Record.
                     model.objects.bulk_update(changed[start : start + BATCH], fields, batch_size=500)
                     _report(progress, len(new) + start + BATCH, total, total)
+    except ValidationError as error:
+        # A Record refused the write: a year approved, or a unit outside the user's scope, since the check.
+        raise WriteError(" ".join(error.messages)) from error
     except IntegrityError as error:
         raise WriteError(
             _("The database refused the file, so nothing was written (%(error)s). Check the file again and retry.")

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
 from areas.models import AdminUnit
 from beneficiaries.citizen_id import mask
-from bkxh.admin import BkxhModelAdmin
+from bkxh.record_admin import RecordAdmin
 from imports.admin_mixin import ImportExportMixin
 
 
@@ -18,7 +19,7 @@ class YearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        bounds = model_admin.model.objects.aggregate(
+        bounds = model_admin.get_queryset(request).aggregate(
             first=Min(model_admin.year_field), last=Max(model_admin.year_field)
         )
         if bounds["first"] is None:
@@ -40,7 +41,7 @@ class DistrictFilter(admin.SimpleListFilter):
     parameter_name = "district"
 
     def lookups(self, request, model_admin):
-        districts = AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT).order_by("code")
+        districts = scope_of(request.user).units().filter(level=AdminUnit.Level.DISTRICT).order_by("code")
         return [(district.pk, f"{district.code} {district.name}") for district in districts]
 
     def queryset(self, request, queryset):
@@ -66,7 +67,7 @@ class CommuneFilter(admin.SimpleListFilter):
         district = request.GET.get(DistrictFilter.parameter_name)
         if not district or not district.isdigit():
             return []
-        communes = AdminUnit.objects.filter(parent=district).order_by("code")
+        communes = scope_of(request.user).units().filter(parent=district).order_by("code")
         return [(commune.pk, commune.name) for commune in communes]
 
     def queryset(self, request, queryset):
@@ -79,7 +80,7 @@ class CommuneFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
-class RegisterAdmin(ImportExportMixin, BkxhModelAdmin):
+class RegisterAdmin(ImportExportMixin, RecordAdmin):
     """A register's changelist: filtered by year, district and commune, with the totals of the
     filtered entries above the list (one aggregate query, whatever the page), and import and
     export of the register's kind of file."""

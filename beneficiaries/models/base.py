@@ -6,12 +6,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
+from bkxh.records import Record, RecordQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 0}
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class RegisterQuerySet(models.QuerySet):
+class RegisterQuerySet(RecordQuerySet):
     """Queries every register answers: entries of a year, entries within an area."""
 
     area_field = "commune"
@@ -108,9 +109,12 @@ class RuleAcrossRows:
             super().save(*args, **kwargs)
 
 
-class RegisterEntry(models.Model):
+class RegisterEntry(Record):
     """An entry of a programme register: the year it counts for, the commune where it happened
     (the unit in force then), the decision that granted it."""
+
+    area_path = "commune"
+    year_path = "year"
 
     year = models.PositiveSmallIntegerField(_("year"), db_index=True)
     commune = commune_field()
@@ -141,8 +145,12 @@ class RegisterEntry(models.Model):
         return getattr(self, name, None)
 
 
-class Decision(models.Model):
+class Decision(Record):
     """A decision (quyết định) that grants benefits; register entries point at it."""
+
+    # Province and district decisions alike; clerks of any unit record those their entries cite.
+    area_path = None
+    province_writes_only = False
 
     number = models.CharField(_("number"), max_length=60, help_text=_("e.g. 1234/QĐ-UBND"))
     date = models.DateField(_("date signed"))
