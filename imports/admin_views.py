@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.models import AccessLog, log_access
+from audit.personal_data import may_see_full_ids
 from imports import process, storage
 from imports.checking import check_file
 from imports.exporting import export_records, write_template
@@ -116,8 +118,12 @@ def export_view(request, model_admin):
     # The changelist's own queryset: its filters, its search and the user's scope.
     queryset = model_admin.get_changelist_instance(request).get_queryset(request)
     queryset = queryset.select_related(*[c.field for c in kind.columns if c.lookup is not None])
+    personal = kind.personal_columns()
+    whole = may_see_full_ids(request.user)
     handle = io.BytesIO()
-    export_records(kind, queryset, file_format, handle)
+    count = export_records(kind, queryset, file_format, handle, masked=() if whole else personal)
+    if personal and whole:
+        log_access(kind=AccessLog.Kind.EXPORT, request=request, subject=kind.label, row_count=count)
     name = f"{kind.name}-{timezone.localdate():%Y%m%d}.{file_format}"
     return _download(handle.getvalue(), file_format, name)
 

@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from beneficiaries.citizen_id import mask
 from bkxh.numbers import format_decimal
 from imports.cells import ESCAPED_STARTS, FORMULA_STARTS
 
@@ -77,14 +78,28 @@ def write_xlsx(header, rows, handle, title="Dữ liệu", extra_sheets=()):
     workbook.save(handle)
 
 
-def export_records(kind, queryset, file_format, handle):
-    """The records of `queryset` as a file of `kind` (the import's own columns)."""
+def export_records(kind, queryset, file_format, handle, masked=()):
+    """The records of `queryset` as a file of `kind` (the import's own columns); the values of
+    the `masked` columns (citizen IDs, for a user who may not see them whole) are masked.
+    Returns the number of rows written."""
     header = [column.header for column in kind.export_columns]
-    rows = (kind.export_row(instance) for instance in queryset.iterator(chunk_size=2000))
+    positions = [index for index, column in enumerate(kind.export_columns) if column in masked]
+    count = 0
+
+    def rows():
+        nonlocal count
+        for instance in queryset.iterator(chunk_size=2000):
+            row = kind.export_row(instance)
+            for index in positions:
+                row[index] = mask(row[index])
+            count += 1
+            yield row
+
     if file_format == "xlsx":
-        write_xlsx(header, rows, handle)
+        write_xlsx(header, rows(), handle)
     else:
-        write_csv(header, rows, handle)
+        write_csv(header, rows(), handle)
+    return count
 
 
 def write_template(kind, handle):

@@ -124,6 +124,15 @@ class Kind:
     def export_columns(self):
         return [column for column in self.columns if column.export]
 
+    def personal_columns(self):
+        """The exported columns holding personal data (a citizen ID): the model's, or those of
+        the record a column describes (the person of a register file)."""
+        return [
+            column
+            for column in self.export_columns
+            if column.field in getattr(column.of or self.model, "personal_fields", ())
+        ]
+
     def describe_columns(self):
         return ", ".join(f"{column.header} ({column.name})" for column in self.columns)
 

@@ -1,10 +1,12 @@
 """The import and export permissions of every kind of file, created on `migrate` as Django
-creates its own add/change/delete/view permissions: declaring a kind is enough."""
+creates its own add/change/delete/view permissions: declaring a kind is enough. The roles
+(accounts.roles) are granted them at once, since their own grant ran before these existed."""
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
+from accounts.roles import grant_role_permissions
 from imports.kinds import all_kinds
 
 
@@ -21,3 +23,4 @@ def create_exchange_permissions(using="default", **kwargs):
                 codename=f"{action}_{opts.model_name}",
                 defaults={"name": (name % {"things": opts.verbose_name_plural})[:255]},
             )
+    grant_role_permissions()

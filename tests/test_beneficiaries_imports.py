@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.test import TestCase
 
+from accounts.roles import CLERK
+from audit.models import AccessLog
 from beneficiaries.models import Household, LongevityGift, Person, RiceReliefLine
 from imports.exporting import export_records, write_template
 from imports.kinds import all_kinds, get_kind
@@ -17,6 +19,7 @@ from tests.factories import (
     make_csv_bytes,
     make_household,
     make_person,
+    make_role_user,
     make_round,
     make_superuser,
     make_xlsx_bytes,
@@ -390,3 +393,27 @@ class RegisterAdminTests(TestCase):
                 response = self.client.get(url)
                 self.assertContains(response, f'href="{url}import/"')
                 self.assertContains(response, f"{url}export/?_format=xlsx")
+
+
+class PersonalDataExportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.mai = make_person(full_name="Hoàng Thị Mai", gender="female", birth_year=1934, citizen_id=MAI_ID)
+
+    def export_people(self):
+        response = self.client.get("/admin/beneficiaries/person/export/", {"_format": "csv"})
+        return response.content.decode("utf-8-sig").splitlines()
+
+    def test_citizen_ids_are_exported_whole_to_those_who_may_see_them_and_logged(self):
+        self.client.force_login(make_superuser())
+        lines = self.export_people()
+        self.assertIn(MAI_ID, lines[1])
+        log = AccessLog.objects.get(kind=AccessLog.Kind.EXPORT)
+        self.assertEqual((log.subject, log.row_count), ("người", 1))
+
+    def test_citizen_ids_are_masked_for_the_others(self):
+        self.client.force_login(make_role_user(username="nhaplieu", role=CLERK, units=[self.mai.commune.parent]))
+        lines = self.export_people()
+        self.assertNotIn(MAI_ID, lines[1])
+        self.assertIn("••••••••" + MAI_ID[-4:], lines[1])
+        self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.EXPORT).exists())

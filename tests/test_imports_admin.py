@@ -11,14 +11,17 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from openpyxl import load_workbook
 
+from accounts.roles import CLERK, VIEWER
 from imports import storage
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
 from tests.factories import (
+    make_approved_year,
     make_csv_bytes,
     make_district,
     make_indicator,
     make_province,
+    make_role_user,
     make_staff_user,
     make_superuser,
     make_value,
@@ -277,3 +280,65 @@ class PermissionTests(PrivateFolderMixin, TestCase):
         self.client.force_login(make_staff_user(permissions=["view_indicatorvalue", "import_indicatorvalue"]))
         self.assertEqual(self.client.get(IMPORT).status_code, 200)
         self.assertEqual(self.client.get(CHANGELIST + "export/?_format=csv").status_code, 403)
+
+
+class RoleScopeAndLockTests(PrivateFolderMixin, TestCase):
+    """Imports go through the same guards as every other write: the user's units, approved years."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        cls.pac_nam = make_district(parent=cls.province)
+        cls.ba_be = make_district(parent=cls.province, code="061", name="Huyện Ba Bể")
+        cls.jobs = make_indicator()
+        cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.pac_nam])
+
+    def upload(self, *rows):
+        return self.client.post(IMPORT, {"file": SimpleUploadedFile("chi-tieu.csv", make_csv_bytes([HEADER, *rows]))})
+
+    def test_a_viewer_can_neither_import_nor_export(self):
+        self.client.force_login(make_role_user(username="xem", role=VIEWER, units=[self.pac_nam]))
+        response = self.client.get(CHANGELIST)
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, "/import/")
+        self.assertNotContains(response, "/export/")
+        self.assertEqual(self.client.get(IMPORT).status_code, 403)
+        self.assertEqual(self.client.get(CHANGELIST + "export/?_format=csv").status_code, 403)
+
+    def test_a_clerk_imports_for_their_units_and_only_for_them(self):
+        self.client.force_login(self.clerk)
+        response = self.upload(
+            ["jobs_created", "2024", "060", "", "5", ""], ["jobs_created", "2024", "061", "", "7", ""]
+        )
+        self.assertContains(
+            response,
+            "Dòng 3: Huyện Ba Bể không thuộc địa bàn bạn phụ trách; bạn không được sửa số liệu của đơn vị này.",
+        )
+        self.assertEqual(IndicatorValue.objects.count(), 0)
+        response = self.upload(["jobs_created", "2024", "060", "", "5", ""])
+        self.assertContains(response, '<td class="new-count">1</td>', html=True)
+        self.confirm_last()
+        self.assertEqual(IndicatorValue.objects.get().actual, Decimal(5))
+
+    def test_a_row_of_an_approved_year_is_refused(self):
+        make_approved_year(area=self.pac_nam, year=2024)
+        self.client.force_login(make_superuser())
+        response = self.upload(["jobs_created", "2024", "060", "", "5", ""])
+        self.assertContains(response, "Dòng 2: Số liệu năm 2024 của Huyện Pác Nặm đã được")
+        self.assertEqual(IndicatorValue.objects.count(), 0)
+
+    def test_the_history_of_an_imported_row_names_the_import(self):
+        self.client.force_login(self.clerk)
+        self.upload(["jobs_created", "2024", "060", "", "5", ""])
+        log = self.confirm_last()
+        (record,) = IndicatorValue.history.all()
+        self.assertEqual(
+            (record.history_user, record.change_source, record.import_log_id, record.history_type),
+            (self.clerk, "import", log.pk, "+"),
+        )
+
+    def confirm_last(self):
+        log = ImportLog.objects.latest("started_at")
+        self.client.post(f"{IMPORT}{log.pk}/confirm/", {"confirm": "1"})
+        log.refresh_from_db()
+        return log
