@@ -70,13 +70,14 @@ def confirm_view(request, model_admin, log_id):
     if request.method != "POST":
         return HttpResponseRedirect(_url(model_admin, "import"))
     if log.outcome != ImportLog.Outcome.PREVIEWED:
-        messages.error(request, _("This upload was already confirmed or cancelled; upload the file again."))
-        return HttpResponseRedirect(_url(model_admin, "import"))
+        return _already_done(request, model_admin)
     if "cancel" in request.POST:
         process.cancel_upload(log)
         messages.info(request, _("Import cancelled; nothing was written."))
         return HttpResponseRedirect(_url(model_admin, "changelist"))
     result = process.confirm_upload(log, model_admin.import_kind_object)
+    if result is None:
+        return _already_done(request, model_admin)
     if log.outcome == ImportLog.Outcome.IMPORTED:
         messages.success(
             request,
@@ -150,6 +151,11 @@ def _preview_page(request, model_admin, log, result):
         has_failed_rows=bool(result.failed_rows) and bool(log.stored_file),
     )
     return TemplateResponse(request, "admin/imports/preview.html", context)
+
+
+def _already_done(request, model_admin):
+    messages.error(request, _("This upload was already confirmed or cancelled; upload the file again."))
+    return HttpResponseRedirect(_url(model_admin, "import"))
 
 
 def _context(request, model_admin, title):

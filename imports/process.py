@@ -62,7 +62,14 @@ def preview_upload(kind, data, file_name, user):
 
 def confirm_upload(log, kind):
     """Check the kept file again and write it; returns the result (with its problems if nothing
-    was written). The kept file is removed either way."""
+    was written), or None when the upload was confirmed or cancelled already (a second click, or
+    another tab). The kept file is removed either way."""
+    # Claimed in one UPDATE, so that of two confirmations at once only one goes on; the log says
+    # "failed" until the write has succeeded.
+    if not ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.PREVIEWED).update(
+        outcome=ImportLog.Outcome.FAILED
+    ):
+        return None
     try:
         data = storage.load(log.stored_file)
     except FileNotFoundError:
