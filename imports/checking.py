@@ -126,7 +126,7 @@ def check_table(kind, table, progress=None, user=None):
     result.file_problems += _unnamed_columns(table, match)
     if result.file_problems:
         return result
-    present = {column.name for column in match.columns.values()}
+    present = frozenset(column.name for column in match.columns.values())
     result.fields = kind.fields_set(present)
     result.rows = _parse(kind, table, match, progress)
     kind.resolve(result.rows, present, result)

@@ -110,6 +110,7 @@ class Kind:
             column.bind(self.model)
         self._by_name = {column.name: column for column in self.columns}
         self._by_field = {}
+        self._fields_by_present = {}
         for column in self.columns:
             self._by_field.setdefault((column.of, column.field), column)
 
@@ -202,14 +203,15 @@ class Kind:
 
     def field_values(self, row, present):
         """The model field values that `row` sets (only columns present in the file)."""
-        values = {
-            column.field: row.values[column.field]
-            for column in self.columns
-            if column.fills_field or column.lookup is not None
-            if column.name in present and column.field in row.values
-        }
-        values.update((name, row.values[name]) for name in self.related_fields.values() if name in row.values)
-        return values
+        fields = self._fields_by_present.get(present)
+        if fields is None:
+            fields = self._fields_by_present[present] = [
+                column.field
+                for column in self.columns
+                if (column.fills_field or column.lookup is not None) and column.name in present
+            ] + list(self.related_fields.values())
+        values = row.values
+        return {name: values[name] for name in fields if name in values}
 
     def fields_set(self, present):
         """The fields of the kind's model that a file with the `present` columns sets."""

@@ -136,14 +136,16 @@ def _read_csv(text, encoding, known_headers):
     delimiter = _delimiter(text, known_headers)
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return _table(([_unescape(cell.strip()) for cell in cells] for cells in records), encoding, delimiter)
+        return _table(
+            ([_unescape(cell.strip()) if cell else cell for cell in cells] for cells in records), encoding, delimiter
+        )
     except csv.Error as error:
         raise FileError(_("The file is not a valid CSV file (%(error)s).") % {"error": error}) from None
 
 
 def _unescape(cell):
     """A CSV cell without the apostrophe our export puts before text Excel could run as a formula."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(ESCAPED_STARTS) else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:].startswith(ESCAPED_STARTS) else cell
 
 
 def _delimiter(text, known_headers):
@@ -222,14 +224,14 @@ def _table(records, encoding, delimiter):
     """Header and non-blank rows; text cells trimmed. Enforces the row limit."""
     limit = settings.BKXH_IMPORT_MAX_ROWS
     table = None
+    # The readers give cells already trimmed.
     for number, cells in enumerate(records, start=1):
-        cells = [cell.strip() if isinstance(cell, str) else cell for cell in cells]
         if table is None:
             table = Table(header=cells, encoding=encoding, delimiter=delimiter)
             if not any(cells):
                 raise FileError(_("Row 1 must hold the column headers, but it is blank."))
             continue
-        if not any(cell != "" for cell in cells):
+        if not any(cells) and all(cell == "" for cell in cells):
             continue
         if len(table.rows) >= limit:
             raise FileError(
