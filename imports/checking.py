@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bkxh.records import Record, write_refusals
 from imports import rules
+from imports.cells import text as text_parser
 from imports.headers import column_letter, match_header
 from imports.kinds import InstanceBuilder, comparable
 from imports.reading import FileError, read_table
@@ -139,6 +140,23 @@ def check_table(kind, table, progress=None, user=None):
     return result
 
 
+def _remembering(parser):
+    if parser is text_parser:
+        return parser
+    memo = {}
+
+    def parse(cell):
+        try:
+            return memo[cell]
+        except KeyError:
+            value = memo[cell] = parser(cell)  # a ValueError is not remembered: it goes to the row
+            return value
+        except TypeError:  # an unhashable cell
+            return parser(cell)
+
+    return parse
+
+
 def _unnamed_columns(table, match):
     """A column with values but no header would be ignored silently: refuse it instead."""
     width = len(table.header)
@@ -157,9 +175,10 @@ def _unnamed_columns(table, match):
 def _parse(kind, table, match, progress):
     rows = []
     columns = sorted(match.columns.items())
-    # A parser that depends on the language (choice labels) is prepared once for the file.
+    # A parser that depends on the language (choice labels) is prepared once for the file, and
+    # every parser but the text one remembers what it read: years, amounts, dates repeat.
     parsers = {
-        column.name: getattr(column.parser, "for_current_language", lambda p=column.parser: p)()
+        column.name: _remembering(getattr(column.parser, "for_current_language", lambda p=column.parser: p)())
         for _i, column in columns
     }
     # What each column does with its cell, worked out once rather than for every cell.
@@ -270,6 +289,8 @@ def refuse_writes(model, rows_and_instances, user):
     found before anything is written, in two queries whatever the number of rows."""
     if not rows_and_instances or not issubclass(model, Record):
         return
+    if user is None and model.year_path is None:
+        return  # the command line works for every unit, and the rows belong to no year that could be locked
     refusals = write_refusals(model, [instance for _row, instance in rows_and_instances], user=user)
     for position, messages in refusals.items():
         for message in messages:

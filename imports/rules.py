@@ -93,7 +93,8 @@ class RuleBook:
         if memo is not None:
             self.lookups[field.name] += 1
         cleaned, messages = outcome
-        setattr(instance, field.attname, cleaned)
+        if cleaned is not raw:
+            setattr(instance, field.attname, cleaned)
         return messages
 
 
