@@ -127,6 +127,13 @@ class AdminUnit(models.Model):
     def is_in_force_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
+    def is_in_force_during(self, year):
+        """Whether the unit was in force on at least one day of `year` (in_force_during for one unit)."""
+        first, last = year_bounds(year)
+        return (self.valid_from is None or self.valid_from <= last) and (
+            self.valid_to is None or first <= self.valid_to
+        )
+
     @property
     def whole_area_phrase(self):
         """How a report names the whole of this unit: "Toàn tỉnh", "Toàn huyện" …"""

@@ -1,4 +1,5 @@
-"""The Bắc Kạn 2024 demo: the province's units, the article's catalogue and figures.
+"""The Bắc Kạn 2024 demo: the province's units, the article's catalogue and figures, and
+beneficiary registers of synthetic people whose totals are the article's.
 
 Everything goes through the models' own validation (full_clean), as staff input does,
 and is keyed on business keys, so loading twice changes nothing.
@@ -14,6 +15,7 @@ from django.db import transaction
 
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
+from beneficiaries.demo import load_registers
 from indicators.models import Indicator, IndicatorValue, Sector
 
 DATA = Path(__file__).resolve().parent / "demo_data"
@@ -115,5 +117,6 @@ def load_demo_data():
         "indicators": load_catalogue(),
         "values": load_values(),
         "agency": load_agency(),
+        "registers": load_registers(),
         "user": ensure_demo_user(),
     }

@@ -51,7 +51,7 @@ def check_in_force(unit, year, field="commune"):
     the unit in force when they happened, never at one of an earlier or later structure."""
     if unit is None or not year or not MIN_YEAR <= year <= MAX_YEAR:
         return
-    if not AdminUnit.objects.in_force_during(year).filter(pk=unit.pk).exists():
+    if not unit.is_in_force_during(year):
         raise ValidationError(
             {field: _("%(unit)s was not an administrative unit in %(year)s.") % {"unit": unit, "year": year}}
         )

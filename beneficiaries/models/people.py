@@ -187,10 +187,15 @@ class Person(models.Model):
         return f"{self.full_name} ({self.birth_year})"
 
     def save(self, *args, **kwargs):
+        self.set_search_keys()
+        super().save(*args, **kwargs)
+
+    def set_search_keys(self):
+        """Fill the accent-free name and the duplicate key; save() does it, and so must
+        whoever inserts people with bulk_create, which bypasses save()."""
         self.full_name = nfc(self.full_name)
         self.search_name = fold(self.full_name)
         self.duplicate_key = f"{self.search_name}|{self.birth_year}|{self.commune_id}"
-        super().save(*args, **kwargs)
 
     @property
     def masked_citizen_id(self):
