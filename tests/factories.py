@@ -1,11 +1,30 @@
 """Plain factory functions: each test says what it needs, with defaults for the rest."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
 from areas.models import AdminUnit, Agency
+from beneficiaries.models import (
+    AdmissionDossier,
+    Decision,
+    ElderlyVisit,
+    FuneralAllowance,
+    Gender,
+    Household,
+    HousingSupport,
+    LongevityGift,
+    MedicalReferral,
+    Person,
+    PovertyStatus,
+    RecordAmendment,
+    RiceReliefLine,
+    RiceReliefRound,
+    TrainingClass,
+    WorshipAllowance,
+)
 from indicators.models import Indicator, IndicatorValue, Sector
 
 PASSWORD = "a-long-test-password-2024"
@@ -121,3 +140,281 @@ def make_staff_user(*, username="staff", permissions=()):
     for codename in permissions:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     return user
+
+
+# Beneficiary registers ---------------------------------------------------------------------
+
+_serials = itertools.count(1)
+
+
+def _next():
+    return next(_serials)
+
+
+def _saved(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def default_commune():
+    """Xã Bằng Thành (01858) of Huyện Pác Nặm, 2024: the unit a register entry lives in unless
+    the test says otherwise (made once, found again afterwards)."""
+    commune = AdminUnit.objects.filter(code="01858", valid_from=None).first()
+    if commune is None:
+        province = AdminUnit.objects.filter(code="06").first() or make_province()
+        district = AdminUnit.objects.filter(code="060").first() or make_district(parent=province)
+        commune = make_commune(parent=district)
+    return commune
+
+
+def make_reformed_commune(*, code="01864", name="Xã Bằng Thành"):
+    """A commune of Thái Nguyên as reformed on 01/07/2025 (new Xã Bằng Thành took old Xã Bộc
+    Bố's code): the unit a 2024 entry must not point at."""
+    reform = datetime.date(2025, 7, 1)
+    province = AdminUnit.objects.filter(code="19", valid_from=reform).first() or make_province(
+        code="19", name="Tỉnh Thái Nguyên", valid_from=reform, valid_to=None
+    )
+    return make_commune(parent=province, code=code, name=name, valid_from=reform, valid_to=None)
+
+
+def make_citizen_id(*, female=False, birth_year=1950, province="001", serial=None):
+    """A well-formed 12-digit citizen ID for a person of that gender and birth year."""
+    from beneficiaries.citizen_id import gender_century_digit
+
+    serial = _next() if serial is None else serial
+    return f"{province}{gender_century_digit(female=female, birth_year=birth_year)}{birth_year % 100:02d}{serial:06d}"
+
+
+def make_decision(*, number=None, date=datetime.date(2024, 3, 15), issuer="UBND tỉnh Bắc Kạn", **kwargs):
+    return _saved(Decision(number=number or f"{_next()}/QĐ-UBND", date=date, issuer=issuer, **kwargs))
+
+
+def make_person(
+    *,
+    full_name="Nguyễn Văn An",
+    gender=Gender.MALE,
+    birth_year=1950,
+    commune=None,
+    citizen_id="",
+    **kwargs,
+):
+    return _saved(
+        Person(
+            full_name=full_name,
+            gender=gender,
+            birth_year=birth_year,
+            commune=commune or default_commune(),
+            citizen_id=citizen_id,
+            **kwargs,
+        )
+    )
+
+
+def make_household(
+    *, code=None, commune=None, size=4, poverty_status=PovertyStatus.POOR, certificate_year=None, **kwargs
+):
+    if certificate_year is None and poverty_status != PovertyStatus.NONE:
+        certificate_year = 2024
+    return _saved(
+        Household(
+            code=code or f"H{_next():05d}",
+            commune=commune or default_commune(),
+            size=size,
+            poverty_status=poverty_status,
+            certificate_year=certificate_year,
+            **kwargs,
+        )
+    )
+
+
+def make_round(
+    *,
+    code=None,
+    year=2024,
+    occasion=RiceReliefRound.Occasion.TET,
+    area=None,
+    distribution_date=None,
+    months=1,
+    kg_allocated=100_000,
+    **kwargs,
+):
+    return _saved(
+        RiceReliefRound(
+            code=code or f"{year}-round-{_next()}",
+            year=year,
+            occasion=occasion,
+            area=area or default_commune().parent,
+            distribution_date=distribution_date or datetime.date(year, 2, 1),
+            months=months,
+            kg_allocated=Decimal(kg_allocated),
+            **kwargs,
+        )
+    )
+
+
+def make_rice_line(*, round=None, household=None, commune=None, persons=4, kg=60):
+    household = household or make_household(commune=commune, size=max(persons, 1))
+    return _saved(
+        RiceReliefLine(
+            round=round or make_round(),
+            household=household,
+            commune=commune or household.commune,
+            persons=persons,
+            kg=Decimal(kg),
+        )
+    )
+
+
+def make_longevity_gift(*, person=None, year=2024, milestone=90, commune=None, **kwargs):
+    person = person or make_person(birth_year=year - (101 if milestone == 101 else milestone))
+    kwargs.setdefault("cash_vnd", Decimal(500_000))
+    kwargs.setdefault("in_kind_vnd", Decimal(150_000))
+    return _saved(
+        LongevityGift(person=person, year=year, milestone=milestone, commune=commune or person.commune, **kwargs)
+    )
+
+
+def make_housing_support(
+    *,
+    household=None,
+    year=2024,
+    funding_source=HousingSupport.FundingSource.SPONSOR,
+    sponsor="MB Bank",
+    amount_vnd=50_000_000,
+    commune=None,
+    **kwargs,
+):
+    household = household or make_household(commune=commune)
+    return _saved(
+        HousingSupport(
+            household=household,
+            year=year,
+            funding_source=funding_source,
+            sponsor=sponsor,
+            amount_vnd=Decimal(amount_vnd),
+            commune=commune or household.commune,
+            **kwargs,
+        )
+    )
+
+
+def make_funeral_allowance(
+    *,
+    deceased=None,
+    year=2024,
+    date_of_death=datetime.date(2024, 5, 10),
+    category=FuneralAllowance.Category.MERITORIOUS,
+    amount_vnd=23_400_000,
+    commune=None,
+    **kwargs,
+):
+    deceased = deceased or make_person(birth_year=1940)
+    kwargs.setdefault("recipient_name", "Nguyễn Văn Bình")
+    return _saved(
+        FuneralAllowance(
+            deceased=deceased,
+            year=year,
+            date_of_death=date_of_death,
+            category=category,
+            amount_vnd=Decimal(amount_vnd),
+            commune=commune or deceased.commune,
+            **kwargs,
+        )
+    )
+
+
+def make_worship_allowance(
+    *,
+    martyr_record=None,
+    martyr_name="Liệt sĩ Hoàng Văn Thụ",
+    worshipper=None,
+    year=2024,
+    valid_from=datetime.date(2024, 1, 1),
+    valid_to=None,
+    yearly_amount_vnd=2_789_000,
+    commune=None,
+    **kwargs,
+):
+    worshipper = worshipper or make_person(birth_year=1960)
+    return _saved(
+        WorshipAllowance(
+            martyr_record=martyr_record or f"LS-{_next():05d}",
+            martyr_name=martyr_name,
+            worshipper=worshipper,
+            year=year,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            yearly_amount_vnd=Decimal(yearly_amount_vnd),
+            commune=commune or worshipper.commune,
+            **kwargs,
+        )
+    )
+
+
+def make_medical_referral(*, person=None, year=2024, referred_on=datetime.date(2024, 4, 2), commune=None, **kwargs):
+    person = person or make_person(birth_year=1948)
+    kwargs.setdefault("condition", "Ung thư phổi")
+    return _saved(
+        MedicalReferral(person=person, year=year, referred_on=referred_on, commune=commune or person.commune, **kwargs)
+    )
+
+
+def make_record_amendment(*, person=None, year=2024, decision=None, commune=None, **kwargs):
+    person = person or make_person(birth_year=1945)
+    kwargs.setdefault("change", "Sửa năm sinh trong hồ sơ")
+    return _saved(
+        RecordAmendment(
+            person=person, year=year, decision=decision or make_decision(), commune=commune or person.commune, **kwargs
+        )
+    )
+
+
+def make_elderly_visit(
+    *, person=None, year=2024, visited_on=datetime.date(2024, 10, 5), gift_vnd=500_000, commune=None, **kwargs
+):
+    person = person or make_person(birth_year=year - 80)
+    return _saved(
+        ElderlyVisit(
+            person=person,
+            year=year,
+            visited_on=visited_on,
+            gift_vnd=Decimal(gift_vnd),
+            commune=commune or person.commune,
+            **kwargs,
+        )
+    )
+
+
+def make_admission_dossier(*, person=None, year=2024, received_on=datetime.date(2024, 6, 3), commune=None, **kwargs):
+    person = person or make_person(birth_year=1938)
+    return _saved(
+        AdmissionDossier(person=person, year=year, received_on=received_on, commune=commune or person.commune, **kwargs)
+    )
+
+
+def make_training_class(
+    *,
+    title="Tập huấn cán bộ làm công tác giảm nghèo",
+    year=2024,
+    area=None,
+    level=TrainingClass.Level.COMMUNE,
+    starts_on=datetime.date(2024, 8, 20),
+    ends_on=datetime.date(2024, 8, 22),
+    place="Hội trường UBND huyện",
+    participants=110,
+    **kwargs,
+):
+    return _saved(
+        TrainingClass(
+            title=title,
+            year=year,
+            area=area or default_commune().parent,
+            level=level,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            place=place,
+            participants=participants,
+            **kwargs,
+        )
+    )
