@@ -1,10 +1,14 @@
 """What the demo registers share: the year, the province's units, validated bulk inserts."""
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from areas.models import AdminUnit
-from beneficiaries.models import Decision
+from beneficiaries.models import Decision, Household, Person
 
 YEAR = 2024
 PROVINCE_ISSUER = "UBND tỉnh Bắc Kạn"
@@ -60,3 +64,18 @@ def day(month, day_of_month, year=YEAR):
 def some_day(rng, first, last):
     """A day from `first` to `last`, both included."""
     return first + datetime.timedelta(days=rng.randint(0, (last - first).days))
+
+
+def already_loaded(*entries, people=(), households=(), decisions=()):
+    """Whether any part of a register is in the database already, looked up by business key:
+    its entries (querysets), its people's citizen IDs, its households' codes, its decisions'
+    numbers. A register found even in part is left as it is, never loaded twice."""
+    citizen_ids = [person.citizen_id for person in people if person.citizen_id]
+    same_decision = [Q(number=decision.number, date=decision.date) for decision in decisions]
+    lookups = [
+        *entries,
+        Person.objects.filter(citizen_id__in=citizen_ids),
+        Household.objects.filter(code__in=[household.code for household in households]),
+        Decision.objects.filter(functools.reduce(operator.or_, same_decision, Q(pk__in=[]))),
+    ]
+    return any(lookup.exists() for lookup in lookups)

@@ -2,7 +2,7 @@
 allowances, medical assessment referrals and record amendments, to the article's counts.
 Amounts are illustrative."""
 
-from beneficiaries.demo.base import DEPARTMENT_ISSUER, YEAR, day, decision, insert, some_day
+from beneficiaries.demo.base import DEPARTMENT_ISSUER, YEAR, already_loaded, day, decision, insert, some_day
 from beneficiaries.demo.population import Population
 from beneficiaries.models import Decision, FuneralAllowance, MedicalReferral, Person, RecordAmendment, WorshipAllowance
 
@@ -35,8 +35,6 @@ RECORD_AMENDMENTS = [
 def load_funeral_allowances(units):
     """Allowances settled to the family of a person with meritorious service, of a martyr's
     relative or another policy beneficiary who died, by the base salary at the death."""
-    if FuneralAllowance.objects.for_year(YEAR).exists():
-        return
     people = Population(seed="funeral", id_block=5, communes=units.communes)
     deceased = [
         people.person(
@@ -46,6 +44,8 @@ def load_funeral_allowances(units):
         )
         for _ in range(FUNERAL_ALLOWANCES)
     ]
+    if already_loaded(FuneralAllowance.objects.for_year(YEAR), people=deceased):
+        return
     insert(Person, deceased)
     allowances = []
     for person in deceased:
@@ -72,26 +72,24 @@ def relative_name(people, person, *, female):
 
 def load_worship_allowances(units):
     """One decision per martyr granting the yearly worship allowance to a relative."""
-    if WorshipAllowance.objects.for_year(YEAR).exists():
-        return
     people = Population(seed="worship", id_block=6, communes=units.communes)
     worshippers = [
         people.person(commune=people.commune(), birth_year=people.rng.randint(1944, 1985))
         for _ in range(WORSHIP_DECISIONS)
     ]
+    decisions = [
+        decision(
+            f"{120 + 17 * number}/QĐ-SLĐTBXH",
+            day(1 + number * 11 // WORSHIP_DECISIONS, 5 + number % 20),
+            "Trợ cấp thờ cúng liệt sĩ",
+            issuer=DEPARTMENT_ISSUER,
+        )
+        for number in range(WORSHIP_DECISIONS)
+    ]
+    if already_loaded(WorshipAllowance.objects.for_year(YEAR), people=worshippers, decisions=decisions):
+        return
     insert(Person, worshippers)
-    decisions = insert(
-        Decision,
-        [
-            decision(
-                f"{120 + 17 * number}/QĐ-SLĐTBXH",
-                day(1 + number * 11 // WORSHIP_DECISIONS, 5 + number % 20),
-                "Trợ cấp thờ cúng liệt sĩ",
-                issuer=DEPARTMENT_ISSUER,
-            )
-            for number in range(WORSHIP_DECISIONS)
-        ],
-    )
+    insert(Decision, decisions)
     insert(
         WorshipAllowance,
         [
@@ -111,10 +109,11 @@ def load_worship_allowances(units):
 
 
 def load_medical_referrals(units):
-    if MedicalReferral.objects.for_year(YEAR).exists():
-        return
+    """Children of people exposed to toxic chemicals, referred to the Medical Assessment Council."""
     people = Population(seed="medical-referrals", id_block=7, communes=units.communes)
     referred = [people.person(commune=people.commune(), birth_year=1976 + 5 * i) for i in range(len(MEDICAL_REFERRALS))]
+    if already_loaded(MedicalReferral.objects.for_year(YEAR), people=referred):
+        return
     insert(Person, referred)
     insert(
         MedicalReferral,
@@ -126,25 +125,24 @@ def load_medical_referrals(units):
 
 
 def load_record_amendments(units):
-    if RecordAmendment.objects.for_year(YEAR).exists():
-        return
+    """Decisions correcting the files of people with meritorious service."""
     people = Population(seed="record-amendments", id_block=8, communes=units.communes)
     amended = [
         people.person(commune=people.commune(), birth_year=people.rng.randint(1940, 1960)) for _ in RECORD_AMENDMENTS
     ]
+    decisions = [
+        decision(
+            f"{1203 + 37 * n}/QĐ-SLĐTBXH",
+            day(2 + 2 * n, 12),
+            "Sửa đổi thông tin trong hồ sơ người có công",
+            issuer=DEPARTMENT_ISSUER,
+        )
+        for n in range(len(RECORD_AMENDMENTS))
+    ]
+    if already_loaded(RecordAmendment.objects.for_year(YEAR), people=amended, decisions=decisions):
+        return
     insert(Person, amended)
-    decisions = insert(
-        Decision,
-        [
-            decision(
-                f"{905 + 41 * n}/QĐ-SLĐTBXH",
-                day(2 + 2 * n, 12),
-                "Sửa đổi thông tin trong hồ sơ người có công",
-                issuer=DEPARTMENT_ISSUER,
-            )
-            for n in range(len(RECORD_AMENDMENTS))
-        ],
-    )
+    insert(Decision, decisions)
     insert(
         RecordAmendment,
         [

@@ -129,7 +129,7 @@ class Population:
         serial = f"{self.id_block}{self.serial:05d}"
         return f"{province}{gender_century_digit(female=female, birth_year=birth_year)}{birth_year % 100:02d}{serial}"
 
-    def person(self, *, commune, birth_year, female=None, household=None, ethnicity=None):
+    def person(self, *, commune, birth_year, female=None, ethnicity=None):
         """An unsaved Person; old people's registers often know only the year of birth."""
         female = self.rng.random() < 0.5 if female is None else female
         ethnicity = ethnicity or self.ethnicity(commune)
@@ -144,10 +144,15 @@ class Population:
             ethnicity=ethnicity,
             citizen_id=self.citizen_id(female, birth_year),
             commune=commune,
-            household=household,
         )
         person.set_search_keys()
         return person
+
+    def head_of(self, household):
+        """An unsaved Person to head `household`; the household is set once it is saved."""
+        return self.person(
+            commune=household.commune, birth_year=self.rng.randint(1950, 2000), female=self.rng.random() < 0.2
+        )
 
     def village(self):
         kind = self.rng.choice(("Thôn", "Bản"))

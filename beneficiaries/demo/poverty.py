@@ -3,7 +3,7 @@ for poverty-reduction officers, to the article's figures."""
 
 import datetime
 
-from beneficiaries.demo.base import DEPARTMENT_ISSUER, YEAR, day, decision, insert, some_day
+from beneficiaries.demo.base import DEPARTMENT_ISSUER, YEAR, already_loaded, day, decision, insert, some_day
 from beneficiaries.demo.population import Population
 from beneficiaries.demo.social import insert_households_with_heads
 from beneficiaries.models import Decision, HousingSupport, PovertyStatus, TrainingClass
@@ -36,8 +36,6 @@ LEVEL_WORDS = {TrainingClass.Level.DISTRICT: "cấp huyện", TrainingClass.Leve
 
 def load_housing(units):
     """Houses built for poor households with the sponsors' money, rounds 5 and 6."""
-    if HousingSupport.objects.for_year(YEAR).exists():
-        return
     people = Population(seed="housing", id_block=9, communes=units.communes)
     plan = [(sponsor, round_, amount) for sponsor, round_, houses, amount in HOUSES for _ in range(houses)]
     households = [
@@ -50,20 +48,17 @@ def load_housing(units):
         )
         for number in range(1, len(plan) + 1)
     ]
-    insert_households_with_heads(people, households)
-    decisions = dict(
-        zip(
-            ROUNDS,
-            insert(
-                Decision,
-                [
-                    decision(*spec["decision"], f"Phê duyệt danh sách hộ nghèo được hỗ trợ xây dựng nhà ở đợt {round_}")
-                    for round_, spec in ROUNDS.items()
-                ],
-            ),
-            strict=True,
-        )
-    )
+    heads = [people.head_of(household) for household in households]
+    decisions = {
+        round_: decision(*spec["decision"], f"Phê duyệt danh sách hộ nghèo được hỗ trợ xây dựng nhà ở đợt {round_}")
+        for round_, spec in ROUNDS.items()
+    }
+    if already_loaded(
+        HousingSupport.objects.for_year(YEAR), people=heads, households=households, decisions=decisions.values()
+    ):
+        return
+    insert_households_with_heads(households, heads)
+    insert(Decision, list(decisions.values()))
     houses = []
     for household, (sponsor, round_, amount) in zip(households, plan, strict=True):
         spec = ROUNDS[round_]
@@ -89,19 +84,15 @@ def load_housing(units):
 
 def load_training(units):
     """Capacity-building classes for district and commune poverty-reduction officers."""
-    if TrainingClass.objects.for_year(YEAR).exists():
+    plan = decision(
+        "415/QĐ-SLĐTBXH",
+        day(5, 20),
+        "Phê duyệt kế hoạch tập huấn nâng cao năng lực cán bộ làm công tác giảm nghèo năm 2024",
+        issuer=DEPARTMENT_ISSUER,
+    )
+    if already_loaded(TrainingClass.objects.for_year(YEAR), decisions=[plan]):
         return
-    plan = insert(
-        Decision,
-        [
-            decision(
-                "415/QĐ-SLĐTBXH",
-                day(5, 20),
-                "Phê duyệt kế hoạch tập huấn nâng cao năng lực cán bộ làm công tác giảm nghèo năm 2024",
-                issuer=DEPARTMENT_ISSUER,
-            )
-        ],
-    )[0]
+    insert(Decision, [plan])
     insert(
         TrainingClass,
         [

@@ -2,11 +2,12 @@
 Action for the Elderly, and dossiers for the social protection centre. The totals are the
 article's."""
 
+import datetime
 import math
 
 from django.db.models import OuterRef, Subquery
 
-from beneficiaries.demo.base import YEAR, day, decision, insert, validate
+from beneficiaries.demo.base import YEAR, already_loaded, day, decision, insert, validate
 from beneficiaries.demo.population import Population
 from beneficiaries.models import (
     AdmissionDossier,
@@ -83,8 +84,6 @@ ADMISSION_DOSSIERS = 9
 def load_rice(units):
     """Three rounds from national reserves; every household in one round, each line at most
     its ration, the whole coming to the article's kilograms, households and persons."""
-    if RiceReliefRound.objects.filter(code__in=[spec["code"] for spec in RICE_ROUNDS]).exists():
-        return
     people = Population(seed="rice", id_block=1, communes=units.communes)
     households = []
     for number, size in enumerate(people.sizes(RICE_HOUSEHOLDS, RICE_PERSONS), start=1):
@@ -98,7 +97,11 @@ def load_rice(units):
                 certificate_year=None if status == PovertyStatus.NONE else YEAR - 1,
             )
         )
-    insert_households_with_heads(people, households)
+    heads = [people.head_of(household) for household in households]
+    decisions = [decision(*spec["decision"], issuer="Thủ tướng Chính phủ") for spec in RICE_ROUNDS]
+    rounds = RiceReliefRound.objects.filter(code__in=[spec["code"] for spec in RICE_ROUNDS])
+    if already_loaded(rounds, people=heads, households=households, decisions=decisions):
+        return
 
     tet, lean, yagi = members = ([], [], [])
     lean_persons_short = math.ceil(RICE_KG / KG_PER_PERSON_MONTH) - RICE_PERSONS
@@ -120,7 +123,8 @@ def load_rice(units):
     largest = lean_rations.index(max(lean_rations))
     lean_rations[largest] -= sum(map(sum, rations)) - RICE_KG
 
-    decisions = insert(Decision, [decision(*spec["decision"], issuer="Thủ tướng Chính phủ") for spec in RICE_ROUNDS])
+    insert_households_with_heads(households, heads)
+    insert(Decision, decisions)
     rounds = insert(
         RiceReliefRound,
         [
@@ -151,18 +155,11 @@ def load_rice(units):
         round_.full_clean()
 
 
-def insert_households_with_heads(people, households):
-    """Households, then their heads as members, then each household's head: its one member."""
+def insert_households_with_heads(households, heads):
+    """The households, then their heads as members, then each household's head: its one member."""
     Household.objects.bulk_create(households, batch_size=500)
-    heads = [
-        people.person(
-            commune=household.commune,
-            household=household,
-            birth_year=people.rng.randint(1950, 2000),
-            female=people.rng.random() < 0.2,
-        )
-        for household in households
-    ]
+    for household, head in zip(households, heads, strict=True):
+        head.household = household
     insert(Person, heads)
     for household, head in zip(households, heads, strict=True):
         household.head = head
@@ -174,18 +171,18 @@ def insert_households_with_heads(people, households):
 def load_longevity(units):
     """The provincial chairman's cards at 90, the State President's at 100, and the communes'
     celebrations at the other milestones."""
-    if LongevityGift.objects.for_year(YEAR).exists():
-        return
     people = Population(seed="longevity", id_block=2, communes=units.communes)
-    chairman = insert(
-        Decision, [decision("3012/QĐ-UBND", day(1, 22), "Tặng quà mừng thọ người cao tuổi tròn 90 tuổi năm 2024")]
-    )[0]
+    chairman = decision("3012/QĐ-UBND", day(1, 22), "Tặng quà mừng thọ người cao tuổi tròn 90 tuổi năm 2024")
     celebrated = [
         (spec, people.person(commune=people.commune(), birth_year=spec[1], female=people.rng.random() < spec[3]))
         for spec in LONGEVITY
         for _ in range(spec[2])
     ]
-    insert(Person, [elder for _spec, elder in celebrated])
+    elders = [elder for _spec, elder in celebrated]
+    if already_loaded(LongevityGift.objects.for_year(YEAR), people=elders, decisions=[chairman]):
+        return
+    insert(Decision, [chairman])
+    insert(Person, elders)
     gifts = []
     for (milestone, _born, _count, _women, cash, in_kind), elder in celebrated:
         national = milestone in (LongevityGift.Milestone.AGE_90, LongevityGift.Milestone.AGE_100)
@@ -213,13 +210,13 @@ def load_longevity(units):
 
 def load_elderly_visits(units):
     """Visits with a gift to elderly people in hardship during October, the Month of Action."""
-    if ElderlyVisit.objects.for_year(YEAR).exists():
-        return
     people = Population(seed="elderly-visits", id_block=3, communes=units.communes)
     elders = [
         people.person(commune=people.commune(), birth_year=YEAR - round(people.rng.triangular(60, 98, 84)))
         for _ in range(ELDERLY_VISITS)
     ]
+    if already_loaded(ElderlyVisit.objects.for_year(YEAR), people=elders):
+        return
     insert(Person, elders)
     insert(
         ElderlyVisit,
@@ -239,26 +236,27 @@ def load_elderly_visits(units):
 
 def load_admission_dossiers(units):
     """Dossiers appraised for admission to the general social protection centre."""
-    if AdmissionDossier.objects.for_year(YEAR).exists():
-        return
     people = Population(seed="admission-dossiers", id_block=4, communes=units.communes)
     applicants = [
         people.person(commune=people.commune(), birth_year=people.rng.choice((1941, 1948, 1956, 2009, 2012, 2015)))
         for _ in range(ADMISSION_DOSSIERS)
     ]
+    if already_loaded(AdmissionDossier.objects.for_year(YEAR), people=applicants):
+        return
     insert(Person, applicants)
     dossiers = []
     for number, applicant in enumerate(applicants):
         received = day(1 + number, people.rng.randint(1, 20))
+        refused = number == 4
         dossiers.append(
             AdmissionDossier(
                 year=YEAR,
                 commune=applicant.commune,
                 person=applicant,
                 received_on=received,
-                appraised_on=received.replace(day=received.day + 7),
-                result=AdmissionDossier.Result.REFUSED if number == 4 else AdmissionDossier.Result.ADMITTED,
-                note="Còn người thân có khả năng nuôi dưỡng" if number == 4 else "",
+                appraised_on=received + datetime.timedelta(days=7),
+                result=AdmissionDossier.Result.REFUSED if refused else AdmissionDossier.Result.ADMITTED,
+                note="Còn người thân có khả năng nuôi dưỡng" if refused else "",
             )
         )
     insert(AdmissionDossier, dossiers)
