@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from areas.models import AdminUnit, Agency
-from bkxh.admin import FoldedSearchMixin
+from bkxh.admin import BkxhModelAdmin
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AdminUnitAdmin(BkxhModelAdmin):
     list_display = ("code", "name", "unit_type", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", "unit_type", "valid_to")
     list_select_related = ("parent",)
@@ -17,7 +17,7 @@ class AdminUnitAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(BkxhModelAdmin):
     list_display = ("name", "managing_body", "area", "place", "signer_name", "valid_from", "valid_to")
     list_select_related = ("area",)
     autocomplete_fields = ("area",)

@@ -2,20 +2,20 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bkxh.admin import FoldedSearchMixin, VietnameseNumbersMixin
+from bkxh.admin import BkxhModelAdmin
 from bkxh.numbers import format_decimal
 from indicators.models import Indicator, IndicatorValue, Sector
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(BkxhModelAdmin):
     list_display = ("name", "code", "order")
     list_editable = ("order",)
     search_fields = ("code", "name")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class IndicatorAdmin(BkxhModelAdmin):
     list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
     list_filter = ("sector", "has_plan", "source")
     list_select_related = ("sector", "parent")
@@ -30,20 +30,9 @@ class IndicatorAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
-    list_display = (
-        "indicator_code",
-        "indicator_name",
-        "year",
-        "area",
-        "unit",
-        "plan",
-        "actual",
-        "percent",
-        "achievement_badge",
-        "status",
-    )
-    list_display_links = ("indicator_code",)
+class IndicatorValueAdmin(BkxhModelAdmin):
+    list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
+    list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")
     list_filter = ("year", "indicator__sector", ("area", admin.RelatedOnlyFieldListFilter), "status")
     list_select_related = ("indicator", "area")
@@ -57,13 +46,9 @@ class IndicatorValueAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.Model
         (_("Source document"), {"fields": ("reported_percent", "note")}),
     )
 
-    @admin.display(description=_("code"), ordering="indicator__code")
-    def indicator_code(self, value):
-        return value.indicator.code
-
-    @admin.display(description=_("indicator"), ordering="indicator__name")
-    def indicator_name(self, value):
-        return value.indicator.name
+    @admin.display(description=_("indicator"), ordering="indicator__order")
+    def indicator_label(self, value):
+        return format_html('{}<br><small class="quiet">{}</small>', value.indicator.name, value.indicator.code)
 
     @admin.display(description=_("unit of measure"))
     def unit(self, value):

@@ -209,7 +209,7 @@ class IndicatorValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator.code} {self.year} {self.area}"
+        return f"{self.indicator.name} – {self.year} – {self.area}"
 
     def clean(self):
         errors = {}

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from beneficiaries.citizen_id import mask
-from bkxh.admin import FoldedSearchMixin, VietnameseNumbersMixin
+from bkxh.admin import BkxhModelAdmin
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -75,7 +75,7 @@ class CommuneFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
-class RegisterAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
+class RegisterAdmin(BkxhModelAdmin):
     """A register's changelist: filtered by year, district and commune, with the totals of the
     filtered entries above the list (one aggregate query, whatever the page)."""
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.citizen_id import mask
 from beneficiaries.models import Decision, Household, Person
-from bkxh.admin import FoldedSearchMixin
+from bkxh.admin import BkxhModelAdmin
 
 
 class PossibleDuplicateFilter(admin.SimpleListFilter):
@@ -92,7 +92,7 @@ class HouseholdAdmin(RegisterAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DecisionAdmin(BkxhModelAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"

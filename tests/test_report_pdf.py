@@ -1,0 +1,124 @@
+"""The annual report as it comes out of a real browser's printer: Chromium prints it to an A4
+PDF, and the PDF's text is read back with pypdf."""
+
+from io import BytesIO, StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.management import call_command
+from django.test import SimpleTestCase
+from pypdf import PdfReader
+
+from bkxh.demo import DEMO_PASSWORD, DEMO_USERNAME
+from tests.browser import browser_page, log_in
+
+MM = 72 / 25.4
+A4 = (210 * MM, 297 * MM)
+# report.css: Decree 30/2020 margins, top 20 mm, left 30 mm, right 15 mm.
+TOP_MARGIN, LEFT_MARGIN, RIGHT_MARGIN = 20 * MM, 30 * MM, 15 * MM
+
+PRINTED_LINES = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "BÁO CÁO",
+    "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+    "7.000/6.400 người, đạt 109,4% kế hoạch",
+    "23.758/23.279 người, đạt 102,1% kế hoạch",
+    "8.500/6.000 người, đạt 141,7% kế hoạch (cao đẳng: 19; trung cấp: 285; sơ cấp: 1.715; dưới 3 tháng: 6.481)",
+    "91/80 người, đạt 113,8% kế hoạch",
+    "259.310",
+]
+# The data-quality note (its heading and the source's wrong 102,5%) and the toolbar are for the
+# screen only.
+SCREEN_ONLY = ["Dành cho người kiểm tra báo cáo", "102,5", "In báo cáo"]
+# Liberation Serif (metric twin of Times New Roman) from fonts-liberation2 has every Vietnamese
+# letter; anything else in the PDF is a fallback font drawing the letters it lacks.
+TIMES_LIKE_FONTS = ("LiberationSerif", "TimesNewRoman", "Tinos")
+
+
+def words(text):
+    """Text with line breaks and runs of spaces made single spaces: the PDF wraps lines."""
+    return " ".join(text.split())
+
+
+def texts_in_top_margin(page):
+    """(text, x, y) of every piece of text printed above the top margin line, in points."""
+    height = float(page.mediabox.height)
+    found = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and y > height - TOP_MARGIN:
+            found.append((text.strip(), x, y))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def font_names(pdf):
+    return {
+        str(font.get_object().get("/BaseFont", "a Type 3 font"))
+        for page in pdf.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+
+
+@pytest.mark.browser
+class PrintedReportTests(StaticLiveServerTestCase):
+    """The demo's 2024 report, printed once by Chromium; each test reads the same PDF."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The demo is loaded once for the class; TransactionTestCase flushes only after a test
+        # that ran, so a failed print (no Chromium, say) would leave it to the next test class.
+        cls.addClassCleanup(call_command, "flush", interactive=False, verbosity=0)
+        call_command("load_demo_data", stdout=StringIO())
+        with browser_page() as page:
+            log_in(page, cls.live_server_url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
+            page.goto(f"{cls.live_server_url}/reports/2024/")
+            pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+        cls.pdf = PdfReader(BytesIO(pdf))
+        cls.text = words(" ".join(sheet.extract_text() for sheet in cls.pdf.pages))
+
+    def test_every_page_is_a4_portrait(self):
+        for number, page in enumerate(self.pdf.pages, start=1):
+            with self.subTest(page=number):
+                self.assertAlmostEqual(float(page.mediabox.width), A4[0], delta=1)
+                self.assertAlmostEqual(float(page.mediabox.height), A4[1], delta=1)
+
+    def test_the_letterhead_and_the_article_figures_are_printed(self):
+        for line in PRINTED_LINES:
+            with self.subTest(line=line):
+                self.assertIn(line, self.text)
+
+    def test_the_data_checks_and_the_toolbar_are_not_printed(self):
+        for text in SCREEN_ONLY:
+            with self.subTest(text=text):
+                self.assertNotIn(text, self.text)
+
+    def test_page_numbers_are_centred_at_the_top_from_page_two_on(self):
+        self.assertGreater(len(self.pdf.pages), 1)
+        self.assertEqual(texts_in_top_margin(self.pdf.pages[0]), [])
+        text_centre = (LEFT_MARGIN + A4[0] - RIGHT_MARGIN) / 2
+        for number, page in enumerate(self.pdf.pages[1:], start=2):
+            with self.subTest(page=number):
+                [(text, x, _y)] = texts_in_top_margin(page)
+                self.assertEqual(text, str(number))
+                self.assertAlmostEqual(x, text_centre, delta=10)
+
+    def test_vietnamese_letters_are_set_in_a_times_like_font_without_fallbacks(self):
+        fallbacks = {name for name in font_names(self.pdf) if not any(f in name for f in TIMES_LIKE_FONTS)}
+        self.assertEqual(
+            fallbacks, set(), "Chromium borrowed letters from other fonts: install fonts-liberation2 (.ci/run does)."
+        )
+
+
+class MissingChromiumTests(SimpleTestCase):
+    def test_a_machine_without_chromium_fails_the_browser_tests_saying_what_to_install(self):
+        with (
+            self.assertRaisesRegex(pytest.fail.Exception, "apt-get install chromium fonts-liberation"),
+            browser_page(executable=Path("/nonexistent/chromium")),
+        ):
+            pass
