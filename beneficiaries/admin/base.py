@@ -11,15 +11,21 @@ from bkxh.admin import BkxhModelAdmin
 
 
 class YearFilter(admin.SimpleListFilter):
-    """The years from the first to the last entry: two index look-ups, not a scan for distinct years."""
+    """The years from the first to the last entry: two index look-ups, not a scan for distinct years.
+
+    A year kept on a related row (a rice line's round) is bounded on that row's table, the
+    small one, rather than through a join of every entry to it.
+    """
 
     title = _("year")
     parameter_name = "year"
 
     def lookups(self, request, model_admin):
-        bounds = model_admin.model.objects.aggregate(
-            first=Min(model_admin.year_field), last=Max(model_admin.year_field)
-        )
+        *path, field = model_admin.year_field.split("__")
+        model = model_admin.model
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        bounds = model.objects.aggregate(first=Min(field), last=Max(field))
         if bounds["first"] is None:
             return []
         return [(str(year), str(year)) for year in range(bounds["last"], bounds["first"] - 1, -1)]
@@ -44,7 +50,10 @@ class DistrictFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(**{f"{self.area_field}__parent": self.value()})
+            # The district's communes as a list of ids: the database then finds the entries
+            # through the (year, commune) index instead of scanning the register.
+            communes = AdminUnit.objects.filter(parent=self.value()).values_list("pk", flat=True)
+            return queryset.filter(**{f"{self.area_field}__in": list(communes)})
         return queryset
 
     def __init__(self, request, params, model, model_admin):

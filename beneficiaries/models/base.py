@@ -21,10 +21,13 @@ class RegisterQuerySet(models.QuerySet):
 
     def within(self, area):
         """Entries in `area` or in the units below it (communes → districts → province)."""
-        field = self.area_field
-        return self.filter(
-            Q(**{field: area}) | Q(**{f"{field}__parent": area}) | Q(**{f"{field}__parent__parent": area})
-        )
+        return self.in_units(AdminUnit.objects.within(area).values_list("pk", flat=True))
+
+    def in_units(self, unit_ids):
+        """Entries in the units of `unit_ids`. A list of ids rather than joins to the units
+        lets the database find a year's entries of a district through the (year, commune)
+        index, and estimate how many it will find."""
+        return self.filter(**{f"{self.area_field}__in": list(unit_ids)})
 
 
 def year_constraint(name):
@@ -61,7 +64,7 @@ class RegisterEntry(models.Model):
     """An entry of a programme register: the year it counts for, the commune where it happened
     (the unit in force then), the decision that granted it."""
 
-    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("year"))
     commune = commune_field()
     decision = models.ForeignKey(
         "beneficiaries.Decision", models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decision")
@@ -73,6 +76,8 @@ class RegisterEntry(models.Model):
     class Meta:
         abstract = True
         ordering = ["-year", "commune__code"]
+        # The report and the lists look entries up by year and then by commune.
+        indexes = [models.Index(fields=["year", "commune"], name="%(class)s_year_commune")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),

@@ -128,6 +128,8 @@ class RiceReliefLine(models.Model):
         verbose_name = _("rice relief line")
         verbose_name_plural = _("rice relief lines")
         ordering = ["round", "commune__code", "household__code"]
+        # A line's year is its round's: the report and the list look lines up by round, then commune.
+        indexes = [models.Index(fields=["round", "commune"], name="ricereliefline_round_commune")]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "household"],
