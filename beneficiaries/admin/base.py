@@ -13,31 +13,35 @@ from bkxh.admin import BkxhModelAdmin
 class YearFilter(admin.SimpleListFilter):
     """The years from the first to the last entry: two index look-ups, not a scan for distinct years.
 
-    A year kept on a related row (a rice line's round) is bounded on that row's table, the
-    small one, rather than through a join of every entry to it.
+    A year kept on a related row (a rice line's year is its round's) is looked up on that
+    row's small table: the bounds there, and the chosen year as the list of its rows' ids,
+    so the entries are found through their (round, commune) index rather than by a join.
     """
 
     title = _("year")
     parameter_name = "year"
 
-    def lookups(self, request, model_admin):
-        *path, field = model_admin.year_field.split("__")
-        model = model_admin.model
+    def __init__(self, request, params, model, model_admin):
+        *path, self.year_field = model_admin.year_field.split("__")
+        self.relation = "__".join(path)
+        self.year_model = model
         for name in path:
-            model = model._meta.get_field(name).related_model
-        bounds = model.objects.aggregate(first=Min(field), last=Max(field))
+            self.year_model = self.year_model._meta.get_field(name).related_model
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        bounds = self.year_model.objects.aggregate(first=Min(self.year_field), last=Max(self.year_field))
         if bounds["first"] is None:
             return []
         return [(str(year), str(year)) for year in range(bounds["last"], bounds["first"] - 1, -1)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.field_path: self.value()})
-        return queryset
-
-    def __init__(self, request, params, model, model_admin):
-        self.field_path = model_admin.year_field
-        super().__init__(request, params, model, model_admin)
+        if not self.value():
+            return queryset
+        if not self.relation:
+            return queryset.filter(**{self.year_field: self.value()})
+        rows = self.year_model.objects.filter(**{self.year_field: self.value()}).values_list("pk", flat=True)
+        return queryset.filter(**{f"{self.relation}__in": list(rows)})
 
 
 class DistrictFilter(admin.SimpleListFilter):
