@@ -145,7 +145,14 @@ def fill(total):
     def commune(number):
         return communes[number % len(communes)]
 
+    def year(number):
+        return YEARS[number % len(YEARS)]
+
+    def on(month, day):
+        return lambda number: datetime.date(year(number), month, day)
+
     def people(count, birth_year):
+        """`count` people; `birth_year` gives the year of birth of the nth."""
         return copier.copy(
             m.Person,
             (
@@ -177,8 +184,21 @@ def fill(total):
             ),
         )
 
-    def year(number):
-        return YEARS[number % len(YEARS)]
+    def entries(model, owner, owner_ids, **fields):
+        """One entry per id in `owner_ids` (the `owner` field), spread over the years and the
+        communes; a field given as a function gets the entry's number."""
+        copier.copy(
+            model,
+            (
+                {
+                    "year": year(number),
+                    "commune_id": commune(number),
+                    owner: owner_id,
+                    **{name: value(number) if callable(value) else value for name, value in fields.items()},
+                }
+                for number, owner_id in enumerate(owner_ids)
+            ),
+        )
 
     with transaction.atomic():
         # Rice: three rounds a year, each reaching a slice of a pool of households.
@@ -215,121 +235,60 @@ def fill(total):
                 if r * per_round + n < counts["rice"]
             ),
         )
-        # Longevity: milestone ages by birth year, so each gift fits its person.
+        # Milestone ages by birth year, so each gift fits its person.
         milestones = [70, 75, 80, 85, 90, 95, 100]
-        gifted = people(counts["longevity"], lambda n: year(n) - milestones[n % len(milestones)])
-        copier.copy(
+        entries(
             m.LongevityGift,
-            (
-                {"year": year(n), "commune_id": commune(n), "person_id": pid, "milestone": milestones[n % 7]}
-                for n, pid in enumerate(gifted)
-            ),
+            "person_id",
+            people(counts["longevity"], lambda n: year(n) - milestones[n % len(milestones)]),
+            milestone=lambda n: milestones[n % len(milestones)],
         )
-        visited = people(counts["visits"], lambda n: 1940)
-        copier.copy(
-            m.ElderlyVisit,
-            (
-                {
-                    "year": year(n),
-                    "commune_id": commune(n),
-                    "person_id": pid,
-                    "visited_on": datetime.date(year(n), 10, 5),
-                }
-                for n, pid in enumerate(visited)
-            ),
-        )
-        deceased = people(counts["funeral"], lambda n: 1940)
-        copier.copy(
+        entries(m.ElderlyVisit, "person_id", people(counts["visits"], lambda n: 1940), visited_on=on(10, 5))
+        entries(
             m.FuneralAllowance,
-            (
-                {
-                    "year": year(n),
-                    "commune_id": commune(n),
-                    "deceased_id": pid,
-                    "category": "meritorious",
-                    "date_of_death": datetime.date(year(n), 3, 1),
-                    "recipient_name": "Nông Thị Thử",
-                    "amount_vnd": Decimal(18_000_000),
-                }
-                for n, pid in enumerate(deceased)
-            ),
+            "deceased_id",
+            people(counts["funeral"], lambda n: 1940),
+            category="meritorious",
+            date_of_death=on(3, 1),
+            recipient_name="Nông Thị Thử",
+            amount_vnd=Decimal(18_000_000),
         )
-        worshippers = people(counts["worship"], lambda n: 1960)
-        copier.copy(
+        entries(
             m.WorshipAllowance,
-            (
-                {
-                    "year": year(n),
-                    "commune_id": commune(n),
-                    "worshipper_id": pid,
-                    "martyr_name": f"Liệt sĩ {n}",
-                    "martyr_record": f"BENCH-{n}",
-                    "yearly_amount_vnd": Decimal(1_800_000),
-                    "valid_from": datetime.date(year(n), 1, 1),
-                }
-                for n, pid in enumerate(worshippers)
-            ),
+            "worshipper_id",
+            people(counts["worship"], lambda n: 1960),
+            martyr_name=lambda n: f"Liệt sĩ {n}",
+            martyr_record=lambda n: f"BENCH-{n}",
+            yearly_amount_vnd=Decimal(1_800_000),
+            valid_from=on(1, 1),
         )
-        housed = households(counts["housing"], RICE_HOUSEHOLDS)
-        copier.copy(
+        entries(
             m.HousingSupport,
-            (
-                {
-                    "year": year(n),
-                    "commune_id": commune(n),
-                    "household_id": hid,
-                    "funding_source": "sponsor",
-                    "sponsor": "Nhà tài trợ",
-                    "amount_vnd": Decimal(50_000_000),
-                }
-                for n, hid in enumerate(housed)
-            ),
+            "household_id",
+            households(counts["housing"], RICE_HOUSEHOLDS),
+            funding_source="sponsor",
+            sponsor="Nhà tài trợ",
+            amount_vnd=Decimal(50_000_000),
         )
-        referred = people(counts["referrals"], lambda n: 1975)
-        copier.copy(
+        entries(
             m.MedicalReferral,
-            (
-                {
-                    "year": year(n),
-                    "commune_id": commune(n),
-                    "person_id": pid,
-                    "referred_on": datetime.date(year(n), 5, 1),
-                    "condition": "Giám định",
-                }
-                for n, pid in enumerate(referred)
-            ),
+            "person_id",
+            people(counts["referrals"], lambda n: 1975),
+            referred_on=on(5, 1),
+            condition="Giám định",
         )
         decisions = copier.copy(
             m.Decision,
             ({"number": f"{y}/BENCH", "date": datetime.date(y, 1, 2), "issuer": "Sở"} for y in YEARS),
         )
-        amended = people(counts["amendments"], lambda n: 1950)
-        copier.copy(
+        entries(
             m.RecordAmendment,
-            (
-                {
-                    "year": year(n),
-                    "commune_id": commune(n),
-                    "person_id": pid,
-                    "decision_id": decisions[n % len(YEARS)],
-                    "change": "Sửa năm sinh",
-                }
-                for n, pid in enumerate(amended)
-            ),
+            "person_id",
+            people(counts["amendments"], lambda n: 1950),
+            decision_id=lambda n: decisions[n % len(decisions)],
+            change="Sửa năm sinh",
         )
-        applicants = people(counts["dossiers"], lambda n: 1950)
-        copier.copy(
-            m.AdmissionDossier,
-            (
-                {
-                    "year": year(n),
-                    "commune_id": commune(n),
-                    "person_id": pid,
-                    "received_on": datetime.date(year(n), 4, 1),
-                }
-                for n, pid in enumerate(applicants)
-            ),
-        )
+        entries(m.AdmissionDossier, "person_id", people(counts["dossiers"], lambda n: 1950), received_on=on(4, 1))
         copier.reset_sequences(list(copier.next_ids))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -2,7 +2,7 @@
 article's programme figures.
 
 Every row goes through the models' validation (full_clean) and is then inserted in bulk, in
-one transaction. A register that already has entries for the year is left alone, so loading
+one transaction. A register found in the database, even in part, is left alone, so loading
 twice changes nothing.
 """
 

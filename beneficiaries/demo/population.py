@@ -25,10 +25,11 @@ DISTRICT_MIX = {
     "066": {Ethnicity.TAY: 54, Ethnicity.NUNG: 26, Ethnicity.DAO: 15, Ethnicity.KINH: 5},
 }
 
-# family names, men's middle names, women's middle names, men's given names, women's given names
+# Family names, men's middle names, women's middle names, men's given names, women's given
+# names; a name written twice is drawn twice as often (Hoàng, Nông and Hà among the Tày).
 NAMES = {
     Ethnicity.TAY: (
-        "Hoàng Nông Ma Hà Dương Lục Đàm Hứa Triệu Lý Bế Quan Lường Hà Nông Hoàng",
+        "Hoàng Hoàng Nông Nông Hà Hà Ma Dương Lục Đàm Hứa Triệu Lý Bế Quan Lường",
         "Văn Văn Văn Đức Minh",
         "Thị Thị Thị Thu",
         "Pảo Khiêm Thào Chí Khoa Lợi Tiến Bình Quân Hưng Sơn Thắng Dũng Hải Tuấn Chiến Toàn Luyến",
@@ -49,7 +50,7 @@ NAMES = {
         "Lan Hoa Hương Mai Hạnh Thu Hằng Nga Dung Yến Thủy Trang",
     ),
     Ethnicity.DAO: (
-        "Triệu Bàn Lý Đặng Phùng Chảo Trương Triệu Bàn",
+        "Triệu Triệu Bàn Bàn Lý Đặng Phùng Chảo Trương",
         "Văn Văn Tòn Phù Tài Kiềm",
         "Thị Thị Mùi",
         "Phin Chài Sinh Quẩy Vần Quyến Lưu Chòi Tắc Kiêm Phụ Dào",
@@ -129,10 +130,10 @@ class Population:
         serial = f"{self.id_block}{self.serial:05d}"
         return f"{province}{gender_century_digit(female=female, birth_year=birth_year)}{birth_year % 100:02d}{serial}"
 
-    def person(self, *, commune, birth_year, female=None, ethnicity=None):
+    def person(self, *, commune, birth_year, female=None):
         """An unsaved Person; old people's registers often know only the year of birth."""
         female = self.rng.random() < 0.5 if female is None else female
-        ethnicity = ethnicity or self.ethnicity(commune)
+        ethnicity = self.ethnicity(commune)
         birth_date = None
         if birth_year >= 1940 or self.rng.random() < 0.5:
             birth_date = datetime.date(birth_year, 1, 1) + datetime.timedelta(days=self.rng.randrange(365))
@@ -172,9 +173,10 @@ class Population:
     def sizes(self, count, total, *, smallest=1, largest=9):
         """`count` household sizes between the bounds, adding up to exactly `total`."""
         sizes = [min(largest, max(smallest, round(self.rng.gauss(total / count, 1.6)))) for _ in range(count)]
-        while (gap := total - sum(sizes)) != 0:
-            index = self.rng.randrange(count)
-            step = 1 if gap > 0 else -1
+        gap = total - sum(sizes)
+        while gap:
+            index, step = self.rng.randrange(count), 1 if gap > 0 else -1
             if smallest <= sizes[index] + step <= largest:
                 sizes[index] += step
+                gap -= step
         return sizes
