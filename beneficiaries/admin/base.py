@@ -2,7 +2,7 @@
 search, Vietnamese numbers, masked citizen IDs and the totals of what is filtered."""
 
 from django.contrib import admin
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
@@ -53,11 +53,12 @@ class DistrictFilter(admin.SimpleListFilter):
         return [(district.pk, f"{district.code} {district.name}") for district in districts]
 
     def queryset(self, request, queryset):
+        # A register by area may name the district itself (a round allocated to it).
         if self.value():
-            # The district's communes as a list of ids: the database then finds the entries
-            # through the (year, commune) index instead of scanning the register.
-            communes = AdminUnit.objects.filter(parent=self.value()).values_list("pk", flat=True)
-            return queryset.filter(**{f"{self.area_field}__in": list(communes)})
+            # The district and its communes as a list of ids: the database then finds the
+            # entries through the (year, commune) index instead of scanning the register.
+            units = AdminUnit.objects.filter(Q(pk=self.value()) | Q(parent=self.value())).values_list("pk", flat=True)
+            return queryset.filter(**{f"{self.area_field}__in": list(units)})
         return queryset
 
     def __init__(self, request, params, model, model_admin):
@@ -93,6 +94,7 @@ class RegisterAdmin(BkxhModelAdmin):
     filtered entries above the list (one aggregate query, whatever the page)."""
 
     area_field = "commune"
+    area_filters = (DistrictFilter, CommuneFilter)
     year_field = "year"
     changelist_totals = ()
     list_per_page = 50
@@ -100,7 +102,7 @@ class RegisterAdmin(BkxhModelAdmin):
     change_list_template = "admin/beneficiaries/change_list.html"
 
     def get_list_filter(self, request):
-        filters = [DistrictFilter, CommuneFilter, *self.list_filter]
+        filters = [*self.area_filters, *self.list_filter]
         return [YearFilter, *filters] if self.year_field else filters
 
     def changelist_view(self, request, extra_context=None):

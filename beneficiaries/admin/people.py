@@ -79,7 +79,7 @@ class HouseholdAdmin(RegisterAdmin):
     list_filter = ("poverty_status", "certificate_year")
     year_field = None
     list_select_related = ("commune", "head", "head__commune")
-    search_fields = ("code", "head__full_name", "address")
+    search_fields = ("code", "head__full_name", "=head__citizen_id", "address")
     folded_search_fields = ("head__search_name",)
     autocomplete_fields = ("commune", "head")
     inlines = (MemberInline,)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.admin.base import PersonRegisterAdmin, RegisterAdmin
+from beneficiaries.admin.base import DistrictFilter, PersonRegisterAdmin, RegisterAdmin
 from beneficiaries.models import (
     AdmissionDossier,
     ElderlyVisit,
@@ -20,23 +20,23 @@ from beneficiaries.models import (
 PERSON_COLUMNS = ("person_name", "person_citizen_id", "person_birth_year")
 
 
-class RoundFilter(admin.RelatedFieldListFilter):
-    """The rounds, each named with its area, read in one query."""
-
-    def field_choices(self, field, request, model_admin):
-        rounds = RiceReliefRound.objects.select_related("area").order_by("-year", "distribution_date")
-        return [(round_.pk, str(round_)) for round_ in rounds]
-
-
 @admin.register(RiceReliefRound)
 class RiceReliefRoundAdmin(RegisterAdmin):
     area_field = "area"
+    area_filters = (DistrictFilter,)
     list_display = ("code", "__str__", "occasion", "distribution_date", "months", "kg_allocated", "decision")
     list_filter = ("occasion",)
     list_select_related = ("area", "decision")
     search_fields = ("code", "disaster_name")
     autocomplete_fields = ("area", "decision")
     changelist_totals = ((_("rounds"), Count("pk")), (_("kg allocated"), Sum("kg_allocated")))
+
+
+class RoundFilter(admin.RelatedFieldListFilter):
+    """The rounds named with their area, read in one query rather than one per round."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(round.pk, str(round)) for round in RiceReliefRound.objects.select_related("area")]
 
 
 @admin.register(RiceReliefLine)

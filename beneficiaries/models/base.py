@@ -1,7 +1,7 @@
 """What every register entry shares: the year it counts for, where it happened, the decision."""
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -51,13 +51,63 @@ def commune_field(**kwargs):
 
 def check_in_force(unit, year, field="commune"):
     """A ValidationError unless `unit` was an administrative unit during `year`: records point at
-    the unit in force when they happened, never at one of an earlier or later structure."""
+    the unit in force when they happened, never at one of an earlier or later structure. The
+    message gives the code and the period, since old and new units may share a name."""
     if unit is None or not year or not MIN_YEAR <= year <= MAX_YEAR:
         return
     if not unit.is_in_force_during(year):
         raise ValidationError(
-            {field: _("%(unit)s was not an administrative unit in %(year)s.") % {"unit": unit, "year": year}}
+            {
+                field: _(
+                    "%(unit)s (code %(code)s, %(validity)s) was not an administrative unit in %(year)s: "
+                    "choose the unit in force then."
+                )
+                % {"unit": unit, "code": unit.code, "validity": validity(unit), "year": year}
+            }
         )
+
+
+def validity(unit):
+    """The period `unit` was in force, as "in force from 01/07/2025" or "… until 30/06/2025"."""
+    dates = {
+        "start": unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "",
+        "end": unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "",
+    }
+    if unit.valid_from and unit.valid_to:
+        return _("in force from %(start)s to %(end)s") % dates
+    if unit.valid_from:
+        return _("in force from %(start)s") % dates
+    return _("in force until %(end)s") % dates
+
+
+def hold_lock(name):
+    """Until the transaction ends, keep waiting whoever else holds `name`.
+
+    A rule across rows (a round's lines within its allocation, one worshipper per martyr at a
+    time) holds only if no one writes between the check and the save. The admin validates and
+    saves in one transaction, so a lock taken while validating covers the save; save() takes
+    it again and checks once more for writers that skip validation. PostgreSQL gets an advisory
+    lock; SQLite already runs one writing transaction at a time (BEGIN IMMEDIATE, see settings).
+    Outside a transaction there is nothing to hold the lock for.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+
+
+class RuleAcrossRows:
+    """A model with a rule across rows (a round's lines within its allocation, one worshipper
+    per martyr at a time). `problems_with_other_rows()` takes the rule's lock (hold_lock) and
+    returns the messages by field: clean() shows them to staff, and save() asks again in its
+    own transaction for writers that skip validation."""
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            problems = self.problems_with_other_rows()
+            if problems:
+                raise ValidationError(problems)
+            super().save(*args, **kwargs)
 
 
 class RegisterEntry(models.Model):

@@ -1,6 +1,6 @@
 """Longevity gifts (Law on the Elderly 39/2009/QH12, Art. 21): the State President greets
 people turning 100, the provincial chairman those turning 90, and the commune celebrates
-70, 75, 80, 85, 95 and over 100. Age counts by calendar year."""
+70, 75, 80, 85, 95, and every year over 100. Age counts by calendar year."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,8 +48,16 @@ class LongevityGift(RegisterEntry):
             *RegisterEntry.Meta.constraints,
             models.UniqueConstraint(
                 fields=["person", "milestone"],
+                condition=~Q(milestone=101),
                 name="longevitygift_unique_person_milestone",
                 violation_error_message=_("This person has already been given the gift for this age."),
+            ),
+            # Past 100 the commune celebrates every year, not once.
+            models.UniqueConstraint(
+                fields=["person", "year"],
+                condition=Q(milestone=101),
+                name="longevitygift_over_100_once_a_year",
+                violation_error_message=_("This person has already been given the over-100 gift this year."),
             ),
             models.CheckConstraint(
                 condition=Q(cash_vnd__gte=0, in_kind_vnd__gte=0),

@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.models.base import MONEY, Decision, RegisterEntry
+from beneficiaries.models.base import MONEY, Decision, RegisterEntry, RuleAcrossRows, hold_lock
 from beneficiaries.models.people import Person
+from bkxh.text import nfc
 
 
 class FuneralAllowance(RegisterEntry):
@@ -55,7 +56,7 @@ class FuneralAllowance(RegisterEntry):
             raise ValidationError({"date_of_death": _("The date of death is before the year of birth.")})
 
 
-class WorshipAllowance(RegisterEntry):
+class WorshipAllowance(RuleAcrossRows, RegisterEntry):
     """The yearly allowance to the person who worships a martyr: one worshipper per martyr at a time."""
 
     martyr_name = models.CharField(_("martyr"), max_length=100)
@@ -101,24 +102,39 @@ class WorshipAllowance(RegisterEntry):
 
     def clean(self):
         super().clean()
-        if not (self.martyr_record and self.valid_from):
+        self.martyr_name = nfc(self.martyr_name or "")
+        if not self.martyr_record:
             return
-        overlapping = (
-            WorshipAllowance.objects.filter(martyr_record=self.martyr_record)
-            .exclude(pk=self.pk)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
-        )
+        errors = {}
+        named = self.others().exclude(martyr_name=self.martyr_name).values_list("martyr_name", flat=True).first()
+        if named:
+            errors["martyr_name"] = _("The martyr's record %(record)s is in the name of %(name)s.") % {
+                "record": self.martyr_record,
+                "name": named,
+            }
+        errors.update(self.problems_with_other_rows())
+        if errors:
+            raise ValidationError(errors)
+
+    def others(self):
+        """The other allowances for this martyr."""
+        return WorshipAllowance.objects.filter(martyr_record=self.martyr_record).exclude(pk=self.pk)
+
+    def problems_with_other_rows(self):
+        """No other worshipper may be paid for this martyr during this period."""
+        if not (self.martyr_record and self.valid_from):
+            return {}
+        hold_lock(f"martyr:{self.martyr_record}")
+        overlapping = self.others().filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
         if self.valid_to:
             overlapping = overlapping.filter(valid_from__lte=self.valid_to)
-        if overlapping.exists():
-            raise ValidationError(
-                {
-                    "valid_from": _(
-                        "Another worshipper receives the allowance for this martyr in this period: "
-                        "a martyr has one worshipper at a time."
-                    )
-                }
-            )
+        if not overlapping.exists():
+            return {}
+        message = _(
+            "Another worshipper receives the allowance for this martyr in this period: "
+            "a martyr has one worshipper at a time."
+        )
+        return {"valid_from": message}
 
 
 class MedicalReferral(RegisterEntry):

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -128,9 +128,21 @@ class Household(models.Model):
         head = f" – {self.head.full_name}" if self.head_id else ""
         return f"{self.code}{head} ({self.commune})"
 
+    def save(self, *args, **kwargs):
+        # A head chosen before being entered as a member (a person without a household)
+        # becomes one: the head of a household is always among its members.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if self.head_id and self.head.household_id is None:
+                Person.objects.filter(pk=self.head_id, household=None).update(household=self)
+                self.head.household = self
+
     def clean(self):
-        if self.head_id and self.pk and self.head.household_id != self.pk:
-            raise ValidationError({"head": _("The head of household must be a member of this household.")})
+        if self.head_id:
+            if self.head.household_id not in (None, self.pk):
+                raise ValidationError({"head": _("The head of household must be a member of this household.")})
+            if self.commune_id and self.head.commune_id != self.commune_id:
+                raise ValidationError({"head": _("The head of household lives in another commune.")})
         if self.certificate_year:
             check_in_force(self.commune if self.commune_id else None, self.certificate_year)
 
@@ -147,7 +159,9 @@ class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), blank=True, help_text=_("Taken from the date of birth when only that is given.")
+    )
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.KINH)
     citizen_id = models.CharField(
         _("citizen ID"),
@@ -204,7 +218,11 @@ class Person(models.Model):
     def clean(self):
         errors = {}
         self.full_name = nfc(self.full_name or "")
-        if self.birth_date and self.birth_year and self.birth_date.year != self.birth_year:
+        if self.birth_date and self.birth_year is None:
+            self.birth_year = self.birth_date.year
+        if self.birth_year is None:
+            errors["birth_year"] = _("Give the date or the year of birth.")
+        elif self.birth_date and self.birth_date.year != self.birth_year:
             errors["birth_year"] = _("The year of birth does not match the date of birth.")
         if self.birth_date and self.birth_date > datetime.date.today():
             errors["birth_date"] = _("The date of birth is in the future.")

@@ -4,10 +4,11 @@ Decree 20/2021/NĐ-CP food support is 15 kg of rice per person per month, for th
 round covers; a round's lines together may not exceed what was allocated to it.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +16,10 @@ from areas.models import AdminUnit
 from beneficiaries.models.base import (
     Decision,
     RegisterQuerySet,
+    RuleAcrossRows,
     check_in_force,
     commune_field,
+    hold_lock,
     year_constraint,
 )
 from beneficiaries.models.people import Household
@@ -30,7 +33,7 @@ class RiceReliefRoundQuerySet(RegisterQuerySet):
     area_field = "area"
 
 
-class RiceReliefRound(models.Model):
+class RiceReliefRound(RuleAcrossRows, models.Model):
     class Occasion(models.TextChoices):
         TET = "tet", _("Lunar New Year (Tết Nguyên đán)")
         LEAN_SEASON = "lean_season", _("lean season (giáp hạt)")
@@ -90,20 +93,29 @@ class RiceReliefRound(models.Model):
 
     def clean(self):
         check_in_force(self.area if self.area_id else None, self.year, field="area")
+        errors = {}
         if self.year and self.distribution_date and self.distribution_date.year != self.year:
-            raise ValidationError({"distribution_date": _("The distribution date must fall in the round's year.")})
-        if self.pk and self.kg_allocated is not None:
-            distributed = self.distributed_kg()
-            if distributed > self.kg_allocated:
-                raise ValidationError(
-                    {
-                        "kg_allocated": _(
-                            "%(distributed)s kg have already been distributed in this round; "
-                            "the allocation cannot be less."
-                        )
-                        % {"distributed": distributed}
-                    }
-                )
+            errors["distribution_date"] = _("The distribution date must fall in the round's year.")
+        errors.update(self.problems_with_other_rows())
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def lock_name(self):
+        return f"rice-relief-round:{self.pk}"
+
+    def problems_with_other_rows(self):
+        """The allocation may not be less than the round's lines already give."""
+        if not self.pk or self.kg_allocated is None:
+            return {}
+        hold_lock(self.lock_name)
+        distributed = self.distributed_kg()
+        if distributed <= self.kg_allocated:
+            return {}
+        message = _(
+            "%(distributed)s kg have already been distributed in this round; the allocation cannot be less."
+        ) % {"distributed": format_decimal(distributed)}
+        return {"kg_allocated": message}
 
     def distributed_kg(self, *, excluding=None):
         lines = self.lines.exclude(pk=excluding.pk) if excluding and excluding.pk else self.lines.all()
@@ -115,7 +127,7 @@ class RiceReliefLineQuerySet(RegisterQuerySet):
         return self.filter(round__year=year)
 
 
-class RiceReliefLine(models.Model):
+class RiceReliefLine(RuleAcrossRows, models.Model):
     round = models.ForeignKey(RiceReliefRound, models.PROTECT, related_name="lines", verbose_name=_("round"))
     household = models.ForeignKey(Household, models.PROTECT, related_name="rice_relief", verbose_name=_("household"))
     commune = commune_field()
@@ -151,46 +163,50 @@ class RiceReliefLine(models.Model):
     def __str__(self):
         return f"{self.household} – {self.kg} kg"
 
-    def save(self, *args, **kwargs):
-        # Two clerks adding lines to one round at once must not overshoot its allocation
-        # together: lock the round, then check again inside the transaction.
-        with transaction.atomic():
-            RiceReliefRound.objects.select_for_update().filter(pk=self.round_id).first()
-            over = self.allocation_exceeded()
-            if over:
-                raise ValidationError({"kg": over})
-            super().save(*args, **kwargs)
-
     @property
     def kg_ceiling(self):
         return self.persons * KG_PER_PERSON_MONTH * self.round.months
 
     def clean(self):
-        errors = {}
-        if not (self.round_id and self.persons and self.kg is not None):
+        if not self.round_id:
             return
+        check_in_force(self.commune if self.commune_id else None, self.round.year)
+        errors = defaultdict(list)
         if self.household_id and self.commune_id and self.household.commune_id != self.commune_id:
-            errors["commune"] = _("The household lives in another commune.")
+            errors["commune"].append(_("The household lives in another commune."))
         if self.commune_id and not self.commune.is_within(self.round.area):
-            errors["commune"] = _("This commune is outside the area the round was allocated to.")
-        if self.kg > self.kg_ceiling:
-            errors["kg"] = _("At most %(ceiling)s kg: %(persons)s persons × 15 kg × %(months)s months.") % {
-                "ceiling": format_decimal(self.kg_ceiling),
-                "persons": self.persons,
-                "months": self.round.months,
-            }
-        over = self.allocation_exceeded()
-        if over:
-            errors["kg"] = over
+            errors["commune"].append(_("This commune is outside the area the round was allocated to."))
+        if self.household_id and self.persons and self.persons > self.household.size:
+            errors["persons"].append(
+                _("The household has %(size)s members; a line cannot cover more persons.")
+                % {"size": self.household.size}
+            )
+        if self.persons and self.kg is not None and self.kg > self.kg_ceiling:
+            errors["kg"].append(
+                _("At most %(ceiling)s kg: %(persons)s persons × 15 kg × %(months)s months.")
+                % {
+                    "ceiling": format_decimal(self.kg_ceiling),
+                    "persons": self.persons,
+                    "months": self.round.months,
+                }
+            )
+        for field, message in self.problems_with_other_rows().items():
+            errors[field].append(message)
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError(dict(errors))
 
-    def allocation_exceeded(self):
-        """The message when this line would take the round past its allocation, else None."""
+    def problems_with_other_rows(self):
+        """The round's lines, this one included, may not exceed its allocation."""
+        if not self.round_id or self.kg is None:
+            return {}
+        hold_lock(self.round.lock_name)
+        # Read again under the lock: a colleague may have just lowered the allocation.
+        allocated = RiceReliefRound.objects.values_list("kg_allocated", flat=True).get(pk=self.round_id)
         total = self.round.distributed_kg(excluding=self) + self.kg
-        if total <= self.round.kg_allocated:
-            return None
-        return _("The round's lines would come to %(total)s kg, more than the %(allocated)s kg allocated.") % {
+        if total <= allocated:
+            return {}
+        message = _("The round's lines would come to %(total)s kg, more than the %(allocated)s kg allocated.") % {
             "total": format_decimal(total),
-            "allocated": format_decimal(self.round.kg_allocated),
+            "allocated": format_decimal(allocated),
         }
+        return {"kg": message}
