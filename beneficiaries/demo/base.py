@@ -32,24 +32,27 @@ class Units:
         return cls(province=province, districts=districts, communes=communes)
 
 
-def insert(model, instances):
+def insert(model, instances, *, alone=False):
     """Validate every instance (full_clean: each field and the model's clean() rules), then
     insert them all at once; returns them with their primary keys.
 
     Two parts of full_clean are left to the database: whether a foreign key exists and the
     database constraints (CheckConstraint, UniqueConstraint). Django checks each with its own
     query per row, some 25 queries per row here; the database checks the same on the insert,
-    in the loader's transaction, so a violation still loads nothing.
+    in the loader's transaction, so a violation still loads nothing. With `alone`, a rule
+    across rows is left out too (RuleAcrossRows.full_clean_alone): the caller checks it for
+    the batch once it is in.
     """
     for instance in instances:
-        validate(instance)
+        validate(instance, alone=alone)
     return model.objects.bulk_create(instances, batch_size=500)
 
 
-def validate(instance):
+def validate(instance, *, alone=False):
     """full_clean without the per-row queries that the database repeats on insert (see insert)."""
     foreign_keys = [field.name for field in instance._meta.concrete_fields if field.is_relation]
-    instance.full_clean(exclude=foreign_keys, validate_constraints=False)
+    full_clean = instance.full_clean_alone if alone else instance.full_clean
+    full_clean(exclude=foreign_keys, validate_constraints=False)
 
 
 def decision(number, date, summary, issuer=PROVINCE_ISSUER):

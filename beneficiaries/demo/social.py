@@ -150,7 +150,9 @@ def load_rice(units):
             for round_, group, kgs in zip(rounds, members, rations, strict=True)
             for h, kg in zip(group, kgs, strict=True)
         ],
+        alone=True,
     )
+    # The lines' rule across rows, for the batch: each round's lines within its allocation.
     for round_ in rounds:
         round_.full_clean()
 

@@ -100,7 +100,26 @@ class RuleAcrossRows:
     """A model with a rule across rows (a round's lines within its allocation, one worshipper
     per martyr at a time). `problems_with_other_rows()` takes the rule's lock (hold_lock) and
     returns the messages by field: clean() shows them to staff, and save() asks again in its
-    own transaction for writers that skip validation."""
+    own transaction for writers that skip validation.
+
+    Rows inserted together in bulk (the demo loader) are validated with full_clean_alone(),
+    which leaves the rule out: a row's share of it means nothing until its whole batch is in,
+    and the inserter then checks the rule once for the batch (for rice lines, their rounds).
+    """
+
+    checks_other_rows = True
+
+    def full_clean_alone(self, *args, **kwargs):
+        """full_clean without the rule across rows (see the class)."""
+        self.checks_other_rows = False
+        try:
+            self.full_clean(*args, **kwargs)
+        finally:
+            del self.checks_other_rows
+
+    def problems_for_clean(self):
+        """What clean() reports of the rule across rows: nothing for a row validated alone."""
+        return self.problems_with_other_rows() if self.checks_other_rows else {}
 
     def save(self, *args, **kwargs):
         with transaction.atomic():

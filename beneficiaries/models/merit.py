@@ -112,7 +112,7 @@ class WorshipAllowance(RuleAcrossRows, RegisterEntry):
                 "record": self.martyr_record,
                 "name": named,
             }
-        errors.update(self.problems_with_other_rows())
+        errors.update(self.problems_for_clean())
         if errors:
             raise ValidationError(errors)
 

@@ -96,7 +96,7 @@ class RiceReliefRound(RuleAcrossRows, models.Model):
         errors = {}
         if self.year and self.distribution_date and self.distribution_date.year != self.year:
             errors["distribution_date"] = _("The distribution date must fall in the round's year.")
-        errors.update(self.problems_with_other_rows())
+        errors.update(self.problems_for_clean())
         if errors:
             raise ValidationError(errors)
 
@@ -190,7 +190,7 @@ class RiceReliefLine(RuleAcrossRows, models.Model):
                     "months": self.round.months,
                 }
             )
-        for field, message in self.problems_with_other_rows().items():
+        for field, message in self.problems_for_clean().items():
             errors[field].append(message)
         if errors:
             raise ValidationError(dict(errors))
