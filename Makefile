@@ -29,6 +29,12 @@ test-pg: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
+# Django's deployment checklist under production settings (a throwaway key; README, "Production").
+check-deploy: $(VENV)/.installed
+	DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=bkxh.example.gov.vn \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
 messages: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from areas.models import AdminUnit, Agency
-from bkxh.admin import BkxhModelAdmin
+from bkxh.record_admin import RecordAdmin
 
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(BkxhModelAdmin):
+class AdminUnitAdmin(RecordAdmin):
     list_display = ("code", "name", "unit_type", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", "unit_type", "valid_to")
     list_select_related = ("parent",)
@@ -17,7 +17,7 @@ class AdminUnitAdmin(BkxhModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(BkxhModelAdmin):
+class AgencyAdmin(RecordAdmin):
     list_display = ("name", "managing_body", "area", "place", "signer_name", "valid_from", "valid_to")
     list_select_related = ("area",)
     autocomplete_fields = ("area",)

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
 
 
@@ -19,7 +20,7 @@ def year_bounds(year):
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
-class AdminUnitQuerySet(models.QuerySet):
+class AdminUnitQuerySet(RecordQuerySet):
     def in_force_on(self, day):
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
@@ -55,7 +56,7 @@ class AdminUnitQuerySet(models.QuerySet):
         return provinces.in_force_on(year_bounds(year)[1]).first() or provinces.in_force_during(year).first()
 
 
-class AdminUnit(models.Model):
+class AdminUnit(Record):
     class Level(models.TextChoices):
         PROVINCE = "province", _("province")
         DISTRICT = "district", _("district")
@@ -87,6 +88,8 @@ class AdminUnit(models.Model):
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
 
     objects = AdminUnitQuerySet.as_manager()
+
+    area_path = "pk"
 
     class Meta:
         verbose_name = _("administrative unit")
@@ -152,7 +155,7 @@ class AdminUnit(models.Model):
         }.get(self.unit_type, _("The whole commune"))
 
 
-class AgencyQuerySet(models.QuerySet):
+class AgencyQuerySet(RecordQuerySet):
     def for_report(self, area, year):
         """The agency that issues `year`'s report on `area`: one set up for the area or a unit
         above it, in force at the end of the year (else at any time in it)."""
@@ -170,7 +173,7 @@ class AgencyQuerySet(models.QuerySet):
         return min(candidates, key=preference, default=None)
 
 
-class Agency(models.Model):
+class Agency(Record):
     """The letterhead of a report: who issues it, where, and who signs, for a period.
 
     The department was reorganised in 2025, so a 2024 report must carry the 2024 names
@@ -204,6 +207,8 @@ class Agency(models.Model):
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     objects = AgencyQuerySet.as_manager()
+
+    area_path = "area"
 
     class Meta:
         verbose_name = _("issuing agency")

@@ -11,8 +11,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts.models import UserArea
+from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
 from beneficiaries.demo import load_registers
@@ -22,6 +25,12 @@ DATA = Path(__file__).resolve().parent / "demo_data"
 DEMO_YEAR = 2024
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "bkxh-demo-2024"
+# One user of each role for the province and for one district (Huyện Pác Nặm).
+DEMO_ROLE_USERS = [
+    (f"{place}.{role_key}", role, area_code)
+    for place, area_code in (("tinh", "06"), ("pacnam", "060"))
+    for role_key, role in (("quantri", ADMINISTRATOR), ("nhaplieu", CLERK), ("duyet", REVIEWER), ("xem", VIEWER))
+]
 
 
 def _rows(name):
@@ -109,6 +118,23 @@ def ensure_demo_user():
     return user
 
 
+def ensure_role_users():
+    """The demo's staff: [(user, role, unit)], all with the demo password."""
+    grant_role_permissions()  # the groups themselves, should a test have flushed them
+    users = []
+    for username, role, area_code in DEMO_ROLE_USERS:
+        user, _created = get_user_model().objects.get_or_create(username=username)
+        user.is_staff, user.is_superuser = True, False
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        user.groups.set([Group.objects.get(name=role)])
+        area = AdminUnit.objects.for_code(area_code, DEMO_YEAR)
+        UserArea.objects.filter(user=user).exclude(area=area).delete()
+        UserArea.objects.get_or_create(user=user, area=area)
+        users.append((user, role, area))
+    return users
+
+
 @transaction.atomic
 def load_demo_data():
     """Load the whole demo; returns what was loaded, for the command to print."""
@@ -119,4 +145,5 @@ def load_demo_data():
         "agency": load_agency(),
         "registers": load_registers(),
         "user": ensure_demo_user(),
+        "role_users": ensure_role_users(),
     }

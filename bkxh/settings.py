@@ -7,6 +7,7 @@ DATABASE_URL selects the database (postgres://… for PostgreSQL through psycopg
 `.env.example` lists every variable read here.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -57,10 +58,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "import_export",
+    "simple_history",
+    "axes",
     "bkxh",
     "areas",
     "indicators",
     "beneficiaries",
+    "accounts",
+    "audit",
+    "closures",
 ]
 
 MIDDLEWARE = [
@@ -71,8 +77,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.ChangeContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the cool-off page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bkxh.urls"
@@ -118,6 +127,40 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "admin:login"
+
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: five failures for one user name from one address, then a cool-off. Keyed on
+# the pair, so that a colleague behind the same office NAT address still logs in.
+AXES_FAILURE_LIMIT = int(os.environ.get("BKXH_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("BKXH_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "bkxh.client_ip.client_ip"
+# How many reverse proxies in front of bkxh append to X-Forwarded-For (0: none, use REMOTE_ADDR).
+BKXH_PROXY_COUNT = int(os.environ.get("BKXH_PROXY_COUNT", "0"))
+
+# A working day, and never past closing the browser.
+SESSION_COOKIE_AGE = int(os.environ.get("BKXH_SESSION_HOURS", "9")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Approved years are locked, and history is what the audit shows: it is never reverted.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
+if not DEBUG:
+    # HTTPS only. Behind a TLS proxy set BKXH_PROXY_COUNT and DJANGO_SECURE_PROXY_SSL_HEADER=1 (the
+    # proxy must set X-Forwarded-Proto); the redirect stays on, so plain HTTP never reaches a form.
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
 # Vietnamese first. Django's own vi formats print 7000 for 7.000 and read 05/12/2024 as
 # 12 May, so bkxh/formats/vi overrides them. Thousands grouping stays off globally

@@ -3,13 +3,16 @@
 import datetime
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.scope import home_unit, scope_of
 from areas.models import AdminUnit, Agency
 from beneficiaries.reports import register_figures
+from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
 
@@ -18,29 +21,44 @@ from indicators.reports import annual_report
 def report_index(request):
     """Lists the years that have figures and the areas a report can cover.
 
-    Template: reports/index.html. Context: years, provinces_and_districts.
+    Template: reports/index.html. Context: years, areas (the districts in the user's scope),
+    whole_province (whether the user may open the province's report).
     """
-    years = IndicatorValue.objects.order_by("-year").values_list("year", flat=True).distinct()
-    areas = AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]).select_related(
-        "parent"
-    )
-    return render(request, "reports/index.html", {"years": list(years), "areas": areas})
+    scope = scope_of(request.user)
+    years = IndicatorValue.objects.in_scope_of(request.user).order_by("-year").values_list("year", flat=True)
+    areas = scope.filter(
+        AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]), "pk"
+    ).select_related("parent")
+    context = {"years": list(years.distinct()), "areas": areas, "whole_province": scope.is_whole_province}
+    return render(request, "reports/index.html", context)
 
 
 @login_required
 def annual_report_view(request, year):
-    """The `year` report on the province, or on one district with ?area=<GSO code>.
+    """The `year` report on the province, or on one district with ?area=<GSO code>; a user who
+    works for a district gets that district's, and only units in their scope.
 
     Template: reports/annual_report.html. Context: report (indicators.reports.AnnualReport),
-    document_date (the date line, or None to leave it for the signer).
+    document_date (the date line, or None to leave it for the signer), approval (the approved
+    YearClosure covering the report, or None while its figures are provisional).
     """
-    area = _report_area(year, request.GET.get("area"))
+    code = request.GET.get("area")
+    scope = scope_of(request.user)
+    if not code and not scope.is_whole_province:
+        home = home_unit(request.user)
+        code = home.code if home else None
+    area = _report_area(year, code)
+    if not scope.allows(area.pk):
+        raise PermissionDenied(_("%(area)s is outside the units you work for.") % {"area": area})
     agency = Agency.objects.for_report(area, year)
     figures = register_figures(year=year, area=area)
     report = annual_report(year=year, area=area, agency=agency, register_figures=figures)
-    return render(
-        request, "reports/annual_report.html", {"report": report, "document_date": _document_date(agency, year)}
-    )
+    context = {
+        "report": report,
+        "document_date": _document_date(agency, year),
+        "approval": closure_covering(area, year),
+    }
+    return render(request, "reports/annual_report.html", context)
 
 
 def _report_area(year, code):

@@ -1,21 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from bkxh.admin import BkxhModelAdmin
 from bkxh.numbers import format_decimal
+from bkxh.record_admin import RecordAdmin
 from indicators.models import Indicator, IndicatorValue, Sector
 
 
 @admin.register(Sector)
-class SectorAdmin(BkxhModelAdmin):
+class SectorAdmin(RecordAdmin):
     list_display = ("name", "code", "order")
     list_editable = ("order",)
     search_fields = ("code", "name")
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(BkxhModelAdmin):
+class IndicatorAdmin(RecordAdmin):
     list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
     list_filter = ("sector", "has_plan", "source")
     list_select_related = ("sector", "parent")
@@ -30,7 +30,7 @@ class IndicatorAdmin(BkxhModelAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(BkxhModelAdmin):
+class IndicatorValueAdmin(RecordAdmin):
     list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
     list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")
@@ -40,6 +40,7 @@ class IndicatorValueAdmin(BkxhModelAdmin):
     folded_search_fields = ("indicator__search_name", "area__search_name")
     autocomplete_fields = ("indicator", "area")
     list_per_page = 50
+    actions = ("mark_final",)
     fieldsets = (
         (None, {"fields": ("indicator", "year", "area", "status")}),
         (_("Figures"), {"fields": ("plan", "actual", "plan_decision")}),
@@ -49,6 +50,11 @@ class IndicatorValueAdmin(BkxhModelAdmin):
     @admin.display(description=_("indicator"), ordering="indicator__order")
     def indicator_label(self, value):
         return format_html('{}<br><small class="quiet">{}</small>', value.indicator.name, value.indicator.code)
+
+    @admin.action(description=_("Mark the selected figures as final"), permissions=["change"])
+    def mark_final(self, request, queryset):
+        count = queryset.exclude(status=IndicatorValue.Status.FINAL).update(status=IndicatorValue.Status.FINAL)
+        self.message_user(request, _("%(count)s figure(s) marked final.") % {"count": count}, messages.SUCCESS)
 
     @admin.display(description=_("unit of measure"))
     def unit(self, value):

@@ -13,14 +13,17 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from bkxh.numbers import percent_of
+from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
 
 FIGURE = {"max_digits": 18, "decimal_places": 2}
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class Sector(models.Model):
+class Sector(Record):
     """A field of the department's work; the report's sections (I, II, …) follow their order."""
+
+    area_path = None
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -56,7 +59,9 @@ class RegisterSource(models.TextChoices):
     TRAINING_PARTICIPANTS = "training.participants", _("training class register: participants")
 
 
-class Indicator(models.Model):
+class Indicator(Record):
+    area_path = None
+
     class Relation(models.TextChoices):
         PART = "part", _("part (the parts add up to the parent)")
         OF_WHICH = "of_which", _("of which (at most the parent)")
@@ -134,7 +139,7 @@ class Indicator(models.Model):
             raise ValidationError({"sector": _("A breakdown belongs to the sector of its parent.")})
 
 
-class IndicatorValueQuerySet(models.QuerySet):
+class IndicatorValueQuerySet(RecordQuerySet):
     def for_year(self, year):
         return self.filter(year=year)
 
@@ -143,7 +148,7 @@ class IndicatorValueQuerySet(models.QuerySet):
         return self.filter(Q(area=area) | Q(area__parent=area) | Q(area__parent__parent=area))
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Record):
     class Status(models.TextChoices):
         ESTIMATE = "estimate", _("estimate")
         FINAL = "final", _("final")
@@ -177,6 +182,9 @@ class IndicatorValue(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IndicatorValueQuerySet.as_manager()
+
+    area_path = "area"
+    year_path = "year"
 
     class Meta:
         verbose_name = _("indicator value")

@@ -418,3 +418,36 @@ def make_training_class(
             **kwargs,
         )
     )
+
+
+# Roles and year approval ---------------------------------------------------------------------
+
+
+def make_role_user(*, username, role, units=()):
+    """A staff user in the role group `role` (accounts.roles), bound to `units`."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import UserArea
+    from accounts.roles import grant_role_permissions
+
+    if not Group.objects.filter(name=role).exists():
+        grant_role_permissions()  # a TransactionTestCase's flush empties the groups the migration made
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    for unit in units:
+        UserArea.objects.create(user=user, area=unit)
+    return user
+
+
+def make_approved_year(*, area, year=2024, approver=None):
+    """An approved YearClosure, as closures.workflow leaves it."""
+    from django.utils import timezone
+
+    from closures.models import YearClosure
+
+    approver = approver or get_user_model().objects.create_user(
+        username=f"duyet-{area.code}-{year}", first_name="Nguyễn Thị", last_name="Duyệt", password=PASSWORD
+    )
+    return YearClosure.objects.create(
+        area=area, year=year, state=YearClosure.State.APPROVED, approved_by=approver, approved_at=timezone.now()
+    )

@@ -187,7 +187,8 @@ class RiceReliefBatchValidationTests(TestCase):
 
     def test_a_line_validated_alone_leaves_the_allocation_to_its_round(self):
         line = self.over_allocation()
-        line.full_clean_alone()
+        with line.alone():
+            line.full_clean()
         RiceReliefLine.objects.bulk_create([line])
         with self.assertRaises(ValidationError) as refused:
             self.round.full_clean()
@@ -195,7 +196,8 @@ class RiceReliefBatchValidationTests(TestCase):
 
     def test_validating_alone_once_leaves_the_rule_in_the_next_validation(self):
         line = self.over_allocation()
-        line.full_clean_alone()
+        with line.alone():
+            line.full_clean()
         with self.assertRaises(ValidationError) as refused:
             line.full_clean()
         self.assertIn("kg", refused.exception.message_dict)

@@ -5,9 +5,10 @@ from django.contrib import admin
 from django.db.models import Max, Min, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
 from areas.models import AdminUnit
 from beneficiaries.citizen_id import mask
-from bkxh.admin import BkxhModelAdmin
+from bkxh.record_admin import RecordAdmin
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -30,7 +31,12 @@ class YearFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
     def lookups(self, request, model_admin):
-        bounds = self.year_model.objects.aggregate(first=Min(self.year_field), last=Max(self.year_field))
+        if self.relation:
+            # Years only, from the related table; a year with no entry in the user's scope
+            # simply lists nothing.
+            bounds = self.year_model.objects.aggregate(first=Min(self.year_field), last=Max(self.year_field))
+        else:
+            bounds = model_admin.get_queryset(request).aggregate(first=Min(self.year_field), last=Max(self.year_field))
         if bounds["first"] is None:
             return []
         return [(str(year), str(year)) for year in range(bounds["last"], bounds["first"] - 1, -1)]
@@ -49,7 +55,7 @@ class DistrictFilter(admin.SimpleListFilter):
     parameter_name = "district"
 
     def lookups(self, request, model_admin):
-        districts = AdminUnit.objects.filter(level=AdminUnit.Level.DISTRICT).order_by("code")
+        districts = scope_of(request.user).units().filter(level=AdminUnit.Level.DISTRICT).order_by("code")
         return [(district.pk, f"{district.code} {district.name}") for district in districts]
 
     def queryset(self, request, queryset):
@@ -76,7 +82,7 @@ class CommuneFilter(admin.SimpleListFilter):
         district = request.GET.get(DistrictFilter.parameter_name)
         if not district or not district.isdigit():
             return []
-        communes = AdminUnit.objects.filter(parent=district).order_by("code")
+        communes = scope_of(request.user).units().filter(parent=district).order_by("code")
         return [(commune.pk, commune.name) for commune in communes]
 
     def queryset(self, request, queryset):
@@ -89,7 +95,7 @@ class CommuneFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
-class RegisterAdmin(BkxhModelAdmin):
+class RegisterAdmin(RecordAdmin):
     """A register's changelist: filtered by year, district and commune, with the totals of the
     filtered entries above the list (one aggregate query, whatever the page)."""
 

@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from audit.personal_data import PersonalDataAdminMixin
 from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.citizen_id import mask
 from beneficiaries.models import Decision, Household, Person
-from bkxh.admin import BkxhModelAdmin
+from bkxh.record_admin import RecordAdmin
 
 
 class PossibleDuplicateFilter(admin.SimpleListFilter):
@@ -20,7 +21,7 @@ class PossibleDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(RegisterAdmin):
+class PersonAdmin(PersonalDataAdminMixin, RegisterAdmin):
     list_display = (
         "full_name",
         "gender",
@@ -45,10 +46,6 @@ class PersonAdmin(RegisterAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_duplicate_flag()
-
-    @admin.display(description=_("citizen ID"))
-    def masked_citizen_id(self, person):
-        return mask(person.citizen_id)
 
     @admin.display(description=_("possible duplicate"), boolean=True)
     def duplicate_flag(self, person):
@@ -92,7 +89,7 @@ class HouseholdAdmin(RegisterAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(BkxhModelAdmin):
+class DecisionAdmin(RecordAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"

@@ -1,10 +1,12 @@
 """What the demo registers share: the year, the province's units, validated bulk inserts."""
 
+import contextlib
 import datetime
 import functools
 import operator
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import Q
 
 from areas.models import AdminUnit
@@ -33,26 +35,27 @@ class Units:
 
 
 def insert(model, instances, *, alone=False):
-    """Validate every instance (full_clean: each field and the model's clean() rules), then
-    insert them all at once; returns them with their primary keys.
-
-    Two parts of full_clean are left to the database: whether a foreign key exists and the
-    database constraints (CheckConstraint, UniqueConstraint). Django checks each with its own
-    query per row, some 25 queries per row here; the database checks the same on the insert,
-    in the loader's transaction, so a violation still loads nothing. With `alone`, a rule
-    across rows is left out too (RuleAcrossRows.full_clean_alone): the caller checks it for
-    the batch once it is in.
-    """
+    """Validate every instance (see validate), then insert them all at once; returns them
+    with their primary keys."""
     for instance in instances:
         validate(instance, alone=alone)
     return model.objects.bulk_create(instances, batch_size=500)
 
 
 def validate(instance, *, alone=False):
-    """full_clean without the per-row queries that the database repeats on insert (see insert)."""
+    """Django's full_clean: each field and the model's clean() rules.
+
+    Left out are the checks that are made again, for the whole batch, when it is inserted in
+    the loader's transaction (so a violation still loads nothing): whether a foreign key
+    exists and the database constraints, which Django checks with a query per row and
+    constraint (some 25 per row here) and the database checks on insert; and Record's write
+    checks (the year open, the unit in the user's scope), which Record's bulk_create makes once
+    for the batch. With `alone`, a rule across rows is left out too (RuleAcrossRows.alone):
+    the caller checks it for the batch once it is in.
+    """
     foreign_keys = [field.name for field in instance._meta.concrete_fields if field.is_relation]
-    full_clean = instance.full_clean_alone if alone else instance.full_clean
-    full_clean(exclude=foreign_keys, validate_constraints=False)
+    with instance.alone() if alone else contextlib.nullcontext():
+        models.Model.full_clean(instance, exclude=foreign_keys, validate_constraints=False)
 
 
 def decision(number, date, summary, issuer=PROVINCE_ISSUER):

@@ -1,17 +1,20 @@
 """What every register entry shares: the year it counts for, where it happened, the decision."""
 
+import contextlib
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
+from bkxh.records import Record, RecordQuerySet
 
 MONEY = {"max_digits": 16, "decimal_places": 0}
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class RegisterQuerySet(models.QuerySet):
+class RegisterQuerySet(RecordQuerySet):
     """Queries every register answers: entries of a year, entries within an area."""
 
     area_field = "commune"
@@ -102,18 +105,19 @@ class RuleAcrossRows:
     returns the messages by field: clean() shows them to staff, and save() asks again in its
     own transaction for writers that skip validation.
 
-    Rows inserted together in bulk (the demo loader) are validated with full_clean_alone(),
-    which leaves the rule out: a row's share of it means nothing until its whole batch is in,
-    and the inserter then checks the rule once for the batch (for rice lines, their rounds).
+    Rows inserted together in bulk (the demo loader) are validated alone(), which leaves the
+    rule out: a row's share of it means nothing until its whole batch is in, and the inserter
+    then checks the rule once for the batch (for rice lines, their rounds).
     """
 
     checks_other_rows = True
 
-    def full_clean_alone(self, *args, **kwargs):
-        """full_clean without the rule across rows (see the class)."""
+    @contextlib.contextmanager
+    def alone(self):
+        """While it lasts, clean() leaves the rule across rows out (see the class)."""
         self.checks_other_rows = False
         try:
-            self.full_clean(*args, **kwargs)
+            yield self
         finally:
             del self.checks_other_rows
 
@@ -129,9 +133,12 @@ class RuleAcrossRows:
             super().save(*args, **kwargs)
 
 
-class RegisterEntry(models.Model):
+class RegisterEntry(Record):
     """An entry of a programme register: the year it counts for, the commune where it happened
     (the unit in force then), the decision that granted it."""
+
+    area_path = "commune"
+    year_path = "year"
 
     year = models.PositiveSmallIntegerField(_("year"))
     commune = commune_field()
@@ -159,8 +166,12 @@ class RegisterEntry(models.Model):
         check_in_force(self.commune if self.commune_id else None, self.year)
 
 
-class Decision(models.Model):
+class Decision(Record):
     """A decision (quyết định) that grants benefits; register entries point at it."""
+
+    # Province and district decisions alike; clerks of any unit record those their entries cite.
+    area_path = None
+    province_writes_only = False
 
     number = models.CharField(_("number"), max_length=60, help_text=_("e.g. 1234/QĐ-UBND"))
     date = models.DateField(_("date signed"))

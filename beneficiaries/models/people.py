@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.citizen_id import citizen_id_problems, mask
 from beneficiaries.models.base import RegisterQuerySet, check_in_force, commune_field
+from bkxh.records import Record
 from bkxh.text import fold, nfc
 
 
@@ -82,7 +83,9 @@ class PovertyStatus(models.TextChoices):
     NONE = "none", _("neither")
 
 
-class Household(models.Model):
+class Household(Record):
+    area_path = "commune"
+
     code = models.CharField(_("household code"), max_length=30, help_text=_("The commune's code for the household."))
     commune = commune_field()
     address = models.CharField(_("village or hamlet"), max_length=200, blank=True)
@@ -155,7 +158,10 @@ class PersonQuerySet(RegisterQuerySet):
         return self.annotate(possible_duplicate=Q(citizen_id="") & Exists(others))
 
 
-class Person(models.Model):
+class Person(Record):
+    area_path = "commune"
+    personal_fields = ("citizen_id",)
+
     full_name = models.CharField(_("full name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)

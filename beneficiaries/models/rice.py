@@ -24,6 +24,7 @@ from beneficiaries.models.base import (
 )
 from beneficiaries.models.people import Household
 from bkxh.numbers import format_decimal
+from bkxh.records import Record
 
 KG_PER_PERSON_MONTH = Decimal(15)
 KG = {"max_digits": 14, "decimal_places": 2}
@@ -33,7 +34,10 @@ class RiceReliefRoundQuerySet(RegisterQuerySet):
     area_field = "area"
 
 
-class RiceReliefRound(RuleAcrossRows, models.Model):
+class RiceReliefRound(RuleAcrossRows, Record):
+    area_path = "area"
+    year_path = "year"
+
     class Occasion(models.TextChoices):
         TET = "tet", _("Lunar New Year (Tết Nguyên đán)")
         LEAN_SEASON = "lean_season", _("lean season (giáp hạt)")
@@ -127,7 +131,10 @@ class RiceReliefLineQuerySet(RegisterQuerySet):
         return self.filter(round__year=year)
 
 
-class RiceReliefLine(RuleAcrossRows, models.Model):
+class RiceReliefLine(RuleAcrossRows, Record):
+    area_path = "commune"
+    year_path = "round__year"
+
     round = models.ForeignKey(RiceReliefRound, models.PROTECT, related_name="lines", verbose_name=_("round"))
     household = models.ForeignKey(Household, models.PROTECT, related_name="rice_relief", verbose_name=_("household"))
     commune = commune_field()

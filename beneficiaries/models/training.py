@@ -7,13 +7,17 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from beneficiaries.models.base import Decision, RegisterQuerySet, check_in_force, year_constraint
+from bkxh.records import Record
 
 
 class TrainingClassQuerySet(RegisterQuerySet):
     area_field = "area"
 
 
-class TrainingClass(models.Model):
+class TrainingClass(Record):
+    area_path = "area"
+    year_path = "year"
+
     class Level(models.TextChoices):
         DISTRICT = "district", _("district-level officers")
         COMMUNE = "commune", _("commune-level officers")

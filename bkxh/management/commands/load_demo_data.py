@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from audit.commands import AuditedCommand
 from bkxh.demo import DEMO_PASSWORD, DEMO_YEAR, load_demo_data
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Load the Bắc Kạn 2024 demo (units, catalogue, figures, registers, a login). Safe to run again."
 
     def handle(self, *args, **options):
@@ -25,3 +24,6 @@ class Command(BaseCommand):
                 f"(report: http://127.0.0.1:8000/reports/{DEMO_YEAR}/)"
             )
         )
+        self.stdout.write("One login per role, same password:")
+        for user, role, area in loaded["role_users"]:
+            self.stdout.write(f"  {user.username:<16} / {DEMO_PASSWORD}  {role:<10} {area.name}")

@@ -1,0 +1,94 @@
+"""A user's area scope: the administrative units whose rows they may see and change.
+
+A model says where its unit is with `area_path`, a lookup path ending at an AdminUnit
+("area", "household__area"; "pk" for AdminUnit itself). A model without one is province-wide
+reference data (the indicator catalogue): everyone may read it, and only users with the
+whole province in scope may change it, unless the model says `province_writes_only = False`
+(decisions, which clerks of every unit record).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from areas.models import AdminUnit
+
+
+class Scope:
+    """Everything (`unit_ids` None) or the ids of the units a user is bound to and those below them."""
+
+    def __init__(self, unit_ids=None):
+        self.unit_ids = None if unit_ids is None else frozenset(unit_ids)
+
+    @property
+    def is_whole_province(self):
+        return self.unit_ids is None
+
+    def allows(self, unit_id):
+        return self.unit_ids is None or unit_id in self.unit_ids
+
+    def filter(self, queryset, area_path):
+        if self.unit_ids is None or area_path is None:
+            return queryset
+        return queryset.filter(**{f"{area_path}__in": self.unit_ids})
+
+    def units(self):
+        units = AdminUnit.objects.all()
+        return units if self.unit_ids is None else units.filter(pk__in=self.unit_ids)
+
+
+def scope_of(user):
+    """The scope of `user`, computed once per user object (one query, two for a district user)."""
+    cached = getattr(user, "_bkxh_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope()
+    else:
+        bound = list(AdminUnit.objects.filter(user_links__user=user).values_list("pk", "level"))
+        if any(level == AdminUnit.Level.PROVINCE for _pk, level in bound):
+            scope = Scope()
+        else:
+            ids = [pk for pk, _level in bound]
+            below = AdminUnit.objects.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
+            scope = Scope(below.values_list("pk", flat=True)) if ids else Scope(())
+    user._bkxh_scope = scope
+    return scope
+
+
+def province_writes_only(model):
+    return area_path_of(model) is None and getattr(model, "province_writes_only", True)
+
+
+def area_path_of(model):
+    return getattr(model, "area_path", None)
+
+
+class OutOfScopeError(ValidationError):
+    pass
+
+
+def check_writes_in_scope(user, model, unit_ids):
+    """Refuse `user` writing rows of `model` in units outside their scope, or, for a model
+    without units (the catalogue), unless the whole province is in their scope."""
+    scope = scope_of(user)
+    if scope.is_whole_province:
+        return
+    if province_writes_only(model):
+        raise OutOfScopeError(
+            _("Only users who work for the whole province may change %(model)s.")
+            % {"model": model._meta.verbose_name_plural}
+        )
+    if area_path_of(model) is None:
+        return
+    outside = {unit_id for unit_id in unit_ids if not scope.allows(unit_id)}
+    if outside:
+        names = ", ".join(str(unit) for unit in AdminUnit.objects.filter(pk__in=outside))
+        raise OutOfScopeError(
+            _("%(units)s is outside the units you work for; you cannot change its rows.") % {"units": names or "?"}
+        )
+
+
+def home_unit(user):
+    """The unit a user's pages open on: the first unit they are bound to, or None."""
+    return AdminUnit.objects.filter(user_links__user=user).order_by("code", "valid_from").first()

@@ -1,0 +1,137 @@
+"""The admin of a data model (bkxh.records.Record): scope, locked years, versions and history.
+
+    @admin.register(IndicatorValue)
+    class IndicatorValueAdmin(RecordAdmin): ...   # also a BkxhModelAdmin
+
+- rows outside the user's units are invisible (accounts.scoped_admin);
+- the change form and every list-edit row carry the version they were read at, and a save
+  after someone else's is refused with a message naming them;
+- a row of an approved year opens read-only, saying who approved it and who can reopen it; a
+  write that reaches the model anyway (a stale form, an action, an inline) is refused with
+  that message and rolls back whole;
+- every change is stamped with its path (form, list edit, action) in the row's history,
+  which the "History" button shows; reverting from history is off.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.scoped_admin import AreaScopedAdmin
+from audit.context import Source, changes_by
+from audit.personal_data import MaskingHistoryHelper, log_full_view, may_see_full_ids, personal_fields_of
+from bkxh.admin import BkxhModelAdmin
+from bkxh.records import pair_of
+
+
+class RecordForm(forms.ModelForm):
+    """Carries the row's version through the browser, so a stale save is caught on return."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["version"].required = True
+            self.initial.setdefault("version", self.instance.version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("version") is None:
+            # A new row: the add form sends its hidden version empty.
+            cleaned["version"] = self.instance.version
+        self.instance.version = cleaned["version"]
+        return cleaned
+
+
+class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
+    form = RecordForm
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", RecordForm)
+        return super().get_changelist_form(request, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "version" in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+    def lock_of(self, request, obj):
+        """The approved closure that locks `obj`, or None; asked once per request and row."""
+        from closures.locking import locking_closures
+
+        if obj is None or self.model.year_path is None:
+            return None
+        cache = request.__dict__.setdefault("_bkxh_locks", {})
+        key = (self.model._meta.label, obj.pk)
+        if key not in cache:
+            closures = locking_closures([pair_of(obj)])
+            cache[key] = closures[0] if closures else None
+        return cache[key]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if request.method == "POST" or self.lock_of(request, obj) is None:
+            return readonly
+        fields = flatten_fieldsets(super().get_fieldsets(request, obj))
+        return [*readonly, *(name for name in fields if name not in readonly and name != "version")]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        lock = self.lock_of(request, obj)
+        if lock is not None and request.method != "POST":
+            from closures.locking import locked_message
+
+            self.message_user(request, locked_message(lock), messages.WARNING)
+            extra_context = {
+                **(extra_context or {}),
+                "show_save": False,
+                "show_save_and_continue": False,
+                "show_save_and_add_another": False,
+                "show_delete": False,
+            }
+        with changes_by(source=Source.FORM):
+            return self._refusing_writes(request, super().changeform_view, request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        source = Source.ACTION if "action" in request.POST else Source.LIST_EDIT
+        with changes_by(source=source):
+            return self._refusing_writes(request, super().changelist_view, request, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        with changes_by(source=Source.FORM):
+            return self._refusing_writes(request, super().delete_view, request, object_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        masked = () if may_see_full_ids(request.user) else personal_fields_of(self.model)
+        return MaskingHistoryHelper(self.model, historical_record, masked_fields=masked)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if personal_fields_of(self.model) and may_see_full_ids(request.user):
+            log_full_view(request, self.get_queryset(request).get(pk=unquote(object_id)))
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """One past version, to read: reverting is a write no lock or version check would expect."""
+        if request.method == "POST":
+            raise PermissionDenied
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _refusing_writes(self, request, view, *args):
+        """Run `view` in one transaction; a write the models refuse undoes it all and says why."""
+        try:
+            with transaction.atomic():
+                return view(*args)
+        except ValidationError as error:
+            for message in error.messages:
+                self.message_user(request, message, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

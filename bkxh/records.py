@@ -1,0 +1,369 @@
+"""The base of every data model: versioned, audited, scoped by area, locked by approved years.
+
+A model declares where its rows belong:
+
+    class IndicatorValue(Record):
+        area_path = "area"   # lookup path to its AdminUnit; None for province-wide catalogue data
+        year_path = "year"   # lookup path to its year; None when its rows do not belong to a year
+
+and gets, on every path that writes (save(), delete(), the admin, imports, and its QuerySet's
+update(), delete(), bulk_create() and bulk_update()):
+- a refusal when the row's year is approved for its unit (closures.locking) or when the acting
+  user (audit.context) works for other units (accounts.scope);
+- one history row per changed row, with the user and the path of the change (simple-history);
+- a `version` checked on save, so that of two people editing the same row the second is refused
+  instead of overwriting the first.
+A save that changes nothing writes nothing, and so leaves no history.
+"""
+
+import contextlib
+import contextvars
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalRecords
+
+from audit.context import current_user, history_user
+from audit.models import HistoricalContext
+
+# Set while bulk_update() runs Django's own bulk_update, which calls QuerySet.update() back.
+_inside_bulk_update = contextvars.ContextVar("bkxh_inside_bulk_update", default=False)
+# The rows a delete() has already checked, so that pre_delete checks only those it cascades to.
+_checked_deletes = contextvars.ContextVar("bkxh_checked_deletes", default=frozenset())
+
+
+@contextlib.contextmanager
+def _setting(variable, value):
+    token = variable.set(value)
+    try:
+        yield
+    finally:
+        variable.reset(token)
+
+
+class VersionConflict(ValidationError):
+    """Someone else saved the row after this copy of it was read."""
+
+    def __init__(self, instance):
+        last = instance.history.order_by("-history_date").select_related("history_user").first()
+        if last is None or last.history_type == "-":
+            message = _("This row was deleted by someone else after you opened it. Nothing was saved.")
+        else:
+            user = last.history_user
+            message = _(
+                "This row was changed by %(user)s at %(time)s, after you opened it. Nothing was saved: "
+                "open it again to see the current figures, then make your change again."
+            ) % {
+                "user": (user.get_full_name() or user.get_username()) if user else _("another process"),
+                "time": formats.date_format(timezone.localtime(last.history_date), "H:i d/m/Y"),
+            }
+        super().__init__(message, code="version_conflict")
+
+
+def value_at(instance, path):
+    """The value at lookup `path` from `instance`; the id for a relation at its end."""
+    if path is None:
+        return None
+    *through, last = path.split("__")
+    target = instance
+    for name in through:
+        target = getattr(target, name)
+        if target is None:
+            return None
+    if last == "pk":
+        return target.pk
+    field = target._meta.get_field(last)
+    return getattr(target, field.attname)
+
+
+def pair_of(instance):
+    return (value_at(instance, instance.area_path), value_at(instance, instance.year_path))
+
+
+def guard_writes(model, pairs):
+    """Refuse writing rows of `model` at the (unit id, year) `pairs` (old and new values)."""
+    from accounts.scope import check_writes_in_scope
+    from closures.locking import check_years_open
+
+    pairs = list(pairs)
+    if not pairs:
+        return
+    user = current_user()
+    if user is not None:
+        check_writes_in_scope(user, model, {unit for unit, _year in pairs if unit is not None})
+    if model.year_path is not None:
+        check_years_open(pairs)
+
+
+def write_refusals(model, instances, *, user=None):
+    """Why each of `instances` (new or read from the database and changed) could not be
+    written: {position in `instances`: [messages]}, for an import to name its rows before it
+    writes anything. Two queries for the locks whatever the number of rows."""
+    from accounts.scope import check_writes_in_scope
+    from closures.locking import closures_by_pair, locked_message
+
+    pairs = [[pair_of(instance), *([] if instance._state.adding else instance._old_pairs())] for instance in instances]
+    locks = closures_by_pair(pair for instance_pairs in pairs for pair in instance_pairs) if model.year_path else {}
+    refusals = {}
+    for position, instance_pairs in enumerate(pairs):
+        messages = list(dict.fromkeys(locked_message(locks[pair]) for pair in instance_pairs if pair in locks))
+        if user is not None:
+            try:
+                check_writes_in_scope(user, model, {unit for unit, _year in instance_pairs if unit is not None})
+            except ValidationError as error:
+                messages += error.messages
+        if messages:
+            refusals[position] = messages
+    return refusals
+
+
+VERSION_BATCH = 2000
+
+
+class RecordQuerySet(models.QuerySet):
+    def in_scope_of(self, user):
+        from accounts.scope import scope_of
+
+        return scope_of(user).filter(self, self.model.area_path)
+
+    def _stored_pairs(self):
+        area, year = self.model.area_path, self.model.year_path
+        paths = [path for path in (area, year) if path is not None]
+        if not paths:
+            return [(None, None)] if self.exists() else []
+        rows = self.values_list(*paths).distinct()
+        if area is None:
+            return [(None, row[0]) for row in rows]
+        if year is None:
+            return [(row[0], None) for row in rows]
+        return list(rows)
+
+    def _history(self, objs, update):
+        history = getattr(self.model, "history", None)
+        if history is not None and objs:
+            history.bulk_history_create(objs, update=update)
+
+    def update(self, **kwargs):
+        if _inside_bulk_update.get():
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            if not pks:
+                return 0
+            rows = RecordQuerySet(self.model, using=self.db).filter(pk__in=pks)
+            pairs = rows._stored_pairs()
+            new_area = kwargs.get(self.model.area_path, kwargs.get(f"{self.model.area_path}_id", ...))
+            new_year = kwargs.get(self.model.year_path, ...)
+            guard_writes(
+                self.model,
+                pairs
+                + [
+                    (
+                        unit if new_area is ... else getattr(new_area, "pk", new_area),
+                        year if new_year is ... else new_year,
+                    )
+                    for unit, year in pairs
+                ],
+            )
+            kwargs.setdefault("version", F("version") + 1)
+            count = models.QuerySet.update(rows, **kwargs)
+            self._history(list(rows.all()), update=True)
+        return count
+
+    update.alters_data = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            guard_writes(self.model, self._stored_pairs())
+            checked = {(self.model._meta.label, pk) for pk in self.values_list("pk", flat=True)}
+            with _setting(_checked_deletes, _checked_deletes.get() | checked):
+                return super().delete()
+
+    delete.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if _inside_bulk_update.get() or not objs:
+            return super().bulk_create(objs, *args, **kwargs)
+        guard_writes(self.model, [pair_of(obj) for obj in objs])
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            self._history(created, update=False)
+        for obj in created:
+            obj._remember_stored_values()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        """Write the rows of `objs` whose `fields` changed since they were read; the others are left alone."""
+        if _inside_bulk_update.get():
+            return super().bulk_update(objs, fields, *args, **kwargs)
+        attnames = {self.model._meta.get_field(name).attname for name in fields}
+        objs = [obj for obj in objs if attnames & set(obj.changed_fields())]
+        if not objs:
+            return 0
+        with transaction.atomic(using=self.db):
+            stored = RecordQuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
+            guard_writes(self.model, stored._stored_pairs() + [pair_of(obj) for obj in objs])
+            with _setting(_inside_bulk_update, True):
+                count = super().bulk_update(objs, fields, *args, **kwargs)
+            # One UPDATE per batch for the versions: a CASE per row, as bulk_update writes
+            # fields, would double its cost.
+            pks = [obj.pk for obj in objs]
+            for start in range(0, len(pks), VERSION_BATCH):
+                batch = RecordQuerySet(self.model, using=self.db).filter(pk__in=pks[start : start + VERSION_BATCH])
+                models.QuerySet.update(batch, version=F("version") + 1)
+            for obj in objs:
+                obj.version += 1
+            self._history(objs, update=True)
+        for obj in objs:
+            obj._remember_stored_values()
+        return count
+
+    bulk_update.alters_data = True
+
+
+class Record(models.Model):
+    area_path = "area"
+    year_path = None
+
+    version = models.PositiveIntegerField(
+        gettext_lazy("version"), default=0, help_text=gettext_lazy("Raised by one at every change of the row.")
+    )
+
+    history = HistoricalRecords(inherit=True, bases=[HistoricalContext], get_user=history_user)
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not self.changed_fields():
+            return
+        with transaction.atomic(using=kwargs.get("using")):
+            guard_writes(type(self), self._pairs_written())
+            if not self._is_stored():
+                super().save(*args, **kwargs)
+            else:
+                if kwargs.get("update_fields") is not None:
+                    kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+                self._expected_version = self.version
+                self.version += 1
+                try:
+                    super().save(*args, **kwargs)
+                except BaseException:
+                    self.version = self._expected_version
+                    raise
+                finally:
+                    del self._expected_version
+        self._remember_stored_values()
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            guard_writes(type(self), self._old_pairs())
+            with _setting(_checked_deletes, _checked_deletes.get() | {(self._meta.label, self.pk)}):
+                return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_stored_values()
+        return instance
+
+    def _remember_stored_values(self):
+        self._stored_values = {
+            field.attname: getattr(self, field.attname)
+            for field in self._meta.concrete_fields
+            if field.attname in self.__dict__
+        }
+
+    def changed_fields(self):
+        """The attnames whose values differ from those read from the database (all, for a new row)."""
+        stored = getattr(self, "_stored_values", None)
+        names = [
+            field.attname
+            for field in self._meta.concrete_fields
+            if field.attname != "version" and not getattr(field, "auto_now", False) and field.attname in self.__dict__
+        ]
+        if self._state.adding or stored is None:
+            return names
+        return [name for name in names if name not in stored or stored[name] != getattr(self, name)]
+
+    def _old_pairs(self):
+        """The (unit id, year) the row has in the database: from what was read when the paths are
+        the row's own fields (the version check vouches for them), else from the database."""
+        stored = getattr(self, "_stored_values", None)
+        paths = [path for path in (self.area_path, self.year_path) if path is not None]
+        if stored is not None and all("__" not in path for path in paths):
+            return [tuple(self._stored_value(path) for path in (self.area_path, self.year_path))]
+        return RecordQuerySet(type(self)).filter(pk=self.pk)._stored_pairs()
+
+    def _stored_value(self, path):
+        if path is None:
+            return None
+        attname = self._meta.pk.attname if path == "pk" else self._meta.get_field(path).attname
+        return self._stored_values.get(attname)
+
+    def _is_stored(self):
+        """Whether save() will update a row: one read from the database, or a new object given
+        the primary key of a stored row, which must not overwrite it unchecked."""
+        if not self._state.adding:
+            return True
+        return self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists()
+
+    def _pairs_written(self):
+        return (self._old_pairs() if self._is_stored() else []) + [pair_of(self)]
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        """Django's checks, and those of a write: the row is current, its year open, its unit ours."""
+        errors = {}
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if not self._state.adding:
+            stored_version = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True).first()
+            if stored_version != self.version:
+                errors = VersionConflict(self).update_error_dict(errors)
+        if self.changed_fields():
+            try:
+                guard_writes(type(self), self._pairs_written())
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise VersionConflict(self)
+        return updated
+
+
+@receiver(pre_delete, dispatch_uid="records_guard_cascaded_delete")
+def guard_cascaded_delete(sender, instance, **kwargs):
+    """Rows deleted along with another (on_delete=CASCADE) are guarded like rows deleted directly."""
+    if isinstance(instance, Record) and (sender._meta.label, instance.pk) not in _checked_deletes.get():
+        guard_writes(sender, [pair_of(instance)])
+
+
+@receiver(pre_save, dispatch_uid="records_guard_raw_save")
+def guard_raw_save(sender, instance, raw, **kwargs):
+    """loaddata saves with raw=True, past save(): it is guarded all the same."""
+    if raw and isinstance(instance, Record):
+        stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_pairs() if instance.pk else []
+        guard_writes(sender, [*stored, pair_of(instance)])

@@ -1,0 +1,89 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.scoped_admin import AreaScopedAdmin
+from bkxh.admin import BkxhModelAdmin
+from closures import workflow
+from closures.models import YearClosure
+
+
+@admin.register(YearClosure)
+class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
+    """The year approvals: created as drafts, moved on only by the actions, never deleted."""
+
+    list_display = ("area", "year", "state", "submitted_by", "approved_by", "approved_at", "reopen_reason")
+    list_filter = ("year", "state")
+    list_select_related = ("area", "submitted_by", "approved_by")
+    search_fields = ("area__code", "area__name")
+    autocomplete_fields = ("area",)
+    actions = ("submit_years", "approve_years", "reopen_years")
+    readonly_fields = (
+        "state",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "reopened_by",
+        "reopened_at",
+        "reopen_reason",
+    )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (("area", "year") if obj else ())
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("closures.submit_yearclosure")
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("closures.approve_yearclosure")
+
+    def has_reopen_permission(self, request):
+        return request.user.has_perm("closures.reopen_yearclosure")
+
+    def _each(self, request, queryset, step, **kwargs):
+        done = 0
+        for closure in queryset:
+            try:
+                step(closure, user=request.user, **kwargs)
+                done += 1
+            except (PermissionDenied, ValidationError) as error:
+                for message in getattr(error, "messages", None) or [str(error)]:
+                    self.message_user(request, f"{closure}: {message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)s year(s) updated.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Submit the selected years for approval"), permissions=["submit"])
+    def submit_years(self, request, queryset):
+        self._each(request, queryset, workflow.submit)
+
+    @admin.action(description=gettext_lazy("Approve the selected years (locks their figures)"), permissions=["approve"])
+    def approve_years(self, request, queryset):
+        self._each(request, queryset, workflow.approve)
+
+    @admin.action(description=gettext_lazy("Reopen the selected years (with a reason)"), permissions=["reopen"])
+    def reopen_years(self, request, queryset):
+        reason = request.POST.get("reason", "").strip()
+        if "confirm" in request.POST and reason:
+            self._each(request, queryset, workflow.reopen, reason=reason)
+            return None
+        if "confirm" in request.POST:
+            self.message_user(request, _("Write the reason for reopening the year."), messages.ERROR)
+        return TemplateResponse(
+            request,
+            "admin/closures/yearclosure/reopen.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reopen approved years"),
+                "closures": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "reason": reason,
+            },
+        )

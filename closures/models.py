@@ -1,0 +1,90 @@
+"""The approval of a year's figures for an administrative unit: draft → submitted → approved.
+
+An approved year is locked (closures.locking): no row of that unit, or of a unit below it,
+for that year can be added, changed or deleted until a user with the reopen permission
+reopens it with a written reason. Changing the state goes through closures.workflow, which
+checks who may do it; the history table keeps every step with its user.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from areas.models import AdminUnit
+from audit.context import history_user
+from audit.models import HistoricalContext
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class YearClosureQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(state=YearClosure.State.APPROVED)
+
+
+class YearClosure(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for approval")
+        APPROVED = "approved", _("approved")
+
+    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="closures", verbose_name=_("area"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("approved by")
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("reopened by")
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    history = HistoricalRecords(
+        bases=[HistoricalContext], get_user=history_user, history_change_reason_field=models.TextField(null=True)
+    )
+    objects = YearClosureQuerySet.as_manager()
+
+    area_path = "area"
+
+    class Meta:
+        verbose_name = _("year approval")
+        verbose_name_plural = _("year approvals")
+        ordering = ["-year", "area__code"]
+        permissions = [
+            ("submit_yearclosure", _("Can submit a year for approval")),
+            ("approve_yearclosure", _("Can approve a year")),
+            ("reopen_yearclosure", _("Can reopen an approved year")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="yearclosure_unique_area_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
+                name="yearclosure_year_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="yearclosure_approved_has_approver",
+                violation_error_message=_("An approved year records who approved it and when."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.area} – {self.year}"
+
+    @property
+    def is_approved(self):
+        return self.state == self.State.APPROVED

@@ -1,0 +1,268 @@
+"""The scope matrix: every model registered in the admin × every page × own unit and other unit.
+
+The matrix is built from the admin registry, so a model registered later is in it without
+anyone editing this file: a data model gets a row per side from its required fields, and a
+model the matrix cannot classify fails the test until someone says how it is scoped.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.test import TestCase
+from django.urls import reverse
+
+from accounts.roles import ADMINISTRATOR
+from accounts.scope import province_writes_only
+from accounts.scoped_admin import AreaScopedAdmin
+from areas.models import AdminUnit
+from closures.models import YearClosure
+from indicators.models import Indicator, IndicatorValue
+from tests.factories import (
+    make_citizen_id,
+    make_commune,
+    make_district,
+    make_household,
+    make_indicator,
+    make_person,
+    make_province,
+    make_role_user,
+    make_superuser,
+    make_value,
+)
+
+# Seen by users who answer for the whole province only (logs of who did what).
+PROVINCE_ONLY = {"audit.accesslog", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+class Side:
+    """One district's world: its commune, a person, a household and one row of every data model."""
+
+    def __init__(self, province, code, name, commune_code, serial):
+        self.district = make_district(parent=province, code=code, name=name)
+        self.commune = make_commune(parent=self.district, code=commune_code, name=f"Xã {name}")
+        self.person = make_person(
+            commune=self.commune, full_name=f"Người {name}", citizen_id=make_citizen_id(serial=serial)
+        )
+        self.household = make_household(commune=self.commune, code=f"HO-{code}")
+        self.rows = {}
+
+
+class ScopeMatrixTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        cls.indicator = make_indicator()
+        cls.own = Side(cls.province, "060", "Pác Nặm", "01858", 1234)
+        cls.other = Side(cls.province, "061", "Ba Bể", "01840", 5678)
+        cls.user = make_role_user(username="pacnam.quantri", role=ADMINISTRATOR, units=[cls.own.district])
+        for model, model_admin in admin.site._registry.items():
+            if cls.kind(model, model_admin) == "scoped":
+                for side in (cls.own, cls.other):
+                    cls.row_for(model, side)
+
+    @staticmethod
+    def kind(model, model_admin):
+        if model._meta.label_lower in PROVINCE_ONLY:
+            return "province_only"
+        if not isinstance(model_admin, AreaScopedAdmin):
+            return "unclassified"
+        return "unscoped" if model_admin.area_path is None else "scoped"
+
+    @classmethod
+    def row_for(cls, model, side):
+        if model not in side.rows:
+            side.rows[model] = cls.new_row(model, side)
+        return side.rows[model]
+
+    @classmethod
+    def new_row(cls, model, side):
+        """A row of `model` in `side`'s district: the unit itself, a user bound to it, or a row
+        whose required fields are filled in from the side."""
+        if model is AdminUnit:
+            return side.commune
+        if model is get_user_model():
+            return make_role_user(username=f"user-{side.district.code}", role=ADMINISTRATOR, units=[side.district])
+        if model is YearClosure:
+            return YearClosure.objects.create(area=side.district, year=2024)
+        related = {type(side.person): side.person, type(side.household): side.household, Indicator: cls.indicator}
+        values = {}
+        for field in model._meta.concrete_fields:
+            if field.primary_key or field.has_default() or field.null or not field.editable:
+                continue
+            if field.blank and not field.is_relation and field.empty_strings_allowed:
+                continue
+            values[field.name] = cls.value_for(model, field, side, related)
+        return model.objects.create(**values)
+
+    @classmethod
+    def value_for(cls, model, field, side, related):
+        if field.is_relation:
+            target = field.related_model
+            if target is AdminUnit:
+                communes_allowed = AdminUnit.objects.filter(pk=side.commune.pk).complex_filter(
+                    field.get_limit_choices_to()
+                )
+                return side.commune if communes_allowed.exists() else side.district
+            return related[target] if target in related else cls.row_for(target, side)
+        if field.choices:
+            return field.choices[0][0]
+        if field.name == "year" or field.name.endswith("_year"):
+            return 2024
+        if isinstance(field, models.DateField):
+            return datetime.date(2024, 6, 1)
+        if isinstance(field, models.DecimalField):
+            return Decimal(1)
+        if isinstance(field, models.IntegerField):
+            return 1
+        if isinstance(field, models.CharField | models.TextField):
+            return f"{model._meta.model_name}-{side.district.code}"[: field.max_length]
+        raise AssertionError(f"Teach the scope matrix to fill {model._meta.label}.{field.name}")
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def registered(self, kind):
+        found = [model for model, ma in admin.site._registry.items() if self.kind(model, ma) == kind]
+        self.assertTrue(found or kind == "unclassified")
+        return found
+
+    def test_every_registered_model_is_classified(self):
+        self.assertEqual(self.registered("unclassified"), [])
+
+    def test_a_district_user_lists_only_the_rows_of_their_units(self):
+        for model in self.registered("scoped"):
+            with self.subTest(model=model._meta.label):
+                response = self.client.get(admin_url(model, "changelist"))
+                self.assertEqual(response.status_code, 200)
+                shown = {row.pk for row in response.context["cl"].result_list}
+                self.assertIn(self.own.rows[model].pk, shown)
+                self.assertNotIn(self.other.rows[model].pk, shown)
+
+    def test_a_district_user_opens_the_rows_of_their_units_and_no_other(self):
+        for model in self.registered("scoped"):
+            with self.subTest(model=model._meta.label):
+                self.assertEqual(self.client.get(admin_url(model, "change", self.own.rows[model].pk)).status_code, 200)
+                other = self.client.get(admin_url(model, "change", self.other.rows[model].pk))
+                self.assertEqual(other.status_code, 302)
+                self.assertNotIn(str(self.other.rows[model].pk), other["Location"])
+
+    def test_a_district_user_cannot_delete_a_row_of_another_unit(self):
+        for model in self.registered("scoped"):
+            with self.subTest(model=model._meta.label):
+                other = self.other.rows[model]
+                self.assertNotEqual(self.client.get(admin_url(model, "delete", other.pk)).status_code, 200)
+                self.client.post(admin_url(model, "delete", other.pk), {"post": "yes"})
+                self.client.post(
+                    admin_url(model, "changelist"),
+                    {"action": "delete_selected", "_selected_action": [other.pk], "post": "yes"},
+                )
+                self.assertTrue(model._default_manager.filter(pk=other.pk).exists())
+
+    def test_a_district_user_cannot_change_a_row_of_another_unit(self):
+        for model in self.registered("scoped"):
+            with self.subTest(model=model._meta.label):
+                other = self.other.rows[model]
+                before = model._default_manager.filter(pk=other.pk).values().get()
+                response = self.client.post(admin_url(model, "change", other.pk), {"version": 0, "note": "đổi"})
+                self.assertEqual(response.status_code, 302)
+                self.assertEqual(model._default_manager.filter(pk=other.pk).values().get(), before)
+
+    def test_a_district_user_sees_the_history_of_their_rows_only(self):
+        for model in self.registered("scoped"):
+            with self.subTest(model=model._meta.label):
+                self.assertEqual(self.client.get(admin_url(model, "history", self.own.rows[model].pk)).status_code, 200)
+                self.assertEqual(
+                    self.client.get(admin_url(model, "history", self.other.rows[model].pk)).status_code, 404
+                )
+
+    def test_autocomplete_offers_only_rows_of_the_users_units(self):
+        checked = 0
+        for source, source_admin in admin.site._registry.items():
+            for field_name in source_admin.autocomplete_fields:
+                target = source._meta.get_field(field_name).related_model
+                if self.kind(target, admin.site._registry[target]) != "scoped":
+                    continue
+                with self.subTest(source=source._meta.label, field=field_name):
+                    response = self.client.get(
+                        "/admin/autocomplete/",
+                        {
+                            "app_label": source._meta.app_label,
+                            "model_name": source._meta.model_name,
+                            "field_name": field_name,
+                            "term": "",
+                        },
+                    )
+                    self.assertEqual(response.status_code, 200)
+                    offered = {int(item["id"]) for item in response.json()["results"]}
+                    self.assertNotIn(self.other.rows[target].pk, offered)
+                    checked += 1
+        self.assertGreater(checked, 10)
+
+    def test_a_row_cannot_be_added_in_another_unit(self):
+        response = self.client.post(
+            admin_url(IndicatorValue, "add"),
+            {"indicator": self.indicator.pk, "year": 2025, "area": self.other.district.pk, "status": "estimate"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "area")
+        self.assertFalse(IndicatorValue.objects.filter(year=2025).exists())
+
+    def test_catalogue_models_are_read_but_not_changed_by_a_district_user(self):
+        for model in self.registered("unscoped"):
+            with self.subTest(model=model._meta.label):
+                self.assertEqual(self.client.get(admin_url(model, "changelist")).status_code, 200)
+                if not province_writes_only(model):
+                    continue
+                self.assertEqual(self.client.get(admin_url(model, "add")).status_code, 403)
+                row = model._default_manager.first()
+                if row is not None:
+                    self.assertEqual(self.client.post(admin_url(model, "change", row.pk), {}).status_code, 403)
+
+    def test_logs_of_who_did_what_are_for_the_province_only(self):
+        for model in self.registered("province_only"):
+            with self.subTest(model=model._meta.label):
+                self.assertEqual(self.client.get(admin_url(model, "changelist")).status_code, 403)
+
+    def test_the_province_sees_every_row(self):
+        self.client.force_login(make_superuser())
+        for model in self.registered("scoped"):
+            with self.subTest(model=model._meta.label):
+                shown = {row.pk for row in self.client.get(admin_url(model, "changelist")).context["cl"].result_list}
+                self.assertLessEqual({self.own.rows[model].pk, self.other.rows[model].pk}, shown)
+
+
+class ReportScopeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        cls.own = make_district(parent=cls.province)
+        cls.other = make_district(parent=cls.province, code="061", name="Huyện Ba Bể")
+        jobs = make_indicator()
+        make_value(indicator=jobs, area=cls.own, plan=100, actual=555)
+        make_value(indicator=jobs, area=cls.other, plan=100, actual=777)
+        cls.user = make_role_user(username="pacnam.xem", role="Xem", units=[cls.own])
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_a_district_user_gets_their_districts_report(self):
+        response = self.client.get("/reports/2024/")
+        self.assertEqual(response.context["report"].area, self.own)
+        self.assertContains(response, "555")
+        self.assertNotContains(response, "777")
+
+    def test_a_district_user_cannot_open_another_districts_or_the_provinces_report(self):
+        self.assertEqual(self.client.get("/reports/2024/?area=061").status_code, 403)
+        self.assertEqual(self.client.get("/reports/2024/?area=06").status_code, 403)
+
+    def test_the_report_index_offers_only_the_users_district(self):
+        response = self.client.get("/reports/")
+        self.assertEqual([area.code for area in response.context["areas"]], ["060"])
+        self.assertNotContains(response, "Ba Bể")

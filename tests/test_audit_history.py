@@ -1,0 +1,131 @@
+"""Every change path leaves exactly one history record per changed row, with the user and the path."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from accounts.roles import CLERK
+from audit.context import Source, changes_by
+from indicators.models import IndicatorValue
+from tests.factories import (
+    make_district,
+    make_indicator,
+    make_province,
+    make_role_user,
+    make_superuser,
+    make_value,
+)
+
+VALUES = "/admin/indicators/indicatorvalue/"
+
+
+class HistoryPerChangePathTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.district = make_district(parent=make_province())
+        cls.jobs = make_indicator()
+        cls.si = make_indicator(code="si_compulsory", name="BHXH bắt buộc")
+        cls.a = make_value(indicator=cls.jobs, area=cls.district, plan=100, actual=120)
+        cls.b = make_value(indicator=cls.si, area=cls.district, plan=10, actual=12)
+        cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])
+
+    def setUp(self):
+        self.client.force_login(self.clerk)
+        self.known = set(IndicatorValue.history.values_list("history_id", flat=True))
+
+    def new_records(self):
+        return list(IndicatorValue.history.exclude(history_id__in=self.known).order_by("history_id"))
+
+    def assertOneRecordPerRow(self, rows, source, kind="~"):
+        records = self.new_records()
+        self.assertEqual(sorted(record.id for record in records), sorted(row.pk for row in rows))
+        for record in records:
+            self.assertEqual(
+                (record.history_user, record.change_source, record.history_type), (self.clerk, source, kind)
+            )
+        return records
+
+    def test_the_change_form_records_the_old_and_new_values(self):
+        self.client.post(
+            f"{VALUES}{self.a.pk}/change/",
+            {
+                "indicator": self.jobs.pk,
+                "year": 2024,
+                "area": self.district.pk,
+                "status": "estimate",
+                "plan": "100",
+                "actual": "150",
+                "version": self.a.version,
+            },
+        )
+        (record,) = self.assertOneRecordPerRow([self.a], Source.FORM)
+        changes = record.diff_against(record.prev_record).changes
+        self.assertEqual([(c.field, c.old, c.new) for c in changes if c.field == "actual"], [("actual", 120, 150)])
+
+    def test_a_list_edit_records_only_the_changed_row(self):
+        self.client.post(
+            VALUES,
+            {
+                "form-TOTAL_FORMS": "2",
+                "form-INITIAL_FORMS": "2",
+                "form-0-id": self.a.pk,
+                "form-0-version": self.a.version,
+                "form-0-plan": "100",
+                "form-0-actual": "130",
+                "form-1-id": self.b.pk,
+                "form-1-version": self.b.version,
+                "form-1-plan": "10",
+                "form-1-actual": "12",
+                "_save": "Lưu",
+            },
+        )
+        self.assertOneRecordPerRow([self.a], Source.LIST_EDIT)
+
+    def test_an_action_records_each_row_it_changes(self):
+        self.client.post(VALUES, {"action": "mark_final", "_selected_action": [self.a.pk, self.b.pk]})
+        self.assertOneRecordPerRow([self.a, self.b], Source.ACTION)
+
+    def test_deleting_records_each_deleted_row(self):
+        self.client.post(VALUES, {"action": "delete_selected", "_selected_action": [self.a.pk], "post": "yes"})
+        self.assertOneRecordPerRow([self.a], Source.ACTION, kind="-")
+
+    def test_code_records_each_row_of_update_bulk_update_and_bulk_create(self):
+        with changes_by(user=self.clerk, source=Source.FORM):
+            IndicatorValue.objects.filter(pk=self.a.pk).update(actual=1)
+        self.assertOneRecordPerRow([self.a], Source.FORM)
+        self.known |= {record.history_id for record in self.new_records()}
+
+        a, b = IndicatorValue.objects.order_by("pk")
+        a.actual = 2
+        with changes_by(user=self.clerk, source=Source.IMPORT, import_log_id=7):
+            IndicatorValue.objects.bulk_update([a, b], ["actual"])
+        (record,) = self.assertOneRecordPerRow([a], Source.IMPORT)
+        self.assertEqual(record.import_log_id, 7)
+        self.known.add(record.history_id)
+
+        with changes_by(user=self.clerk, source=Source.IMPORT):
+            (created,) = IndicatorValue.objects.bulk_create(
+                [IndicatorValue(indicator=self.jobs, area=self.district, year=2023, actual=5)]
+            )
+        self.assertOneRecordPerRow([created], Source.IMPORT, kind="+")
+
+    def test_saving_an_unchanged_row_writes_nothing(self):
+        value = IndicatorValue.objects.get(pk=self.a.pk)
+        value.save()
+        self.assertEqual(self.new_records(), [])
+        self.assertEqual(IndicatorValue.objects.get(pk=self.a.pk).version, self.a.version)
+
+
+class CommandHistoryTests(TestCase):
+    def test_a_command_records_one_history_row_per_row_it_writes_and_none_when_nothing_changes(self):
+        loader = make_superuser(username="loader")
+        call_command("load_demo_data", user="loader", stdout=StringIO())
+        values = IndicatorValue.objects.all()
+        self.assertEqual(IndicatorValue.history.count(), values.count())
+        self.assertEqual(
+            set(IndicatorValue.history.values_list("history_user", "change_source", "history_type")),
+            {(loader.pk, Source.COMMAND, "+")},
+        )
+        call_command("load_demo_data", user="loader", stdout=StringIO())
+        self.assertEqual(IndicatorValue.history.count(), values.count())
