@@ -12,7 +12,8 @@ from bkxh.record_admin import RecordAdmin
 
 
 class YearFilter(admin.SimpleListFilter):
-    """The years from the first to the last entry: two index look-ups, not a scan for distinct years.
+    """The years from the first to the last entry the user may see: two index look-ups, not a
+    scan for distinct years.
 
     A year kept on a related row (a rice line's year is its round's) is looked up on that
     row's small table: the bounds there, and the chosen year as the list of its rows' ids,
