@@ -57,6 +57,16 @@ def role_codenames():
         ("audit", "view_full_citizen_id"),
     }
     grants[CLERK] |= {("closures", "add_yearclosure"), ("closures", "submit_yearclosure")}
+    # Import and export of each kind of file (imports.kinds): the clerks import what they
+    # enter; everyone but the viewers exports (a view-only user does neither).
+    from imports.kinds import all_kinds
+
+    for kind in all_kinds():
+        app_label = kind.model._meta.app_label
+        grants[ADMINISTRATOR] |= {(app_label, name) for name in _codenames(kind.model, ["import", "export"])}
+        grants[REVIEWER] |= {(app_label, f"export_{kind.model._meta.model_name}")}
+        if is_entered_by_clerks(kind.model):
+            grants[CLERK] |= {(app_label, name) for name in _codenames(kind.model, ["import", "export"])}
     grants[REVIEWER] |= {("closures", "approve_yearclosure"), ("closures", "reopen_yearclosure")}
     return grants
 

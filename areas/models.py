@@ -20,6 +20,17 @@ def year_bounds(year):
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def unit_for_year(units, year):
+    """Of `units` (all with one code), the one that code means in `year`: the one in force at
+    the year's end, else one in force during the year; None when the code meant nothing then."""
+    units = sorted(
+        (unit for unit in units if unit.is_in_force_during(year)),
+        key=lambda unit: (unit.valid_from is not None, unit.valid_from),
+    )
+    year_end = year_bounds(year)[1]
+    return next((unit for unit in units if unit.is_in_force_on(year_end)), units[0] if units else None)
+
+
 class AdminUnitQuerySet(RecordQuerySet):
     def in_force_on(self, day):
         return self.filter(
@@ -38,13 +49,10 @@ class AdminUnitQuerySet(RecordQuerySet):
     def for_code(self, code, year):
         """The unit with `code` for `year`: the one in force at the year's end, else the one
         in force during the year. Raises DoesNotExist when the code meant nothing that year."""
-        units = list(self.filter(code=code).in_force_during(year))
-        if len(units) > 1:
-            year_end = year_bounds(year)[1]
-            units = [u for u in units if u.is_in_force_on(year_end)] or units[:1]
-        if not units:
+        unit = unit_for_year(self.filter(code=code).in_force_during(year), year)
+        if unit is None:
             raise self.model.DoesNotExist(code)
-        return units[0]
+        return unit
 
     def within(self, area):
         """`area` and the units below it (a province's districts and their communes)."""
@@ -135,10 +143,10 @@ class AdminUnit(Record):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 
     def is_in_force_during(self, year):
-        """Whether the unit was in force on at least one day of `year` (in_force_during for one unit)."""
+        """In force on at least one day of `year` (the same rule as the queryset's in_force_during)."""
         first, last = year_bounds(year)
         return (self.valid_from is None or self.valid_from <= last) and (
-            self.valid_to is None or first <= self.valid_to
+            self.valid_to is None or self.valid_to >= first
         )
 
     @property

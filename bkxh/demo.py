@@ -19,7 +19,9 @@ from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_pe
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
 from beneficiaries.demo import load_registers
-from indicators.models import Indicator, IndicatorValue, Sector
+from imports.kinds import get_kind
+from imports.process import run_import
+from indicators.models import Indicator, Sector
 
 DATA = Path(__file__).resolve().parent / "demo_data"
 DEMO_YEAR = 2024
@@ -69,26 +71,27 @@ def load_catalogue():
 
 
 def load_values():
-    """The article's figures, with the percentages it printed and the status of the figures."""
+    """The article's figures, read by the real importer from a file in the import format, with
+    the percentages the article printed and the decisions that set the plans added to the
+    checked rows before they are written (each value is written once)."""
     details = {
-        (row["indicator_code"], row["year"], row["area_code"]): row for row in _rows("bac-kan-2024-printed-percent.csv")
+        (row["indicator_code"], int(row["year"]), row["area_code"]): row
+        for row in _rows("bac-kan-2024-printed-percent.csv")
     }
-    count = 0
-    for row in _rows("bac-kan-2024.csv"):
-        year = int(row["year"])
-        indicator = Indicator.objects.get(code=row["indicator_code"])
-        area = AdminUnit.objects.for_code(row["area_code"], year)
-        value = IndicatorValue.objects.filter(indicator=indicator, year=year, area=area).first() or IndicatorValue(
-            indicator=indicator, year=year, area=area
-        )
-        value.plan, value.actual, value.note = _decimal(row["plan"]), _decimal(row["actual"]), row["note"]
-        detail = details.get((row["indicator_code"], row["year"], row["area_code"]), {})
-        value.reported_percent = _decimal(detail.get("reported_percent"))
-        value.plan_decision = detail.get("plan_decision", "")
-        value.status = IndicatorValue.Status.ESTIMATE
-        _save(value)
-        count += 1
-    return count
+
+    def add_details(result):
+        for value in [instance for _number, instance in result.new] + [change.instance for change in result.changed]:
+            detail = details.get((value.indicator.code, value.year, value.area.code))
+            if detail:
+                value.reported_percent = _decimal(detail["reported_percent"])
+                value.plan_decision = detail["plan_decision"]
+                value.full_clean(validate_unique=False)
+
+    path = DATA / "bac-kan-2024.csv"
+    _log, result = run_import(get_kind("indicator_values"), path.read_bytes(), path.name, before_write=add_details)
+    if not result.ok:
+        raise ValueError("; ".join(str(problem) for problem in result.problems))
+    return len(result.rows)
 
 
 def load_agency():

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "closures",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,17 @@ MEDIA_URL = "media/"
 BKXH_ORGANISATION = os.environ.get("BKXH_ORGANISATION", "Sở Lao động – Thương binh và Xã hội tỉnh Bắc Kạn")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# Uploaded files wait here between the preview and the confirmation. The folder is private
+# (never under MEDIA_ROOT or STATIC_ROOT, never served) and shared by every worker process;
+# files are removed after use, and by `clean_import_files` (also run on each upload) after a day.
+BKXH_PRIVATE_ROOT = Path(os.environ.get("BKXH_PRIVATE_ROOT", BASE_DIR / "private"))
+# The largest file (bytes) and the most data rows an import accepts; bigger files are refused
+# with a message that says so. XLSX files are also refused when they unpack to more than
+# BKXH_IMPORT_MAX_UNPACKED_BYTES (a "zip bomb").
+BKXH_IMPORT_MAX_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_BYTES", 32 * 1024 * 1024))
+BKXH_IMPORT_MAX_ROWS = int(os.environ.get("BKXH_IMPORT_MAX_ROWS", 200_000))
+BKXH_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,

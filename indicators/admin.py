@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bkxh.numbers import format_decimal
 from bkxh.record_admin import RecordAdmin
+from imports.admin_mixin import ImportExportMixin
 from indicators.models import Indicator, IndicatorValue, Sector
 
 
@@ -30,7 +31,7 @@ class IndicatorAdmin(RecordAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(RecordAdmin):
+class IndicatorValueAdmin(ImportExportMixin, RecordAdmin):
     list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
     list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")

@@ -1,7 +1,10 @@
 """Plain factory functions: each test says what it needs, with defaults for the rest."""
 
+import csv
 import datetime
+import io
 import itertools
+import unicodedata
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -451,3 +454,47 @@ def make_approved_year(*, area, year=2024, approver=None):
     return YearClosure.objects.create(
         area=area, year=year, state=YearClosure.State.APPROVED, approved_by=approver, approved_at=timezone.now()
     )
+
+
+# Files as staff send them, built in code for the import tests.
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def encode_windows_1258(text):
+    """`text` as Excel on Vietnamese Windows saves it in Windows-1258, whose precomposed letters
+    carry no tone: "ệ" becomes "ê" followed by a combining dot below."""
+    encoded = bytearray()
+    for character in text:
+        try:
+            encoded += character.encode("cp1258")
+        except UnicodeEncodeError:
+            decomposed = unicodedata.normalize("NFD", character)
+            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in TONE_MARKS))
+            encoded += (base + "".join(c for c in decomposed if c in TONE_MARKS)).encode("cp1258")
+    return bytes(encoded)
+
+
+def make_csv_bytes(rows, *, encoding="utf-8-sig", delimiter=",", newline="\r\n"):
+    """`rows` (lists of cells) as a CSV file; encoding "windows-1258" writes what Excel writes."""
+    handle = io.StringIO()
+    csv.writer(handle, delimiter=delimiter, lineterminator=newline).writerows(rows)
+    if encoding == "windows-1258":
+        return encode_windows_1258(handle.getvalue())
+    return handle.getvalue().encode(encoding)
+
+
+def make_xlsx_bytes(rows, *, number_formats=None):
+    """`rows` as the first sheet of an Excel workbook; cells keep their Python types (numbers,
+    dates, text). `number_formats` maps a cell such as "C2" to its Excel number format."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for cell, number_format in (number_formats or {}).items():
+        sheet[cell].number_format = number_format
+    handle = io.BytesIO()
+    workbook.save(handle)
+    return handle.getvalue()

@@ -34,7 +34,13 @@ from tests.factories import (
 )
 
 # Seen by users who answer for the whole province only (logs of who did what).
-PROVINCE_ONLY = {"audit.accesslog", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+PROVINCE_ONLY = {
+    "audit.accesslog",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "imports.importlog",
+}
 
 
 def admin_url(model, view, *args):

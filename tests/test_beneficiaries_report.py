@@ -486,7 +486,7 @@ class RegisterQueryCountTests(TestCase):
             birth_year=1934,
             commune=self.communes[number % len(self.communes)],
         )
-        person.set_search_keys()
+        person.set_derived_fields()
         return person
 
     def queries_for_report(self):

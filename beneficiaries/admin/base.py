@@ -9,6 +9,7 @@ from accounts.scope import scope_of
 from areas.models import AdminUnit
 from beneficiaries.citizen_id import mask
 from bkxh.record_admin import RecordAdmin
+from imports.admin_mixin import ImportExportMixin
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -96,9 +97,10 @@ class CommuneFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
-class RegisterAdmin(RecordAdmin):
+class RegisterAdmin(ImportExportMixin, RecordAdmin):
     """A register's changelist: filtered by year, district and commune, with the totals of the
-    filtered entries above the list (one aggregate query, whatever the page)."""
+    filtered entries above the list (one aggregate query, whatever the page), and import and
+    export of the register's kind of file."""
 
     area_field = "commune"
     area_filters = (DistrictFilter, CommuneFilter)

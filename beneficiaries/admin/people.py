@@ -7,6 +7,7 @@ from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.citizen_id import mask
 from beneficiaries.models import Decision, Household, Person
 from bkxh.record_admin import RecordAdmin
+from imports.admin_mixin import ImportExportMixin
 
 
 class PossibleDuplicateFilter(admin.SimpleListFilter):
@@ -89,7 +90,7 @@ class HouseholdAdmin(RegisterAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(RecordAdmin):
+class DecisionAdmin(ImportExportMixin, RecordAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"

@@ -146,7 +146,7 @@ class Population:
             citizen_id=self.citizen_id(female, birth_year),
             commune=commune,
         )
-        person.set_search_keys()
+        person.set_derived_fields()
         return person
 
     def head_of(self, household):

@@ -58,6 +58,7 @@ def check_in_force(unit, year, field="commune"):
     message gives the code and the period, since old and new units may share a name."""
     if unit is None or not year or not MIN_YEAR <= year <= MAX_YEAR:
         return
+    # Checked on the unit itself, not with a query, so that an import runs no query per row.
     if not unit.is_in_force_during(year):
         raise ValidationError(
             {
@@ -164,6 +165,11 @@ class RegisterEntry(Record):
 
     def clean(self):
         check_in_force(self.commune if self.commune_id else None, self.year)
+
+    def assigned(self, name):
+        """The record assigned to the foreign key `name`, saved or not yet (an import checks an
+        entry about a person it is about to add), or None."""
+        return getattr(self, name, None)
 
 
 class Decision(Record):

@@ -78,9 +78,10 @@ class LongevityGift(RegisterEntry):
 
     def clean(self):
         super().clean()
-        if not (self.person_id and self.year and self.milestone):
+        person = self.assigned("person")
+        if not (person and self.year and self.milestone):
             return
-        age = self.person.age_in(self.year)
+        age = person.age_in(self.year)
         matches = age > 100 if self.milestone == self.Milestone.OVER_100 else age == self.milestone
         if not matches:
             raise ValidationError(
@@ -90,7 +91,7 @@ class LongevityGift(RegisterEntry):
                         "not %(milestone)s."
                     )
                     % {
-                        "birth_year": self.person.birth_year,
+                        "birth_year": person.birth_year,
                         "age": age,
                         "year": self.year,
                         "milestone": self.get_milestone_display(),

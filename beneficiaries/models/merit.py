@@ -52,7 +52,8 @@ class FuneralAllowance(RegisterEntry):
         super().clean()
         if self.date_of_death and self.year and self.date_of_death.year > self.year:
             raise ValidationError({"year": _("The allowance cannot be settled before the death.")})
-        if self.deceased_id and self.date_of_death and self.date_of_death.year < self.deceased.birth_year:
+        deceased = self.assigned("deceased")
+        if deceased and self.date_of_death and self.date_of_death.year < deceased.birth_year:
             raise ValidationError({"date_of_death": _("The date of death is before the year of birth.")})
 
 

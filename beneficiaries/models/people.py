@@ -150,6 +150,11 @@ class Household(Record):
             check_in_force(self.commune if self.commune_id else None, self.certificate_year)
 
 
+def duplicate_key(full_name, birth_year, commune_id):
+    """What two records of one person without a citizen ID share: folded name, birth year, commune."""
+    return f"{fold(nfc(full_name))}|{birth_year}|{commune_id}"
+
+
 class PersonQuerySet(RegisterQuerySet):
     def with_duplicate_flag(self):
         """Adds `possible_duplicate`: a person without a citizen ID who shares the folded name,
@@ -207,15 +212,14 @@ class Person(Record):
         return f"{self.full_name} ({self.birth_year})"
 
     def save(self, *args, **kwargs):
-        self.set_search_keys()
+        self.set_derived_fields()
         super().save(*args, **kwargs)
 
-    def set_search_keys(self):
-        """Fill the accent-free name and the duplicate key; save() does it, and so must
-        whoever inserts people with bulk_create, which bypasses save()."""
+    def set_derived_fields(self):
+        """The composed name and the search and duplicate keys (also before a bulk insert)."""
         self.full_name = nfc(self.full_name)
         self.search_name = fold(self.full_name)
-        self.duplicate_key = f"{self.search_name}|{self.birth_year}|{self.commune_id}"
+        self.duplicate_key = duplicate_key(self.full_name, self.birth_year, self.commune_id)
 
     @property
     def masked_citizen_id(self):

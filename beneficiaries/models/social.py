@@ -41,7 +41,8 @@ class ElderlyVisit(RegisterEntry):
         super().clean()
         if self.visited_on and self.year and self.visited_on.year != self.year:
             raise ValidationError({"visited_on": _("The date must fall in the year.")})
-        if self.person_id and self.year and self.person.age_in(self.year) < ELDERLY_AGE:
+        person = self.assigned("person")
+        if person and self.year and person.age_in(self.year) < ELDERLY_AGE:
             raise ValidationError({"person": _("Visits in the Month of Action are for people aged 60 and over.")})
 
 

@@ -1,5 +1,6 @@
 """Vietnamese formatting for reports and admin pages: 7.000, 109,4%, 05/12/2024."""
 
+import datetime
 from decimal import Decimal
 
 from django import template
@@ -66,3 +67,17 @@ def document_date(day):
         "month": month,
         "year": day.year,
     }
+
+
+@register.filter
+def vn_cell(value):
+    """A value of an imported file as staff wrote it: 7.000, 05/03/2024, Có; a blank cell shows so."""
+    if value is None or value == "":
+        return _("(blank)")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return value

@@ -1,0 +1,56 @@
+"""Finding administrative units by GSO code in files, where a code alone is not a key."""
+
+from django.utils.translation import gettext as _
+
+from areas.models import AdminUnit, unit_for_year
+from imports.kinds import ByCode, chunks
+
+
+class UnitOfYear(ByCode):
+    """A column holding a GSO code, read as the unit that code meant in the row's year. The year
+    is the row's `year` value (or cell), or what `year_of(row)` says (a rice relief line takes
+    its round's year). All codes of a file are looked up in a few queries."""
+
+    def __init__(self, *, year_field="year", year_of=None, levels=None):
+        super().__init__(AdminUnit, "code")
+        self.year_of = year_of or (lambda row: row.values.get(year_field, row.cells.get(year_field)))
+        self.levels = levels
+
+    def queryset(self):
+        units = AdminUnit.objects.all()
+        return units.filter(level__in=self.levels) if self.levels else units
+
+    def resolve(self, column, rows):
+        codes = {row.cells[column.name] for row in rows if column.name in row.cells}
+        by_code = {}
+        for chunk in chunks(sorted(codes)):
+            for unit in self.queryset().filter(code__in=chunk):
+                by_code.setdefault(unit.code, []).append(unit)
+        for row in rows:
+            code, year = row.cells.get(column.name), self.year_of(row)
+            if code is None or year is None:
+                continue
+            unit = unit_for_year(by_code.get(code, ()), year)
+            if unit is None:
+                row.add_error(column, self.unknown_message(code, year))
+            else:
+                row.values[column.field] = unit
+
+    def unknown_message(self, code, year):
+        message = _("“%(code)s” was not the code of an administrative unit in %(year)s.") % {"code": code, "year": year}
+        if code.isdigit() and len(code) in (1, 2, 4):
+            message += " " + _("If Excel dropped a leading zero, format the column as Text and type the code again.")
+        return message
+
+    def code_list(self, column):
+        units = self.queryset().order_by("code", "valid_from")
+        return column.header, [(unit.code, _describe(unit)) for unit in units]
+
+
+def _describe(unit):
+    period = ""
+    if unit.valid_from or unit.valid_to:
+        start = unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "…"
+        end = unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "…"
+        period = f" ({start} – {end})"
+    return f"{unit.name}{period}"

@@ -1,0 +1,199 @@
+"""Finding, in bulk, the people, households and decisions a register file is about.
+
+A register file names a person by their columns (name, gender, birth year, citizen ID), not by
+a database id. A person with a citizen ID is the one with that ID; one without is the one with
+the same folded name, birth year and commune (Person.duplicate_key). A person not on file yet
+is created with the rows, after the model's own rules for a person have passed.
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from beneficiaries.models import Decision, Household, Person
+from beneficiaries.models.people import duplicate_key
+from bkxh.text import fold
+from imports import rules
+from imports.checking import refuse_writes
+from imports.kinds import ByCode, Column, InstanceBuilder, chunks
+
+PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "citizen_id")
+
+
+def person_columns():
+    """The columns that name a person, in the order staff write them; the birth date may stand
+    instead of the birth year."""
+    return (
+        Column("full_name", "Họ và tên", of=Person),
+        Column("gender", "Giới tính", of=Person),
+        Column("birth_year", "Năm sinh", of=Person, required=False),
+        Column("citizen_id", "Số CCCD", of=Person),
+    )
+
+
+def birth_date_column():
+    return Column("birth_date", "Ngày sinh", of=Person, required=False, export=False)
+
+
+class PersonOfRow:
+    """Sets the row's `field` (person, deceased, worshipper) from its person columns."""
+
+    def __init__(self, field="person"):
+        self.field = field
+
+    def resolve(self, kind, rows, present, result):
+        rows = [row for row in rows if self._has_person(kind, row)]
+        details_of = {id(row): self._details(row) for row in rows}
+        by_citizen_id, by_key = self._stored(details_of.values())
+        book = rules.RuleBook(Person)
+        build = InstanceBuilder(Person)
+        created, first_row = {}, {}
+        for row in rows:
+            details = details_of[id(row)]
+            if details["citizen_id"]:
+                identity = ("citizen_id", details["citizen_id"])
+                person = by_citizen_id.get(details["citizen_id"])
+                if person is not None and not self._same(person, details):
+                    row.add_error(
+                        kind.column("citizen_id"),
+                        _("This citizen ID belongs to %(person)s; the name or the year of birth in the file differ.")
+                        % {"person": person},
+                    )
+                    continue
+            else:
+                identity = ("key", duplicate_key(details["full_name"], details["birth_year"], details["commune"].pk))
+                matches = by_key.get(identity[1], [])
+                if len(matches) > 1:
+                    row.add_error(
+                        kind.column("full_name"),
+                        _(
+                            "%(count)s people without a citizen ID have this name, year of birth and commune; "
+                            "give the citizen ID or correct the duplicates first."
+                        )
+                        % {"count": len(matches)},
+                    )
+                    continue
+                person = matches[0] if matches else None
+            if person is None:
+                person = created.get(identity) or self._new_person(kind, book, build, row, details, created, identity)
+                if person is None:
+                    continue
+                first_row.setdefault(identity, row)
+            row.values[self.field] = person
+        refuse_writes(Person, [(first_row[identity], person) for identity, person in created.items()], result.user)
+        if created:
+            result.prerequisites.append((Person, list(created.values())))
+            count = len(created)
+            result.notes.append(
+                ngettext(
+                    "%(count)s person not yet on file will be added to the list of people.",
+                    "%(count)s people not yet on file will be added to the list of people.",
+                    count,
+                )
+                % {"count": count}
+            )
+
+    def _has_person(self, kind, row):
+        failed = {problem.column for problem in row.problems}
+        names = [name for name in PERSON_FIELDS if name in row.cells]
+        if any(row.header_of(kind.column(name)) in failed for name in names):
+            return False
+        has_year = row.cells.get("birth_year") or row.cells.get("birth_date")
+        return bool(row.cells.get("full_name")) and has_year and row.values.get("commune") is not None
+
+    def _details(self, row):
+        birth_date = row.cells.get("birth_date")
+        return {
+            "full_name": row.cells["full_name"],
+            "gender": row.cells.get("gender", ""),
+            "birth_date": birth_date,
+            "birth_year": row.cells.get("birth_year") or (birth_date.year if birth_date else None),
+            "citizen_id": row.cells.get("citizen_id") or "",
+            "commune": row.values["commune"],
+        }
+
+    def _stored(self, all_details):
+        citizen_ids = {details["citizen_id"] for details in all_details} - {""}
+        by_citizen_id = {}
+        for chunk in chunks(citizen_ids):
+            by_citizen_id.update((person.citizen_id, person) for person in Person.objects.filter(citizen_id__in=chunk))
+        keys = {
+            duplicate_key(details["full_name"], details["birth_year"], details["commune"].pk)
+            for details in all_details
+            if not details["citizen_id"]
+        }
+        by_key = defaultdict(list)
+        for chunk in chunks(keys):
+            for person in Person.objects.filter(citizen_id="", duplicate_key__in=chunk):
+                by_key[person.duplicate_key].append(person)
+        return by_citizen_id, by_key
+
+    @staticmethod
+    def _same(person, details):
+        return fold(person.full_name) == fold(details["full_name"]) and person.birth_year == details["birth_year"]
+
+    def _new_person(self, kind, book, build, row, details, created, identity):
+        person = build({name: details[name] for name in (*PERSON_FIELDS, "commune") if details[name] is not None})
+        problems = book.row_errors(person, [name for name in PERSON_FIELDS if name in row.cells])
+        for name, messages in problems.items():
+            column = kind.column(name) if name in PERSON_FIELDS and name in row.cells else None
+            if name == "birth_year" and "birth_year" not in row.cells:
+                column = kind.column("birth_date")
+            for message in messages:
+                row.add_error(column if name != NON_FIELD_ERRORS else None, message)
+        if problems:
+            return None
+        person.set_derived_fields()
+        created[identity] = person
+        return person
+
+
+class HouseholdOfRow(ByCode):
+    """A household code, read within the row's commune (codes are the commune's own)."""
+
+    def __init__(self):
+        super().__init__(Household, "code")
+
+    def resolve(self, column, rows):
+        wanted = [(row, row.values.get("commune"), row.cells.get(column.name)) for row in rows]
+        wanted = [(row, commune, code) for row, commune, code in wanted if commune is not None and code]
+        found = {}
+        for chunk in chunks({code for _row, _commune, code in wanted}):
+            for household in Household.objects.filter(code__in=chunk, commune__in={c for _r, c, _x in wanted}):
+                found[(household.commune_id, household.code)] = household
+        for row, commune, code in wanted:
+            household = found.get((commune.pk, code))
+            if household is None:
+                row.add_error(
+                    column,
+                    _("%(commune)s has no household with the code “%(code)s”.") % {"commune": commune, "code": code},
+                )
+            else:
+                row.values[column.field] = household
+
+    def code_list(self, column):
+        households = Household.objects.select_related("commune").order_by("commune__code", "code")
+        return column.header, [(household.code, str(household)) for household in households]
+
+
+class DecisionOfRow:
+    """The decision named by its number and date (both columns), which must be on file."""
+
+    def resolve(self, kind, rows, present, result):
+        wanted = [row for row in rows if row.cells.get("decision_number") and row.cells.get("decision_date")]
+        found = {}
+        for chunk in chunks({row.cells["decision_number"] for row in wanted}):
+            for decision in Decision.objects.filter(number__in=chunk):
+                found[(decision.number, decision.date)] = decision
+        for row in wanted:
+            decision = found.get((row.cells["decision_number"], row.cells["decision_date"]))
+            if decision is None:
+                row.add_error(
+                    kind.column("decision_number"),
+                    _("There is no decision number %(number)s of %(date)s; add the decision first.")
+                    % {"number": row.cells["decision_number"], "date": row.cells["decision_date"].strftime("%d/%m/%Y")},
+                )
+            else:
+                row.values["decision"] = decision

@@ -1,0 +1,194 @@
+"""The admin pages of an import (upload → preview → confirm) and of an export.
+
+They are thin: the work is in imports.process and imports.exporting. Each view takes the
+ModelAdmin it serves (ImportExportMixin) and checks the import or export permission itself.
+"""
+
+import io
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import AccessLog, log_access
+from audit.personal_data import may_see_full_ids
+from imports import process, storage
+from imports.checking import check_file
+from imports.exporting import export_records, write_template
+from imports.models import ImportLog
+from imports.reading import DELIMITER_NAMES, ENCODING_NAMES, describe_size
+
+SHOWN_PROBLEMS = 200
+SHOWN_CHANGES = 100
+SHOWN_NEW = 20
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.BKXH_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is %(size)s; the limit is %(limit)s. Split it into smaller files.")
+                % {"size": describe_size(upload.size), "limit": describe_size(settings.BKXH_IMPORT_MAX_BYTES)}
+            )
+        return upload
+
+
+def import_view(request, model_admin):
+    _require(model_admin.has_import_permission(request))
+    kind = model_admin.import_kind_object
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        log, result = process.preview_upload(kind, upload.read(), upload.name, request.user)
+        return _preview_page(request, model_admin, log, result)
+    context = _context(request, model_admin, _("Import %(kind)s") % {"kind": kind.label})
+    context.update(form=form, kind=kind, max_size=describe_size(settings.BKXH_IMPORT_MAX_BYTES))
+    return TemplateResponse(request, "admin/imports/import.html", context)
+
+
+def confirm_view(request, model_admin, log_id):
+    _require(model_admin.has_import_permission(request))
+    log = _own_log(request, model_admin, log_id)
+    if request.method != "POST":
+        return HttpResponseRedirect(_url(model_admin, "import"))
+    if log.outcome != ImportLog.Outcome.PREVIEWED:
+        return _already_done(request, model_admin)
+    if "cancel" in request.POST:
+        process.cancel_upload(log)
+        messages.info(request, _("Import cancelled; nothing was written."))
+        return HttpResponseRedirect(_url(model_admin, "changelist"))
+    result = process.confirm_upload(log, model_admin.import_kind_object)
+    if result is None:
+        return _already_done(request, model_admin)
+    if log.outcome == ImportLog.Outcome.IMPORTED:
+        messages.success(
+            request,
+            _("Imported %(file)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged rows.")
+            % {"file": log.file_name, "new": log.created, "changed": log.changed, "unchanged": log.unchanged},
+        )
+        return HttpResponseRedirect(_url(model_admin, "changelist"))
+    messages.error(request, _("Nothing was written: checked again, the file has the problems below."))
+    return _preview_page(request, model_admin, log, result)
+
+
+def failed_rows_view(request, model_admin, log_id):
+    _require(model_admin.has_import_permission(request))
+    log = _own_log(request, model_admin, log_id)
+    try:
+        data = storage.load(log.stored_file)
+    except FileNotFoundError:
+        messages.error(request, _("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
+        return HttpResponseRedirect(_url(model_admin, "import"))
+    result = check_file(model_admin.import_kind_object, data, log.file_name, user=log.user)
+    file_format = "xlsx" if result.encoding == "xlsx" else "csv"
+    name = log.file_name.rsplit(".", 1)[0] + f"-loi.{file_format}"
+    return _download(process.failed_rows_file(result, file_format), file_format, name)
+
+
+def template_view(request, model_admin):
+    _require(model_admin.has_import_permission(request))
+    kind = model_admin.import_kind_object
+    handle = io.BytesIO()
+    write_template(kind, handle)
+    return _download(handle.getvalue(), "xlsx", f"mau-{kind.name}.xlsx")
+
+
+def export_view(request, model_admin):
+    _require(model_admin.has_export_permission(request))
+    kind = model_admin.import_kind_object
+    request.GET = request.GET.copy()
+    file_format = "xlsx" if request.GET.pop("_format", ["csv"])[0] == "xlsx" else "csv"
+    # The changelist's own queryset: its filters, its search and the user's scope.
+    queryset = model_admin.get_changelist_instance(request).get_queryset(request)
+    queryset = queryset.select_related(*[c.field for c in kind.columns if c.lookup is not None])
+    personal = kind.personal_columns()
+    whole = may_see_full_ids(request.user)
+    handle = io.BytesIO()
+    count = export_records(kind, queryset, file_format, handle, masked=() if whole else personal)
+    if personal and whole:
+        log_access(kind=AccessLog.Kind.EXPORT, request=request, subject=kind.label, row_count=count)
+    name = f"{kind.name}-{timezone.localdate():%Y%m%d}.{file_format}"
+    return _download(handle.getvalue(), file_format, name)
+
+
+def _preview_page(request, model_admin, log, result):
+    kind = model_admin.import_kind_object
+    problems = result.problems
+    context = _context(request, model_admin, _("Check the import of %(file)s") % {"file": log.file_name})
+    context.update(
+        kind=kind,
+        log=log,
+        result=result,
+        encoding=ENCODING_NAMES.get(result.encoding, result.encoding),
+        delimiter=DELIMITER_NAMES.get(result.delimiter, ""),
+        problems=problems[:SHOWN_PROBLEMS],
+        hidden_problems=max(0, len(problems) - SHOWN_PROBLEMS),
+        changes=result.changed[:SHOWN_CHANGES],
+        hidden_changes=max(0, len(result.changed) - SHOWN_CHANGES),
+        new_rows=[(number, kind.export_row(instance)) for number, instance in result.new[:SHOWN_NEW]],
+        hidden_new=max(0, len(result.new) - SHOWN_NEW),
+        headers=[column.header for column in kind.export_columns],
+        earlier=list(ImportLog.objects.earlier_imports_of(log)[:3]),
+        can_confirm=log.outcome == ImportLog.Outcome.PREVIEWED,
+        has_failed_rows=bool(result.failed_rows) and bool(log.stored_file),
+    )
+    return TemplateResponse(request, "admin/imports/preview.html", context)
+
+
+def _already_done(request, model_admin):
+    messages.error(request, _("This upload was already confirmed or cancelled; upload the file again."))
+    return HttpResponseRedirect(_url(model_admin, "import"))
+
+
+def _context(request, model_admin, title):
+    opts = model_admin.model._meta
+    return {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "opts": opts,
+        "app_label": opts.app_label,
+        "changelist_url": _url(model_admin, "changelist"),
+        "import_url": _url(model_admin, "import"),
+        "template_url": _url(model_admin, "import_template"),
+    }
+
+
+def _own_log(request, model_admin, log_id):
+    log = get_object_or_404(ImportLog, pk=log_id, kind=model_admin.import_kind_object.name)
+    if log.user_id != request.user.pk:
+        raise PermissionDenied
+    return log
+
+
+def _url(model_admin, name, *args):
+    opts = model_admin.model._meta
+    return reverse(f"{model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args)
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _download(content, file_format, file_name):
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response

@@ -1,0 +1,312 @@
+"""Checking a whole file in one pass: every problem of every row, and what writing it would change.
+
+Nothing here writes. The result lists each problem with the row number as Excel shows it and
+the column header as written in the file, and sorts the valid rows into new, changed (with the
+old and new values) and unchanged, comparing with the stored records looked up in bulk.
+"""
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext as _
+
+from bkxh.records import Record, write_refusals
+from imports import rules
+from imports.cells import text as text_parser
+from imports.headers import column_letter, match_header
+from imports.kinds import InstanceBuilder, comparable
+from imports.reading import FileError, read_table
+
+
+@dataclass
+class Problem:
+    """One thing to fix: a file-level problem has no row; a row-level one may lack a column."""
+
+    message: str
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self):
+        if self.row is None:
+            return self.message
+        if self.column:
+            return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+
+
+class Row:
+    def __init__(self, number, written_headers, raw=()):
+        self.number = number
+        self.raw = raw  # the cells as read, for the file of failed rows
+        self.cells = {}  # column name -> the parsed cell (a code, for looked-up columns)
+        self.values = {}  # model field name -> value
+        self.problems = []
+        self.key = None  # the business key, once the row's references are resolved
+        self._written = written_headers
+
+    def header_of(self, column):
+        return self._written.get(column.name, column.header) if column is not None else ""
+
+    def add_error(self, column, message):
+        self.problems.append(Problem(str(message), self.number, self.header_of(column)))
+
+
+@dataclass
+class Change:
+    row: int
+    instance: object
+    differences: list  # (header as written, old value, new value)
+
+
+@dataclass
+class CheckResult:
+    kind: object
+    file_problems: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    new: list = field(default_factory=list)  # (row number, instance)
+    changed: list = field(default_factory=list)  # Change
+    unchanged: int = 0
+    encoding: str = ""
+    delimiter: str = ""
+    header: list = field(default_factory=list)
+    # (model, [instances]) the file brings besides its rows (new people of a register file).
+    prerequisites: list = field(default_factory=list)
+    # What staff should know besides the counts ("12 people not on file yet will be added").
+    notes: list = field(default_factory=list)
+    fields: list = field(default_factory=list)  # model fields the file sets
+    # The user the file is checked for: rows outside their units, or in an approved year, are errors.
+    user: object = None
+
+    @property
+    def problems(self):
+        return self.file_problems + [problem for row in self.rows for problem in row.problems]
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    @property
+    def failed_rows(self):
+        return [row for row in self.rows if row.problems]
+
+
+def check_file(kind, data, file_name, progress=None, user=None):
+    """Read `data` (the file's bytes) and check it as a file of `kind` for `user` (None: the
+    command line, for every unit); never writes."""
+    with without_garbage_collection():
+        try:
+            table = read_table(data, file_name, kind.known_headers)
+        except FileError as error:
+            return CheckResult(kind, file_problems=[Problem(str(error))], user=user)
+        return check_table(kind, table, progress, user)
+
+
+@contextmanager
+def without_garbage_collection():
+    """A file of 100.000 rows makes millions of objects that live until the end; Python's cyclic
+    garbage collector would go over them again and again (a third of the time) for nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def check_table(kind, table, progress=None, user=None):
+    result = CheckResult(kind, encoding=table.encoding, delimiter=table.delimiter, header=table.header, user=user)
+    match = match_header(table.header, kind)
+    result.file_problems = [Problem(message) for message in match.errors]
+    result.file_problems += _unnamed_columns(table, match)
+    if result.file_problems:
+        return result
+    present = frozenset(column.name for column in match.columns.values())
+    result.fields = kind.fields_set(present)
+    result.rows = _parse(kind, table, match, progress)
+    kind.resolve(result.rows, present, result)
+    for row in result.rows:
+        row.key = kind.key_of(row)
+    keyed = _without_repeats(kind, [row for row in result.rows if row.key is not None], match)
+    _compare(kind, keyed, [row for row in result.rows if row.key is None], present, result)
+    if result.ok:
+        kind.check_together(result)
+    return result
+
+
+def _remembering(parser):
+    if parser is text_parser:
+        return parser
+    memo = {}
+
+    def parse(cell):
+        try:
+            return memo[cell]
+        except KeyError:
+            value = memo[cell] = parser(cell)  # a ValueError is not remembered: it goes to the row
+            return value
+        except TypeError:  # an unhashable cell
+            return parser(cell)
+
+    return parse
+
+
+def _unnamed_columns(table, match):
+    """A column with values but no header would be ignored silently: refuse it instead."""
+    width = len(table.header)
+    unnamed = [index for index, header in enumerate(table.header) if not str(header).strip()]
+    used = set()
+    for _number, cells in table.rows:
+        used.update(index for index in unnamed if index < len(cells) and cells[index] != "")
+        if len(cells) > width:
+            used.update(index for index in range(width, len(cells)) if cells[index] != "")
+    return [
+        Problem(_("Column %(letter)s has values but no header.") % {"letter": column_letter(index)})
+        for index in sorted(used)
+    ]
+
+
+def _parse(kind, table, match, progress):
+    rows = []
+    columns = sorted(match.columns.items())
+    # A parser that depends on the language (choice labels) is prepared once for the file, and
+    # every parser but the text one remembers what it read: years, amounts, dates repeat.
+    parsers = {
+        column.name: _remembering(getattr(column.parser, "for_current_language", lambda p=column.parser: p)())
+        for _i, column in columns
+    }
+    # What each column does with its cell, worked out once rather than for every cell.
+    plan = [
+        (index, column, parsers[column.name], column.fills_field, column.of is not None) for index, column in columns
+    ]
+    total = len(table.rows)
+    for position, (number, cells) in enumerate(table.rows, start=1):
+        row = Row(number, match.written, cells)
+        values, parsed = row.values, row.cells
+        length = len(cells)
+        for index, column, parser, fills_field, described in plan:
+            cell = cells[index] if index < length else ""
+            if cell == "" or cell is None:
+                if not column.blank:
+                    row.add_error(column, _("This cell is empty; it must be filled in."))
+                elif fills_field:
+                    values[column.field] = column.empty
+                elif described:
+                    parsed[column.name] = column.empty
+                else:
+                    values[column.field] = None
+                continue
+            try:
+                value = parser(cell)
+            except ValueError as error:
+                row.add_error(column, error)
+                continue
+            if fills_field:
+                values[column.field] = value
+            else:
+                parsed[column.name] = value
+        rows.append(row)
+        if progress and position % 5000 == 0:
+            progress(_("checking rows"), position, total)
+    return rows
+
+
+def _without_repeats(kind, rows, match):
+    """Rows whose business key an earlier row of the file already has are errors."""
+    first_row = {}
+    kept = []
+    key_headers = ", ".join(f"“{match.written.get(column.name, column.header)}”" for column in kind.key_columns())
+    for row in rows:
+        key = row.key
+        if key in first_row:
+            row.add_error(
+                None,
+                _("This row repeats row %(row)s (the same %(columns)s); keep one of them.")
+                % {"row": first_row[key], "columns": key_headers},
+            )
+        else:
+            first_row[key] = row.number
+            kept.append(row)
+    return kept
+
+
+def _compare(kind, keyed, unkeyed, present, result):
+    """Sort the rows into new, changed and unchanged and apply the model's rules to the rows
+    that would be written. Rows without a whole key are checked against the rules too, so that
+    every problem of the file shows at once."""
+    stored = kind.stored_records([row.key for row in keyed]) if keyed else {}
+    build = InstanceBuilder(kind.model)
+    pending = []
+    for row in keyed:
+        record = stored.get(row.key)
+        values = kind.field_values(row, present)
+        if record is None:
+            pending.append((row, build(values), None))
+            continue
+        differences = [
+            (name, getattr(record, name), value)
+            for name, value in values.items()
+            if comparable(getattr(record, name)) != comparable(value)
+        ]
+        if not differences and not row.problems:
+            result.unchanged += 1
+            continue
+        for name, value in values.items():
+            setattr(record, name, value)
+        pending.append((row, record, differences))
+    pending += [(row, build(kind.field_values(row, present)), None) for row in unkeyed]
+    book = rules.RuleBook(kind.model)
+    for row, instance, _differences in pending:
+        _apply_rules(kind, book, row, instance, result.fields)
+    refuse_writes(kind.model, [(row, instance) for row, instance, _d in pending if not row.problems], result.user)
+    clashes = rules.unique_errors(kind.model, [instance for _row, instance, _d in pending], skip=[kind.key])
+    for row, instance, _differences in pending:
+        for name, message in clashes.get(id(instance), ()):
+            row.add_error(kind.column_for_field(name), message)
+    for row, instance, differences in pending:
+        if row.problems:
+            continue
+        if differences is None:
+            result.new.append((row.number, instance))
+        else:
+            result.changed.append(
+                Change(
+                    row.number,
+                    instance,
+                    [(row.header_of(kind.column_for_field(name)), old, new) for name, old, new in differences],
+                )
+            )
+
+
+def refuse_writes(model, rows_and_instances, user):
+    """A data model's refusals (an approved year, a unit outside the user's) as row problems,
+    found before anything is written, in two queries whatever the number of rows."""
+    if not rows_and_instances or not issubclass(model, Record):
+        return
+    if user is None and model.year_path is None:
+        return  # the command line works for every unit, and the rows belong to no year that could be locked
+    refusals = write_refusals(model, [instance for _row, instance in rows_and_instances], user=user)
+    for position, messages in refusals.items():
+        for message in messages:
+            rows_and_instances[position][0].add_error(None, message)
+
+
+def _apply_rules(kind, book, row, instance, fields):
+    """The model's rules, as the admin form applies them: fields whose cell already failed are
+    left out, and so are the rules' complaints about them."""
+    failed = {problem.column for problem in row.problems}
+    checked = (
+        [name for name in fields if row.header_of(kind.column_for_field(name)) not in failed] if failed else fields
+    )
+    for name, messages in book.row_errors(instance, checked).items():
+        column = kind.column_for_field(name) if name != NON_FIELD_ERRORS else None
+        if column is not None and row.header_of(column) in failed:
+            continue
+        for message in messages:
+            row.add_error(column, message)

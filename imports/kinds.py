@@ -1,0 +1,365 @@
+"""Import kinds: what a file of each kind holds, declared once and used everywhere.
+
+A kind names its model, its columns (canonical name, the Vietnamese header staff write,
+whether the column must be there) and its business key. How a cell is read follows from the
+model field it fills (a DecimalField is read as a Vietnamese figure, a field with choices as
+one of its labels …) unless the column says otherwise, and codes that stand for other records
+are turned into those records in bulk by the column's lookup. Import, export, the template,
+the admin and the commands all work from this declaration; adding a kind is a new class with
+`@register`, in the app's `import_kinds.py`.
+"""
+
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from imports import cells
+from imports.inserting import insert
+
+_REGISTRY = {}
+
+
+class Column:
+    """One column of a kind of file.
+
+    `field` is the model field it fills (default: its name). `of` names another model whose
+    field the column describes (a gift file's person columns describe a Person); such a cell
+    is kept for the kind's own resolution instead of filling a field of the kind's model.
+    """
+
+    def __init__(
+        self, name, header, *, field=None, parser=None, lookup=None, required=True, aliases=(), of=None, export=True
+    ):
+        self.name = name
+        self.header = header
+        self.field = name if field is None else field
+        self.parser = parser
+        self.lookup = lookup
+        self.required = required
+        self.aliases = aliases
+        self.of = of
+        self.export = export  # False for a column accepted instead of another (birth date for birth year)
+        self.blank = False
+        self.empty = None
+
+    @property
+    def fills_field(self):
+        """Whether the parsed cell goes straight into a field of the kind's model."""
+        return self.lookup is None and self.of is None and bool(self.field)
+
+    @property
+    def accepted_headers(self):
+        return (self.name, self.header, *self.aliases)
+
+    def bind(self, model):
+        """Fill in what follows from the model field: the parser, and whether a cell may be blank."""
+        model = self.of or model
+        model_field = model._meta.get_field(self.field) if self.field else None
+        self.choices = model_field.choices if model_field is not None and not model_field.is_relation else None
+        if model_field is not None:
+            self.blank = model_field.blank
+            self.empty = None if model_field.null else ""
+            if not model_field.blank and model_field.has_default():
+                # A blank cell takes the model's default, as a new record would (0 đồng, Kinh).
+                self.blank, self.empty = True, model_field.get_default()
+        if self.parser is None:
+            self.parser = parser_for(model_field)
+
+    def __repr__(self):
+        return f"<Column {self.name}>"
+
+
+def parser_for(model_field):
+    if model_field is None or model_field.is_relation:
+        return cells.text
+    if model_field.choices:
+        return cells.choice(model_field.choices)
+    if isinstance(model_field, models.DecimalField):
+        return cells.decimal
+    if isinstance(model_field, models.IntegerField):
+        return cells.integer
+    if isinstance(model_field, models.DateField):
+        return cells.date
+    if isinstance(model_field, models.BooleanField):
+        return cells.boolean
+    return cells.text
+
+
+class Kind:
+    """One kind of file. Subclasses set name, label, model, columns and key (model field names)."""
+
+    name = ""
+    label = ""
+    model = None
+    columns = ()
+    key = ()
+    # Groups of columns of which the file must have at least one (birth_year or birth_date).
+    one_of = ()
+    # Column name -> an example cell, for the template's example row.
+    example = {}
+    # Objects that resolve what several columns say together (the person a row is about), after
+    # the columns' own lookups: each has resolve(kind, rows, present, result).
+    resolvers = ()
+    # Model -> the field of the kind's model pointing at it, for columns with `of` (Person: "person").
+    related_fields = {}
+    # Fields the model derives from others in save(), which bulk writes skip (see prepare()).
+    derived_fields = ()
+
+    def __init__(self):
+        for column in self.columns:
+            column.bind(self.model)
+        self._by_name = {column.name: column for column in self.columns}
+        self._by_field = {}
+        self._fields_by_present = {}
+        for column in self.columns:
+            self._by_field.setdefault((column.of, column.field), column)
+
+    def column(self, name):
+        return self._by_name[name]
+
+    def column_for_field(self, field_name, model=None):
+        """The column that fills `field_name` of the kind's model (or of `model`)."""
+        return self._by_field.get((None if model in (None, self.model) else model, field_name))
+
+    @property
+    def export_columns(self):
+        return [column for column in self.columns if column.export]
+
+    def personal_columns(self):
+        """The exported columns holding personal data (a citizen ID): the model's, or those of
+        the record a column describes (the person of a register file)."""
+        return [
+            column
+            for column in self.export_columns
+            if column.field in getattr(column.of or self.model, "personal_fields", ())
+        ]
+
+    def describe_columns(self):
+        return ", ".join(f"{column.header} ({column.name})" for column in self.columns)
+
+    @property
+    def known_headers(self):
+        from imports.headers import header_key
+
+        return {header_key(text) for column in self.columns for text in column.accepted_headers}
+
+    def key_columns(self):
+        """The columns that make up the key: a record pointed at by columns of its own (the
+        person of a register file) counts with all of them."""
+        related = {field: model for model, field in self.related_fields.items()}
+        columns = []
+        for name in self.key:
+            column = self.column_for_field(name)
+            if column is not None:
+                columns.append(column)
+            elif name in related:
+                columns += [column for column in self.columns if column.of is related[name] and column.export]
+        return columns
+
+    def key_of(self, row):
+        """The row's business key, comparable with stored records'; None when a part is missing."""
+        if any(row.values.get(name) is None for name in self.key):
+            return None
+        return tuple(comparable(row.values[name]) for name in self.key)
+
+    def stored_records(self, keys):
+        """{key: record} for the stored records with these keys, in a few queries."""
+        keys = [key for key in keys if not any(isinstance(part, NewRecord) for part in key)]
+        if not keys:
+            return {}
+        attnames = [self.model._meta.get_field(name).attname for name in self.key]
+        # Query by the most selective key part, so each query returns few more rows than asked for.
+        position = max(range(len(attnames)), key=lambda index: len({key[index] for key in keys}))
+        stored = {}
+        for chunk in chunks({key[position] for key in keys}):
+            for record in self.queryset().filter(**{f"{attnames[position]}__in": chunk}):
+                stored[tuple(comparable(getattr(record, attname)) for attname in attnames)] = record
+        return stored
+
+    def prepare(self, instance):
+        """Set what the model's save() would derive, before a bulk write (which skips save())."""
+
+    def check_together(self, result):
+        """Rules about the rows taken together (a round's lines within its allocation)."""
+
+    def before_write(self, result):
+        """Write what the checked rows need first: the records they point at that the file brings
+        (new people of a register file), in the order the resolvers gave them."""
+        for model, instances in result.prerequisites:
+            insert(model, instances)
+
+    def queryset(self):
+        """Records of this kind with what the export and the comparison need."""
+        related = [column.field for column in self.columns if column.lookup is not None]
+        return self.model.objects.select_related(*related, *self.related_fields.values())
+
+    def resolve(self, rows, present, result):
+        """Turn the looked-up columns' codes into records, in bulk; errors go on the rows."""
+        for column in self.columns:
+            if column.lookup is not None and column.name in present:
+                column.lookup.resolve(column, rows)
+        for resolver in self.resolvers:
+            resolver.resolve(self, rows, present, result)
+
+    def field_values(self, row, present):
+        """The model field values that `row` sets (only columns present in the file)."""
+        fields = self._fields_by_present.get(present)
+        if fields is None:
+            fields = self._fields_by_present[present] = [
+                column.field
+                for column in self.columns
+                if (column.fills_field or column.lookup is not None) and column.name in present
+            ] + list(self.related_fields.values())
+        values = row.values
+        return {name: values[name] for name in fields if name in values}
+
+    def fields_set(self, present):
+        """The fields of the kind's model that a file with the `present` columns sets."""
+        fields = [column.field for column in self.columns if column.name in present and column.of is None]
+        return [name for name in fields if name] + list(self.related_fields.values())
+
+    def export_row(self, instance):
+        return [self.export_value(column, instance) for column in self.export_columns]
+
+    def export_value(self, column, instance):
+        owner = self.related_of(column, instance) if column.of is not None else instance
+        value = getattr(owner, column.field) if owner is not None else None
+        if column.lookup is not None:
+            return column.lookup.code_of(value, instance)
+        if column.choices and value not in (None, ""):
+            return capfirst(str(dict(column.choices).get(value, value)))
+        return value
+
+    def related_of(self, column, instance):
+        """The record of `column.of` that `instance` points at (for columns describing it)."""
+        return getattr(instance, self.related_fields[column.of])
+
+    def code_lists(self):
+        """(title, [(code, name), …]) tables of valid codes, for the template's other sheets."""
+        lists = [column.lookup.code_list(column) for column in self.columns if column.lookup is not None]
+        lists += [
+            (column.header, [(capfirst(str(label)), "") for _value, label in column.choices])
+            for column in self.export_columns
+            if column.choices
+        ]
+        return lists
+
+    @property
+    def import_permission(self):
+        return f"{self.model._meta.app_label}.import_{self.model._meta.model_name}"
+
+    @property
+    def export_permission(self):
+        return f"{self.model._meta.app_label}.export_{self.model._meta.model_name}"
+
+
+class ByCode:
+    """A column holding the code of another record (Indicator by its `code`)."""
+
+    def __init__(self, model, code_field="code", queryset=None):
+        self.model = model
+        self.code_field = code_field
+        self._queryset = queryset
+
+    def queryset(self):
+        return self._queryset() if self._queryset else self.model.objects.all()
+
+    def resolve(self, column, rows):
+        codes = {row.cells[column.name] for row in rows if column.name in row.cells}
+        found = {}
+        for chunk in chunks(sorted(codes)):
+            for record in self.queryset().filter(**{f"{self.code_field}__in": chunk}):
+                found[getattr(record, self.code_field)] = record
+        for row in rows:
+            if column.name not in row.cells:
+                continue
+            record = found.get(row.cells[column.name])
+            if record is None:
+                row.add_error(column, self.unknown_message(row.cells[column.name]))
+            else:
+                row.values[column.field] = record
+
+    def unknown_message(self, code):
+        return _("There is no %(what)s with the code “%(code)s”.") % {
+            "what": self.model._meta.verbose_name,
+            "code": code,
+        }
+
+    def code_of(self, record, instance):
+        return getattr(record, self.code_field) if record is not None else ""
+
+    def code_list(self, column):
+        return column.header, [(getattr(record, self.code_field), str(record)) for record in self.queryset()]
+
+
+class InstanceBuilder:
+    """Makes `model` instances from {field name: value}, as Model(**values) does but in a third
+    of the time: the values go in positionally, in field order, with each missing field's
+    default; foreign keys are assigned as records afterwards (so clean() can follow them)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.defaults = [
+            field.get_default if field.has_default() and callable(field.default) else _constant(field.get_default())
+            for field in self.fields
+        ]
+
+    def __call__(self, values):
+        args = [
+            (values[field.name] if not field.is_relation else None) if field.name in values else default()
+            for field, default in zip(self.fields, self.defaults, strict=True)
+        ]
+        instance = self.model(*args)
+        for field in self.fields:
+            if field.is_relation and field.name in values:
+                setattr(instance, field.name, values[field.name])
+        return instance
+
+
+def _constant(value):
+    return lambda: value
+
+
+class NewRecord(tuple):
+    """The key part standing for a record the import will create: the same object, the same key."""
+
+
+def comparable(value):
+    """A value as comparisons see it: a record by its primary key (a record still to be created
+    by its identity), text with "\n" line breaks (a note typed in the admin has "\r\n", the
+    same note read back from a file "\n")."""
+    if hasattr(value, "_meta"):
+        return value.pk if value.pk is not None else NewRecord(("new", id(value)))
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def chunks(values, size=900):
+    """Slices small enough for one IN (…) on any database (SQLite allows 999 parameters)."""
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def register(kind_class):
+    kind = kind_class()
+    _REGISTRY[kind.name] = kind
+    return kind_class
+
+
+def get_kind(name):
+    return _REGISTRY[name]
+
+
+def all_kinds():
+    return sorted(_REGISTRY.values(), key=lambda kind: kind.name)
+
+
+def kinds_for_models():
+    return {kind.model: kind for kind in _REGISTRY.values()}
+
+
+def kind_for_model(model):
+    return next((kind for kind in _REGISTRY.values() if kind.model is model), None)

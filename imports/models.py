@@ -1,0 +1,58 @@
+"""The import log: every file staff checked or imported, and what came of it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportLogQuerySet(models.QuerySet):
+    def earlier_imports_of(self, log):
+        """Imports that wrote the same file (same SHA-256) as `log`, for the same kind."""
+        return (
+            self.filter(kind=log.kind, sha256=log.sha256, outcome=ImportLog.Outcome.IMPORTED)
+            .exclude(pk=log.pk)
+            .select_related("user")
+        )
+
+
+class ImportLog(models.Model):
+    class Outcome(models.TextChoices):
+        REJECTED = "rejected", _("rejected (errors in the file)")
+        PREVIEWED = "previewed", _("checked, awaiting confirmation")
+        CHECKED = "checked", _("checked only (dry run)")
+        IMPORTED = "imported", _("imported")
+        FAILED = "failed", _("failed, nothing written")
+        CANCELLED = "cancelled", _("cancelled")
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", _("admin")
+        COMMAND = "command", _("command line")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("user"))
+    source = models.CharField(_("from"), max_length=10, choices=Source.choices, default=Source.ADMIN)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    kind = models.CharField(_("kind of file"), max_length=50)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    delimiter = models.CharField(_("delimiter"), max_length=5, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("new"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("error list"), default=list, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    stored_file = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ImportLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import log entry")
+        verbose_name_plural = _("import log")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"

@@ -1,0 +1,165 @@
+"""Importing a file from start to end, as the admin, the commands and the demo loader do it.
+
+Every run leaves an ImportLog entry, written outside the import's transaction so that a
+rolled-back import is still on record. An admin import is two steps: `preview_upload` keeps the
+file privately and checks it; `confirm_upload` checks it again (the data may have changed
+since) and writes it, or writes nothing and says why.
+"""
+
+import hashlib
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.context import Source, changes_by, current_source
+from imports import storage
+from imports.checking import CheckResult, Problem, check_file
+from imports.exporting import write_csv, write_xlsx
+from imports.headers import ERRORS_HEADER
+from imports.models import ImportLog
+from imports.writing import WriteError, write
+
+LOGGED_ERRORS = 1000
+
+
+def run_import(
+    kind,
+    data,
+    file_name,
+    *,
+    user=None,
+    source=ImportLog.Source.COMMAND,
+    dry_run=False,
+    progress=None,
+    before_write=None,
+):
+    """Check `data` and, unless `dry_run` or anything is wrong, write it. Returns (log, result).
+    `before_write(result)` may complete the checked records just before they are written (the
+    demo adds what its file has beside the import's columns)."""
+    log = _new_log(kind, data, file_name, user, source)
+    result = check_file(kind, data, file_name, progress, user=log.user)
+    _finish(
+        log,
+        result,
+        write_it=not dry_run,
+        problems_outcome=ImportLog.Outcome.REJECTED,
+        progress=progress,
+        before_write=before_write,
+    )
+    return log, result
+
+
+def preview_upload(kind, data, file_name, user):
+    """Keep the upload privately and check it; returns (log, result). Nothing is written."""
+    storage.remove_stale()
+    log = _new_log(kind, data, file_name, user, ImportLog.Source.ADMIN)
+    log.stored_file = storage.store(data)
+    result = check_file(kind, data, file_name, user=log.user)
+    _record(log, result, ImportLog.Outcome.PREVIEWED if result.ok else ImportLog.Outcome.REJECTED)
+    return log, result
+
+
+def confirm_upload(log, kind):
+    """Check the kept file again and write it; returns the result (with its problems if nothing
+    was written), or None when the upload was confirmed or cancelled already (a second click, or
+    another tab). The kept file is removed either way."""
+    # Claimed in one UPDATE, so that of two confirmations at once only one goes on; the log says
+    # "failed" until the write has succeeded.
+    if not ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.PREVIEWED).update(
+        outcome=ImportLog.Outcome.FAILED
+    ):
+        return None
+    try:
+        data = storage.load(log.stored_file)
+    except FileNotFoundError:
+        result = None
+        problem = Problem(_("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
+    else:
+        result = check_file(kind, data, log.file_name, user=log.user)
+        problem = None
+    if result is None:
+        result = CheckResult(kind, file_problems=[problem])
+        _record(log, result, ImportLog.Outcome.FAILED)
+    else:
+        _finish(log, result, write_it=True, problems_outcome=ImportLog.Outcome.FAILED)
+    storage.discard(log.stored_file)
+    log.stored_file = ""
+    log.save(update_fields=["stored_file"])
+    return result
+
+
+def cancel_upload(log):
+    storage.discard(log.stored_file)
+    log.stored_file = ""
+    log.outcome = ImportLog.Outcome.CANCELLED
+    log.finished_at = timezone.now()
+    log.save(update_fields=["stored_file", "outcome", "finished_at"])
+
+
+def failed_rows_file(result, file_format):
+    """The rows with problems, as read, with a “Lỗi” column listing each row's problems."""
+    rows = []
+    for row in result.failed_rows:
+        cells = list(row.raw) + [""] * (len(result.header) - len(row.raw))
+        rows.append([*cells, "; ".join(str(problem) for problem in row.problems)])
+    header = [*result.header, ERRORS_HEADER]
+    handle = io.BytesIO()
+    if file_format == "xlsx":
+        write_xlsx(header, rows, handle)
+    else:
+        write_csv(header, rows, handle)
+    return handle.getvalue()
+
+
+def _new_log(kind, data, file_name, user, source):
+    return ImportLog(
+        user=user if user is not None and user.is_authenticated else None,
+        source=source,
+        kind=kind.name,
+        file_name=file_name[:255],
+        file_size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _finish(log, result, *, write_it, problems_outcome, progress=None, before_write=None):
+    """Write `result` if it has no problems and `write_it`; record what happened."""
+    if not result.ok:
+        outcome = problems_outcome
+    elif not write_it:
+        outcome = ImportLog.Outcome.CHECKED
+    else:
+        # Saved first, as failed until the write succeeds, so the history rows can name it.
+        log.outcome = ImportLog.Outcome.FAILED
+        log.save()
+        # A management command that imports (the demo loader) says it is one, as commands do.
+        source = Source.COMMAND if current_source() == Source.COMMAND else Source.IMPORT
+        try:
+            with changes_by(user=log.user, source=source, import_log_id=log.pk):
+                if before_write is not None:
+                    before_write(result)
+                write(result, progress)
+            outcome = ImportLog.Outcome.IMPORTED
+        except WriteError as error:
+            result.file_problems.append(Problem(str(error)))
+            outcome = ImportLog.Outcome.FAILED
+    _record(log, result, outcome)
+
+
+def _record(log, result, outcome):
+    problems = result.problems
+    log.encoding = result.encoding
+    log.delimiter = {"\t": "tab"}.get(result.delimiter, result.delimiter)
+    log.rows = len(result.rows)
+    log.created = len(result.new)
+    log.changed = len(result.changed)
+    log.unchanged = result.unchanged
+    log.error_count = len(problems)
+    log.errors = [{"row": problem.row, "column": problem.column, "message": problem.message} for problem in problems][
+        :LOGGED_ERRORS
+    ]
+    log.outcome = outcome
+    if outcome != ImportLog.Outcome.PREVIEWED:
+        log.finished_at = timezone.now()
+    log.save()

@@ -1,0 +1,237 @@
+"""The model's own one-row rules, applied to many rows without a query per row.
+
+`full_clean()` is the single source of the rules, but run on 100.000 rows it would ask the
+database about every foreign key, every check constraint and every unique constraint of every
+row. Here the same rules run in bulk: the fields' own validation (`clean_fields`, foreign keys
+excluded because the import resolved them), the model's `clean()`, every CheckConstraint's
+condition evaluated in Python on the instance (with SQL's rule that an unknown result passes),
+and every unique constraint checked within the file and against the database in a few queries.
+The messages are the model's own. A condition this evaluator does not understand falls back to
+the constraint's own `validate()`.
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db.models import F, Q, UniqueConstraint
+
+from imports.kinds import chunks
+
+
+class Unsupported(Exception):
+    pass
+
+
+_OPERATORS = {
+    "exact": lambda value, expected: value == expected,
+    "gt": lambda value, expected: value > expected,
+    "gte": lambda value, expected: value >= expected,
+    "lt": lambda value, expected: value < expected,
+    "lte": lambda value, expected: value <= expected,
+    "in": lambda value, expected: value in expected,
+}
+
+
+class RuleBook:
+    """The one-row rules of `model`, for one file. Field validation is remembered per value: a
+    file repeats its years, communes and amounts thousands of times, and a field's own checks
+    (length, choices, digits, range) depend on the value alone."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = {field.name: field for field in model._meta.concrete_fields}
+        self.checks = [
+            (constraint, _compile(constraint.condition, model), _named_field(constraint.condition))
+            for constraint in model._meta.constraints
+            if not isinstance(constraint, UniqueConstraint)
+        ]
+        self.memo = {name: {} for name in self.fields}
+        self.lookups = dict.fromkeys(self.fields, 0)
+
+    def row_errors(self, instance, fields):
+        """{field name or NON_FIELD_ERRORS: [message, …]} for `instance`, whose `fields` the import set."""
+        errors = defaultdict(list)
+        for name in fields:
+            field = self.fields.get(name)
+            if field is None or field.is_relation or field.generated:
+                continue
+            messages = self._clean_field(field, instance)
+            if messages:
+                errors[name].extend(messages)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            for name, messages in error.update_error_dict({}).items():
+                errors[name].extend(message for message_error in messages for message in message_error.messages)
+        for constraint, check, field_name in self.checks:
+            if _violates(constraint, check, instance):
+                errors[field_name].append(constraint.get_violation_error_message())
+        return dict(errors)
+
+    def _clean_field(self, field, instance):
+        """What Model.clean_fields() does for one field, remembered per value for fields whose
+        values repeat (a name or a citizen ID rarely does: those are checked each time)."""
+        raw = getattr(instance, field.attname)
+        if field.blank and raw in field.empty_values:
+            return ()
+        memo = self.memo[field.name]
+        key = (type(raw), raw)
+        try:
+            outcome = memo.get(key) if memo is not None else None
+        except TypeError:  # an unhashable value is checked every time
+            memo = outcome = None
+        if outcome is None:
+            try:
+                outcome = (field.clean(raw, instance), ())
+            except ValidationError as error:
+                outcome = (raw, tuple(message for item in error.error_list for message in item.messages))
+            if memo is not None:
+                memo[key] = outcome
+                if len(memo) > 2000 and len(memo) > self.lookups[field.name] // 2:
+                    # Mostly different values: remembering them costs more than it saves.
+                    self.memo[field.name] = None
+        if memo is not None:
+            self.lookups[field.name] += 1
+        cleaned, messages = outcome
+        if cleaned is not raw:
+            setattr(instance, field.attname, cleaned)
+        return messages
+
+
+def _violates(constraint, check, instance):
+    if check is not None:
+        return check(instance) is False
+    try:
+        constraint.validate(type(instance), instance)
+    except ValidationError:
+        return True
+    return False
+
+
+def _named_field(condition):
+    referenced = condition_fields(condition)
+    return referenced.pop() if len(referenced) == 1 else NON_FIELD_ERRORS
+
+
+def _compile(node, model):
+    """`node` (a Q condition) as a function of an instance giving True, False or None (unknown,
+    as SQL's NULL, which a CHECK lets pass); None when it uses what this does not understand."""
+    try:
+        return _compile_node(node, model)
+    except Unsupported:
+        return None
+
+
+def _compile_node(node, model):
+    if isinstance(node, Q):
+        parts = [_compile_node(child, model) for child in node.children]
+        if node.connector == Q.AND:
+
+            def combined(instance):
+                results = [part(instance) for part in parts]
+                return False if False in results else (None if None in results else True)
+
+        elif node.connector == Q.OR:
+
+            def combined(instance):
+                results = [part(instance) for part in parts]
+                return True if True in results else (None if None in results else False)
+
+        else:
+            raise Unsupported(node.connector)
+        if not node.negated:
+            return combined
+        return lambda instance: None if (result := combined(instance)) is None else not result
+    if not isinstance(node, tuple):
+        raise Unsupported(node)
+    lookup, expected = node
+    name, _sep, operator = lookup.partition("__")
+    attname = _attname(model, name)
+    if isinstance(expected, F):
+        other = _attname(model, expected.name)
+
+        def expected_of(instance):
+            return getattr(instance, other)
+
+    elif hasattr(expected, "resolve_expression"):
+        raise Unsupported(expected)
+    else:
+
+        def expected_of(instance):
+            return expected
+
+    if operator == "isnull":
+        return lambda instance: (getattr(instance, attname) is None) == bool(expected)
+    if operator not in ("", *_OPERATORS):
+        raise Unsupported(lookup)
+    compare = _OPERATORS[operator or "exact"]
+
+    def check(instance):
+        value, wanted = getattr(instance, attname), expected_of(instance)
+        return None if value is None or wanted is None else compare(value, wanted)
+
+    return check
+
+
+def _attname(model, name):
+    try:
+        return model._meta.get_field(name).attname
+    except FieldDoesNotExist:
+        raise Unsupported(name) from None
+
+
+def condition_fields(node):
+    if isinstance(node, Q):
+        return set().union(*(condition_fields(child) for child in node.children)) if node.children else set()
+    return {node[0].split("__")[0]} if isinstance(node, tuple) else set()
+
+
+def unique_errors(model, instances, skip=()):
+    """{id(instance): [(field name, message)]} for the unique rules `instances` break among
+    themselves or against stored rows (other than themselves). `skip` lists field sets already
+    handled (the business key)."""
+    errors = defaultdict(list)
+    for fields, constraint in _unique_rules(model):
+        if set(fields) in [set(handled) for handled in skip]:
+            continue
+        attnames = [model._meta.get_field(name).attname for name in fields]
+
+        def key(instance, attnames=attnames):
+            values = tuple(getattr(instance, attname) for attname in attnames)
+            return None if None in values else values
+
+        claimed = {}
+        for instance in instances:
+            value = key(instance)
+            if value is None:
+                continue
+            if value in claimed:
+                errors[id(instance)].append((fields[0], _unique_message(model, instance, fields, constraint)))
+            else:
+                claimed[value] = instance
+        stored = {}
+        first = attnames[0]
+        for chunk in chunks({value[0] for value in claimed}):
+            for row in model._default_manager.filter(**{f"{first}__in": chunk}).values_list("pk", *attnames):
+                stored[tuple(row[1:])] = row[0]
+        for value, instance in claimed.items():
+            if value in stored and stored[value] != instance.pk:
+                errors[id(instance)].append((fields[0], _unique_message(model, instance, fields, constraint)))
+    return errors
+
+
+def _unique_rules(model):
+    for field in model._meta.concrete_fields:
+        if field.unique and not field.primary_key:
+            yield (field.name,), None
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, UniqueConstraint) and constraint.fields and constraint.condition is None:
+            yield tuple(constraint.fields), constraint
+    for together in model._meta.unique_together:
+        yield tuple(together), None
+
+
+def _unique_message(model, instance, fields, constraint):
+    if constraint is not None and constraint.violation_error_message != constraint.default_violation_error_message:
+        return constraint.get_violation_error_message()
+    return instance.unique_error_message(model, list(fields)).messages[0]
