@@ -54,6 +54,10 @@ class AdminUnitQuerySet(RecordQuerySet):
             raise self.model.DoesNotExist(code)
         return unit
 
+    def within(self, area):
+        """`area` and the units below it (a province's districts and their communes)."""
+        return self.filter(Q(pk=area.pk) | Q(parent=area.pk) | Q(parent__parent=area.pk))
+
     def province_for(self, year):
         """The province a report covers by default: the one in force at the year's end."""
         provinces = self.filter(level=AdminUnit.Level.PROVINCE).order_by("code")

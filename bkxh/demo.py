@@ -1,4 +1,5 @@
-"""The Bắc Kạn 2024 demo: the province's units, the article's catalogue and figures.
+"""The Bắc Kạn 2024 demo: the province's units, the article's catalogue and figures, and
+beneficiary registers of synthetic people whose totals are the article's.
 
 Everything goes through the models' own validation (full_clean), as staff input does,
 and is keyed on business keys, so loading twice changes nothing.
@@ -17,6 +18,7 @@ from accounts.models import UserArea
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
+from beneficiaries.demo import load_registers
 from imports.kinds import get_kind
 from imports.process import run_import
 from indicators.models import Indicator, Sector
@@ -144,6 +146,7 @@ def load_demo_data():
         "indicators": load_catalogue(),
         "values": load_values(),
         "agency": load_agency(),
+        "registers": load_registers(),
         "user": ensure_demo_user(),
         "role_users": ensure_role_users(),
     }

@@ -5,13 +5,15 @@ anyone editing this file: a data model gets a row per side from its required fie
 model the matrix cannot classify fails the test until someone says how it is scoped.
 """
 
+import csv
 import datetime
+import io
 from decimal import Decimal
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
 from accounts.roles import ADMINISTRATOR
@@ -150,6 +152,23 @@ class ScopeMatrixTests(TestCase):
                 shown = {row.pk for row in response.context["cl"].result_list}
                 self.assertIn(self.own.rows[model].pk, shown)
                 self.assertNotIn(self.other.rows[model].pk, shown)
+
+    def test_a_district_user_exports_only_the_rows_of_their_units(self):
+        request = RequestFactory().get("/")
+        request.user = self.user
+        exported_models = 0
+        for model, model_admin in admin.site._registry.items():
+            if self.kind(model, model_admin) != "scoped" or getattr(model_admin, "import_kind_object", None) is None:
+                continue
+            exported_models += 1
+            with self.subTest(model=model._meta.label):
+                response = self.client.get(admin_url(model, "export"), {"_format": "csv"})
+                self.assertEqual(response.status_code, 200)
+                rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
+                in_scope = model_admin.get_queryset(request).count()
+                self.assertEqual(len(rows), in_scope)
+                self.assertLess(in_scope, model.objects.count())
+        self.assertGreater(exported_models, 10)
 
     def test_a_district_user_opens_the_rows_of_their_units_and_no_other(self):
         for model in self.registered("scoped"):

@@ -2,6 +2,9 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.test import TestCase
+
 from beneficiaries.models import RiceReliefLine, RiceReliefRound
 from tests.admin_forms import AdminFormTestCase
 from tests.factories import (
@@ -166,3 +169,35 @@ class RiceReliefRoundFormTests(AdminFormTestCase):
             "hãy chọn đơn vị có hiệu lực khi đó.",
             **self.round_form(area=province_2025),
         )
+
+
+class RiceReliefBatchValidationTests(TestCase):
+    """Lines inserted together are validated alone, and their round checks the allocation
+    for the whole batch once they are in."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.commune = default_commune()
+        cls.round = make_round(area=cls.commune.parent, kg_allocated=100)
+        make_rice_line(round=cls.round, commune=cls.commune, persons=4, kg=60)
+
+    def over_allocation(self):
+        household = make_household(commune=self.commune, size=4)
+        return RiceReliefLine(round=self.round, household=household, commune=self.commune, persons=4, kg=60)
+
+    def test_a_line_validated_alone_leaves_the_allocation_to_its_round(self):
+        line = self.over_allocation()
+        with line.alone():
+            line.full_clean()
+        RiceReliefLine.objects.bulk_create([line])
+        with self.assertRaises(ValidationError) as refused:
+            self.round.full_clean()
+        self.assertIn("kg_allocated", refused.exception.message_dict)
+
+    def test_validating_alone_once_leaves_the_rule_in_the_next_validation(self):
+        line = self.over_allocation()
+        with line.alone():
+            line.full_clean()
+        with self.assertRaises(ValidationError) as refused:
+            line.full_clean()
+        self.assertIn("kg", refused.exception.message_dict)

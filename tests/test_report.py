@@ -18,7 +18,7 @@ from tests.factories import (
     make_value,
 )
 
-# The table of ../shared/seed/README.md: what the printed report must say.
+# The seed article's table: what the printed report must say.
 ARTICLE_LINES = [
     "7.000/6.400 người, đạt 109,4% kế hoạch",
     "1.200/700 người, đạt 171,4% kế hoạch",

@@ -13,27 +13,43 @@ from imports.admin_mixin import ImportExportMixin
 
 
 class YearFilter(admin.SimpleListFilter):
-    """The years from the first to the last entry: two index look-ups, not a scan for distinct years."""
+    """The years from the first to the last entry the user may see: two index look-ups, not a
+    scan for distinct years.
+
+    A year kept on a related row (a rice line's year is its round's) is looked up on that
+    row's small table: the bounds there, and the chosen year as the list of its rows' ids,
+    so the entries are found through their (round, commune) index rather than by a join.
+    """
 
     title = _("year")
     parameter_name = "year"
 
+    def __init__(self, request, params, model, model_admin):
+        *path, self.year_field = model_admin.year_field.split("__")
+        self.relation = "__".join(path)
+        self.year_model = model
+        for name in path:
+            self.year_model = self.year_model._meta.get_field(name).related_model
+        super().__init__(request, params, model, model_admin)
+
     def lookups(self, request, model_admin):
-        bounds = model_admin.get_queryset(request).aggregate(
-            first=Min(model_admin.year_field), last=Max(model_admin.year_field)
-        )
+        if self.relation:
+            # Years only, from the related table; a year with no entry in the user's scope
+            # simply lists nothing.
+            bounds = self.year_model.objects.aggregate(first=Min(self.year_field), last=Max(self.year_field))
+        else:
+            bounds = model_admin.get_queryset(request).aggregate(first=Min(self.year_field), last=Max(self.year_field))
         if bounds["first"] is None:
             return []
         return [(str(year), str(year)) for year in range(bounds["last"], bounds["first"] - 1, -1)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.field_path: self.value()})
-        return queryset
-
-    def __init__(self, request, params, model, model_admin):
-        self.field_path = model_admin.year_field
-        super().__init__(request, params, model, model_admin)
+        if not self.value():
+            return queryset
+        if not self.relation:
+            return queryset.filter(**{self.year_field: self.value()})
+        rows = self.year_model.objects.filter(**{self.year_field: self.value()}).values_list("pk", flat=True)
+        return queryset.filter(**{f"{self.relation}__in": list(rows)})
 
 
 class DistrictFilter(admin.SimpleListFilter):
@@ -47,9 +63,10 @@ class DistrictFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         # A register by area may name the district itself (a round allocated to it).
         if self.value():
-            return queryset.filter(
-                Q(**{self.area_field: self.value()}) | Q(**{f"{self.area_field}__parent": self.value()})
-            )
+            # The district and its communes as a list of ids: the database then finds the
+            # entries through the (year, commune) index instead of scanning the register.
+            units = AdminUnit.objects.filter(Q(pk=self.value()) | Q(parent=self.value())).values_list("pk", flat=True)
+            return queryset.filter(**{f"{self.area_field}__in": list(units)})
         return queryset
 
     def __init__(self, request, params, model, model_admin):

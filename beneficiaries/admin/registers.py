@@ -44,7 +44,7 @@ class RiceReliefLineAdmin(RegisterAdmin):
     year_field = "round__year"
     list_display = ("household", "commune", "round", "persons", "kg")
     list_filter = (("round", RoundFilter),)
-    list_select_related = ("household__commune", "household__head", "commune", "round__area")
+    list_select_related = ("commune", "round__area")
     search_fields = ("household__code", "household__head__full_name", "=household__head__citizen_id")
     folded_search_fields = ("household__head__search_name",)
     autocomplete_fields = ("round", "household", "commune")
@@ -53,6 +53,11 @@ class RiceReliefLineAdmin(RegisterAdmin):
         (_("households"), Count("household", distinct=True)),
         (_("persons"), Sum("persons")),
     )
+
+    def get_queryset(self, request):
+        # The households and their heads are read for the page's lines only: joined into the
+        # list's query, they were read for every line of the filter before the page was sorted.
+        return super().get_queryset(request).prefetch_related("household__head", "household__commune")
 
 
 @admin.register(LongevityGift)

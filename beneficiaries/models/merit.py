@@ -26,7 +26,7 @@ class FuneralAllowance(RegisterEntry):
     )
     category = models.CharField(_("category"), max_length=20, choices=Category.choices)
     date_of_death = models.DateField(_("date of death"))
-    year = models.PositiveSmallIntegerField(_("year settled"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("year settled"))
     recipient_name = models.CharField(
         _("paid to"), max_length=100, help_text=_("The person who organised the funeral.")
     )
@@ -69,7 +69,7 @@ class WorshipAllowance(RuleAcrossRows, RegisterEntry):
     worshipper = models.ForeignKey(
         Person, models.PROTECT, related_name="worship_allowances", verbose_name=_("worshipper")
     )
-    year = models.PositiveSmallIntegerField(_("year of the decision"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("year of the decision"))
     yearly_amount_vnd = models.DecimalField(_("yearly amount (đồng)"), **MONEY)
     valid_from = models.DateField(_("paid from"))
     valid_to = models.DateField(_("paid until"), null=True, blank=True, help_text=_("Blank while it is still paid."))
@@ -113,7 +113,7 @@ class WorshipAllowance(RuleAcrossRows, RegisterEntry):
                 "record": self.martyr_record,
                 "name": named,
             }
-        errors.update(self.problems_with_other_rows())
+        errors.update(self.problems_for_clean())
         if errors:
             raise ValidationError(errors)
 

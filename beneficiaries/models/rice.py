@@ -100,7 +100,7 @@ class RiceReliefRound(RuleAcrossRows, Record):
         errors = {}
         if self.year and self.distribution_date and self.distribution_date.year != self.year:
             errors["distribution_date"] = _("The distribution date must fall in the round's year.")
-        errors.update(self.problems_with_other_rows())
+        errors.update(self.problems_for_clean())
         if errors:
             raise ValidationError(errors)
 
@@ -147,6 +147,8 @@ class RiceReliefLine(RuleAcrossRows, Record):
         verbose_name = _("rice relief line")
         verbose_name_plural = _("rice relief lines")
         ordering = ["round", "commune__code", "household__code"]
+        # A line's year is its round's: the report and the list look lines up by round, then commune.
+        indexes = [models.Index(fields=["round", "commune"], name="ricereliefline_round_commune")]
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "household"],
@@ -195,7 +197,7 @@ class RiceReliefLine(RuleAcrossRows, Record):
                     "months": self.round.months,
                 }
             )
-        for field, message in self.problems_with_other_rows().items():
+        for field, message in self.problems_for_clean().items():
             errors[field].append(message)
         if errors:
             raise ValidationError(dict(errors))

@@ -3,13 +3,20 @@ from bkxh.demo import DEMO_PASSWORD, DEMO_YEAR, load_demo_data
 
 
 class Command(AuditedCommand):
-    help = "Load the Bắc Kạn 2024 demo (units, catalogue, figures, a login). Safe to run again."
+    help = "Load the Bắc Kạn 2024 demo (units, catalogue, figures, registers, a login). Safe to run again."
 
     def handle(self, *args, **options):
         loaded = load_demo_data()
         self.stdout.write(
             f"{loaded['admin_units']} administrative units, {loaded['indicators']} indicators, "
             f"{loaded['values']} values for {DEMO_YEAR}, letterhead: {loaded['agency'].name}."
+        )
+        registers = dict(loaded["registers"])
+        people, households = registers.pop("people"), registers.pop("households")
+        self.stdout.write(
+            f"Registers for {DEMO_YEAR}: "
+            + ", ".join(f"{count} {label}" for label, count in registers.items())
+            + f"; {people} synthetic people in {households} households."
         )
         self.stdout.write(
             self.style.SUCCESS(

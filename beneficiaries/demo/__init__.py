@@ -1,0 +1,69 @@
+"""The demo's beneficiary registers for 2024: synthetic people whose entries add up to the
+article's programme figures.
+
+Every row goes through the models' validation (full_clean) and is then inserted in bulk, in
+one transaction. A register found in the database, even in part, is left alone, so loading
+twice changes nothing.
+"""
+
+from django.db import transaction
+
+from beneficiaries.demo.base import YEAR, Units
+from beneficiaries.demo.merit import (
+    load_funeral_allowances,
+    load_medical_referrals,
+    load_record_amendments,
+    load_worship_allowances,
+)
+from beneficiaries.demo.poverty import load_housing, load_training
+from beneficiaries.demo.social import load_admission_dossiers, load_elderly_visits, load_longevity, load_rice
+from beneficiaries.models import (
+    AdmissionDossier,
+    ElderlyVisit,
+    FuneralAllowance,
+    Household,
+    HousingSupport,
+    LongevityGift,
+    MedicalReferral,
+    Person,
+    RecordAmendment,
+    RiceReliefLine,
+    TrainingClass,
+    WorshipAllowance,
+)
+
+LOADERS = [
+    load_rice,
+    load_longevity,
+    load_housing,
+    load_funeral_allowances,
+    load_worship_allowances,
+    load_medical_referrals,
+    load_record_amendments,
+    load_admission_dossiers,
+    load_elderly_visits,
+    load_training,
+]
+REGISTERS = [
+    ("rice relief lines", RiceReliefLine),
+    ("longevity gifts", LongevityGift),
+    ("houses", HousingSupport),
+    ("funeral allowances", FuneralAllowance),
+    ("worship allowances", WorshipAllowance),
+    ("medical referrals", MedicalReferral),
+    ("record amendments", RecordAmendment),
+    ("admission dossiers", AdmissionDossier),
+    ("elderly visits", ElderlyVisit),
+    ("training classes", TrainingClass),
+]
+
+
+@transaction.atomic
+def load_registers():
+    """Load every register of the demo year that is still empty; returns the number of
+    entries each register holds for the year, and the people and households."""
+    units = Units.of_year(YEAR)
+    for load in LOADERS:
+        load(units)
+    counts = {label: model.objects.for_year(YEAR).count() for label, model in REGISTERS}
+    return {**counts, "people": Person.objects.count(), "households": Household.objects.count()}
