@@ -1,7 +1,7 @@
 """The stock django-import-export path for the longevity gift file, for comparison in the bench.
 
 A plain ModelResource as its documentation writes one, with the library's defaults (row by row,
-a savepoint and a diff per row, as reference/performance.md measured): business keys in
+a savepoint and a diff per row, as the baseline measured before bkxh existed): business keys in
 import_id_fields and ForeignKeyWidget for the commune and the person. It cannot add the people a
 file brings (the bench creates them first), and the commune must be limited to the 2024 units
 (GSO codes are reused after 2025). It does not run the model's rules (clean_model_instances

@@ -1,7 +1,7 @@
 """Inserting many new records fast: COPY on PostgreSQL, one executemany on SQLite.
 
 Django's bulk_create builds one INSERT … VALUES statement per batch, which on PostgreSQL costs
-about 60 µs a row; COPY takes about 14 (reference/performance.md). Ids are drawn first (from the
+about 60 µs a row; COPY takes about 14 (the baseline measured before bkxh existed). Ids are drawn first (from the
 sequence on PostgreSQL; after the largest id, under the write lock, on SQLite) so that records
 pointing at the new ones (a gift at its new person) get them too. Each value goes through its
 field's own pre_save() and get_db_prep_save(), as bulk_create does, so auto_now fields are set
