@@ -102,7 +102,7 @@ def guard_writes(model, pairs):
 
 
 def write_refusals(model, instances, *, user=None):
-    """Why each of `instances` (new or read from the database and changed) could not be
+    """Why each of `instances` (new, or read from the database and perhaps changed) could not be
     written: {position in `instances`: [messages]}, for an import to name its rows before it
     writes anything. Two queries for the locks whatever the number of rows."""
     from accounts.scope import check_writes_in_scope

@@ -242,7 +242,7 @@ def _compare(kind, keyed, unkeyed, present, result):
     every problem of the file shows at once."""
     stored = kind.stored_records([row.key for row in keyed]) if keyed else {}
     build = InstanceBuilder(kind.model)
-    pending = []
+    pending, untouched = [], []
     for row in keyed:
         record = stored.get(row.key)
         values = kind.field_values(row, present)
@@ -255,7 +255,7 @@ def _compare(kind, keyed, unkeyed, present, result):
             if comparable(getattr(record, name)) != comparable(value)
         ]
         if not differences and not row.problems:
-            result.unchanged += 1
+            untouched.append((row, record))
             continue
         for name, value in values.items():
             setattr(record, name, value)
@@ -264,7 +264,14 @@ def _compare(kind, keyed, unkeyed, present, result):
     book = rules.RuleBook(kind.model)
     for row, instance, _differences in pending:
         _apply_rules(kind, book, row, instance, result.fields)
-    refuse_writes(kind.model, [(row, instance) for row, instance, _d in pending if not row.problems], result.user)
+    # Unchanged rows too: a row of another unit is not the user's to send (nor to learn that it
+    # matches), and a row of an approved year is locked whether or not it would change.
+    refuse_writes(
+        kind.model,
+        [*[(row, instance) for row, instance, _d in pending if not row.problems], *untouched],
+        result.user,
+    )
+    result.unchanged = sum(1 for row, _record in untouched if not row.problems)
     clashes = rules.unique_errors(kind.model, [instance for _row, instance, _d in pending], skip=[kind.key])
     for row, instance, _differences in pending:
         for name, message in clashes.get(id(instance), ()):

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
@@ -169,6 +170,34 @@ class ScopeMatrixTests(TestCase):
                 self.assertEqual(len(rows), in_scope)
                 self.assertLess(in_scope, model.objects.count())
         self.assertGreater(exported_models, 10)
+
+    def test_a_district_user_cannot_import_rows_of_another_unit(self):
+        """The province's export of every model, imported by the district: each row of the other
+        district is refused and named, unchanged as it is, and nothing is written."""
+        request = RequestFactory().get("/")
+        request.user = self.user
+        imported_models = 0
+        for model, model_admin in admin.site._registry.items():
+            if self.kind(model, model_admin) != "scoped" or getattr(model_admin, "import_kind_object", None) is None:
+                continue
+            imported_models += 1
+            with self.subTest(model=model._meta.label):
+                self.client.force_login(make_superuser(username=f"tinh-{model._meta.model_name}"))
+                exported = self.client.get(admin_url(model, "export"), {"_format": "csv"}).content
+                self.client.force_login(self.user)
+                before = list(model._default_manager.order_by("pk").values())
+                response = self.client.post(
+                    admin_url(model, "import"), {"file": SimpleUploadedFile("tinh.csv", exported)}
+                )
+                result = response.context["result"]
+                refused_rows = {problem.row for problem in result.problems if "Ba Bể" in problem.message}
+                in_scope = model_admin.get_queryset(request).count()
+                self.assertEqual(len(refused_rows), model._default_manager.count() - in_scope)
+                self.assertGreater(len(refused_rows), 0)
+                self.assertFalse(response.context["can_confirm"])
+                self.client.post(admin_url(model, "import") + f"{response.context['log'].pk}/confirm/", {"confirm": "1"})
+                self.assertEqual(list(model._default_manager.order_by("pk").values()), before)
+        self.assertGreater(imported_models, 10)
 
     def test_a_district_user_opens_the_rows_of_their_units_and_no_other(self):
         for model in self.registered("scoped"):
