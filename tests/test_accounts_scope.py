@@ -195,7 +195,8 @@ class ScopeMatrixTests(TestCase):
                 self.assertEqual(len(refused_rows), model._default_manager.count() - in_scope)
                 self.assertGreater(len(refused_rows), 0)
                 self.assertFalse(response.context["can_confirm"])
-                self.client.post(admin_url(model, "import") + f"{response.context['log'].pk}/confirm/", {"confirm": "1"})
+                confirm = admin_url(model, "import") + f"{response.context['log'].pk}/confirm/"
+                self.client.post(confirm, {"confirm": "1"})
                 self.assertEqual(list(model._default_manager.order_by("pk").values()), before)
         self.assertGreater(imported_models, 10)
 

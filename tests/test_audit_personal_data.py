@@ -1,12 +1,14 @@
 """Citizen IDs: masked on every page a user without the permission can reach; full views are logged."""
 
+import io
 import re
 
 from django.contrib import admin
 from django.test import TestCase
 from django.urls import reverse
+from openpyxl import load_workbook
 
-from accounts.roles import ADMINISTRATOR, CLERK, VIEWER
+from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER
 from audit.context import changes_by
 from audit.models import AccessLog
 from beneficiaries.models import Gender, Person
@@ -22,6 +24,16 @@ from tests.factories import (
 )
 
 TWELVE_DIGITS = re.compile(r"\d{12}")
+
+
+def readable(response):
+    """The text a person would see: an XLSX download's cells, anything else as it is."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(
+            str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row if cell
+        )
+    return response.content.decode("utf-8-sig")
 
 
 def url(model, view, *args):
@@ -57,6 +69,7 @@ class CitizenIdMaskingTests(TestCase):
             cls.elder.save()
         cls.viewer = make_role_user(username="tinh.xem", role=VIEWER, units=[cls.province])
         cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])
+        cls.reviewer = make_role_user(username="tinh.duyet", role=REVIEWER, units=[cls.province])
         cls.administrator = make_role_user(username="tinh.quantri", role=ADMINISTRATOR, units=[cls.province])
 
     def reachable_pages(self, user):
@@ -76,30 +89,50 @@ class CitizenIdMaskingTests(TestCase):
                 yield url(model, "history", pk)
                 for record in getattr(model, "history", model._default_manager.none()).filter(pk=pk)[:5]:
                     yield url(model, "simple_history", pk, record.history_id)
+            if getattr(model_admin, "import_kind_object", None) is not None:
+                yield url(model, "export") + "?_format=csv"
+                yield url(model, "export") + "?_format=xlsx"
+                yield url(model, "export") + f"?_format=csv&q={self.lan.citizen_id}"
             for field_name in model_admin.autocomplete_fields:
                 yield (
                     "/admin/autocomplete/?app_label="
                     f"{model._meta.app_label}&model_name={model._meta.model_name}&field_name={field_name}&term="
                 )
 
-    def test_no_page_shows_a_whole_citizen_id_to_a_user_without_the_permission(self):
-        for user in (self.viewer, self.clerk):
+    def test_no_page_or_export_shows_a_whole_citizen_id_to_a_user_without_the_permission(self):
+        for user in (self.viewer, self.clerk, self.reviewer):
             self.client.force_login(user)
-            opened = 0
+            opened = downloaded = 0
             for page in self.reachable_pages(user):
                 response = self.client.get(page)
                 if response.status_code != 200:
                     continue
                 opened += 1
+                downloaded += "attachment" in response.get("Content-Disposition", "")
                 # A search by ID echoes what the user typed (search box, links that keep the search);
                 # the same lists without the search are scanned whole.
-                content = response.content.decode()
-                if self.lan.citizen_id in page:
+                content = readable(response)
+                if self.lan.citizen_id in page and "export" not in page:
                     content = content.replace(self.lan.citizen_id, "")
                 with self.subTest(user=user.username, page=page):
                     self.assertIsNone(TWELVE_DIGITS.search(content))
             self.assertGreater(opened, 40)
+            if user != self.viewer:
+                self.assertGreater(downloaded, 20, user.username)
         self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.FULL_ID).exists())
+
+    def test_import_templates_show_a_made_up_example_id_and_no_stored_one(self):
+        self.client.force_login(self.clerk)
+        stored = set(Person.objects.values_list("citizen_id", flat=True))
+        templates = 0
+        for model, model_admin in admin.site._registry.items():
+            if getattr(model_admin, "import_kind_object", None) is None:
+                continue
+            content = readable(self.client.get(url(model, "import_template")))
+            templates += 1
+            with self.subTest(model=model._meta.label):
+                self.assertFalse(stored & set(TWELVE_DIGITS.findall(content)))
+        self.assertGreater(templates, 10)
 
     def test_the_last_four_digits_are_shown_and_the_id_is_still_searchable(self):
         self.client.force_login(self.viewer)
