@@ -209,6 +209,7 @@ class RecordQuerySet(models.QuerySet):
             return 0
         with transaction.atomic(using=self.db):
             stored = RecordQuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
+            _check_versions(RecordQuerySet(self.model, using=self.db), objs)
             guard_writes(self.model, stored._stored_pairs() + [pair_of(obj) for obj in objs])
             with _setting(_inside_bulk_update, True):
                 count = super().bulk_update(objs, fields, *args, **kwargs)
@@ -226,6 +227,33 @@ class RecordQuerySet(models.QuerySet):
         return count
 
     bulk_update.alters_data = True
+
+
+class StaleRows(ValidationError):
+    """Rows of a bulk update that someone else saved or deleted after they were read."""
+
+    def __init__(self, pks):
+        self.pks = pks
+        super().__init__(
+            _(
+                "%(count)s of the rows were changed or deleted by someone else after they were read. "
+                "Nothing was saved: read them again, then make the change again."
+            )
+            % {"count": len(pks)},
+            code="version_conflict",
+        )
+
+
+def _check_versions(rows, objs):
+    """Lock the stored rows of `objs` until the end of the transaction and refuse the update if
+    any of them is no longer the version that was read, as save() does for one row."""
+    current = {}
+    for start in range(0, len(objs), VERSION_BATCH):
+        batch = [obj.pk for obj in objs[start : start + VERSION_BATCH]]
+        current.update(rows.filter(pk__in=batch).select_for_update().values_list("pk", "version"))
+    stale = [obj.pk for obj in objs if current.get(obj.pk) != obj.version]
+    if stale:
+        raise StaleRows(stale)
 
 
 class Record(models.Model):

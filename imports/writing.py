@@ -11,6 +11,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bkxh.records import StaleRows
 from imports.checking import without_garbage_collection
 from imports.inserting import insert
 
@@ -47,6 +48,16 @@ def write(result, progress=None):
                     # The model's own bulk_update: versions, history and the guards of a Record.
                     model.objects.bulk_update(changed[start : start + BATCH], fields, batch_size=500)
                     _report(progress, len(new) + start + BATCH, total, total)
+    except StaleRows as error:
+        stale = set(error.pks)
+        rows = [change.row for change in result.changed if change.instance.pk in stale]
+        raise WriteError(
+            _(
+                "Nothing was written: rows %(rows)s were changed by someone else after the file was checked. "
+                "Check the file again."
+            )
+            % {"rows": ", ".join(str(row) for row in rows)}
+        ) from error
     except ValidationError as error:
         # A Record refused the write: a year approved, or a unit outside the user's scope, since the check.
         raise WriteError(" ".join(error.messages)) from error

@@ -5,9 +5,19 @@ from decimal import Decimal
 from django.test import Client, TestCase
 
 from accounts.roles import CLERK
-from bkxh.records import VersionConflict
+from bkxh.records import StaleRows, VersionConflict
+from imports.checking import check_file
+from imports.kinds import get_kind
+from imports.writing import WriteError, write
 from indicators.models import IndicatorValue
-from tests.factories import make_district, make_indicator, make_province, make_role_user, make_value
+from tests.factories import (
+    make_csv_bytes,
+    make_district,
+    make_indicator,
+    make_province,
+    make_role_user,
+    make_value,
+)
 
 VALUES = "/admin/indicators/indicatorvalue/"
 
@@ -92,3 +102,28 @@ class LostUpdateTests(TestCase):
             value.actual = actual
             value.save()
         self.assertEqual(IndicatorValue.objects.get(pk=self.value.pk).version, self.value.version + 2)
+
+    def test_a_bulk_update_of_a_stale_copy_is_refused_and_writes_nothing(self):
+        other = make_value(indicator=self.jobs, area=self.district, year=2023, plan=1, actual=1)
+        copies = list(IndicatorValue.objects.order_by("pk"))
+        IndicatorValue.objects.filter(pk=self.value.pk).update(actual=130)
+        for copy in copies:
+            copy.actual = 140
+        with self.assertRaises(StaleRows) as refused:
+            IndicatorValue.objects.bulk_update(copies, ["actual"])
+        self.assertEqual(refused.exception.pks, [self.value.pk])
+        self.assertEqual(
+            list(IndicatorValue.objects.order_by("pk").values_list("actual", flat=True)), [Decimal(130), Decimal(1)]
+        )
+        self.assertEqual(IndicatorValue.objects.get(pk=other.pk).version, other.version)
+
+    def test_an_import_is_refused_when_a_row_it_changes_was_saved_after_the_check(self):
+        data = make_csv_bytes(
+            [["indicator_code", "year", "area_code", "actual"], ["jobs_created", "2024", "060", "150"]]
+        )
+        result = check_file(get_kind("indicator_values"), data, "chi-tieu.csv")
+        self.assertEqual(len(result.changed), 1)
+        self.change(self.client_for(self.lan), self.value.version, "130")
+        with self.assertRaisesMessage(WriteError, "dòng 2 đã bị người khác sửa"):
+            write(result)
+        self.assertEqual(IndicatorValue.objects.get(pk=self.value.pk).actual, Decimal(130))
