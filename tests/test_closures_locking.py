@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from accounts.roles import CLERK, REVIEWER
-from beneficiaries.models import LongevityGift
+from beneficiaries.models import LongevityGift, RiceReliefLine
 from closures import workflow
 from closures.locking import YearLockedError
 from closures.models import YearClosure
@@ -22,7 +22,9 @@ from tests.factories import (
     make_longevity_gift,
     make_person,
     make_province,
+    make_rice_line,
     make_role_user,
+    make_round,
     make_value,
 )
 
@@ -51,6 +53,8 @@ class LockedYearTests(TestCase):
         cls.commune_value = make_value(indicator=cls.other_indicator, area=cls.commune, plan=10, actual=12)
         cls.open_value = make_value(indicator=cls.jobs, area=cls.district, year=2023, plan=90, actual=95)
         cls.gift = make_longevity_gift(person=make_person(commune=cls.commune, birth_year=1934))
+        cls.round_2024 = make_round(year=2024, area=cls.district)
+        cls.line_2023 = make_rice_line(round=make_round(year=2023, area=cls.district), commune=cls.commune)
         cls.closure = make_approved_year(area=cls.district, year=2024)
         cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])
 
@@ -59,7 +63,11 @@ class LockedYearTests(TestCase):
         self.before = self.year_dump()
 
     def year_dump(self):
-        return dump(IndicatorValue.objects.filter(year=2024), LongevityGift.objects.filter(year=2024))
+        return dump(
+            IndicatorValue.objects.filter(year=2024),
+            LongevityGift.objects.filter(year=2024),
+            RiceReliefLine.objects.all(),
+        )
 
     def assertYearUnchanged(self):
         self.assertEqual(self.year_dump(), self.before)
@@ -192,6 +200,9 @@ class LockedYearTests(TestCase):
             "moving a 2023 row into 2024": lambda: IndicatorValue.objects.filter(pk=self.open_value.pk).update(
                 year=2024
             ),
+            "moving a 2023 rice line into a 2024 round": lambda: RiceReliefLine.objects.filter(
+                pk=self.line_2023.pk
+            ).update(round=self.round_2024),
             "a new object with a locked row's key": IndicatorValue(
                 pk=self.value.pk, indicator=self.jobs, year=2023, area=self.district, version=self.value.version
             ).save,
