@@ -27,9 +27,9 @@ from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.models import HistoricalRecords
 
 from audit.context import current_user, history_user
+from audit.history import RowHistory
 from audit.models import HistoricalContext
 
 # Set while bulk_update() runs Django's own bulk_update, which calls QuerySet.update() back.
@@ -268,7 +268,7 @@ class Record(models.Model):
         gettext_lazy("version"), default=0, help_text=gettext_lazy("Raised by one at every change of the row.")
     )
 
-    history = HistoricalRecords(inherit=True, bases=[HistoricalContext], get_user=history_user)
+    history = RowHistory(inherit=True, bases=[HistoricalContext], get_user=history_user)
     objects = RecordQuerySet.as_manager()
 
     class Meta:
