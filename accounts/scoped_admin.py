@@ -8,6 +8,7 @@ view it and changed only by users who work for the whole province.
 """
 
 from django.contrib.admin.utils import unquote
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from accounts.scope import area_path_of, province_writes_only, scope_of
@@ -57,6 +58,24 @@ class AreaScopedAdmin:
     def history_view(self, request, object_id, extra_context=None):
         """Django's and simple-history's history views fall back to rows outside get_queryset();
         here a row outside the scope has no history."""
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        if not self.history_visible(request, unquote(object_id)):
             raise Http404
         return super().history_view(request, object_id, extra_context)
+
+    def history_visible(self, request, pk):
+        """Whether the user may read the history of row `pk`: a row in their scope, or a deleted
+        row whose last recorded unit is."""
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return True
+        if not hasattr(self.model, "history") or self.model._default_manager.filter(pk=pk).exists():
+            return False
+        return self.deleted_rows(request).filter(id=pk).exists()
+
+    def deleted_rows(self, request):
+        """The last history record of each deleted row in the user's scope, newest first."""
+        history = self.model.history
+        live = self.model._default_manager.filter(pk=OuterRef("id"))
+        deleted = history.filter(history_type="-").exclude(Exists(live))
+        # The history keeps the row's own id as "id"; its primary key numbers the history records.
+        path = "id" if self.area_path == "pk" else self.area_path
+        return scope_of(request.user).filter(deleted, path).order_by("-history_date")

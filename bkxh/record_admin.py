@@ -16,9 +16,13 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoped_admin import AreaScopedAdmin
@@ -50,6 +54,7 @@ class RecordForm(forms.ModelForm):
 
 class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     form = RecordForm
+    change_list_template = "admin/records/change_list.html"
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", RecordForm)
@@ -101,6 +106,10 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         source = Source.ACTION if "action" in request.POST else Source.LIST_EDIT
+        extra_context = {
+            **(extra_context or {}),
+            "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
+        }
         with changes_by(source=source):
             return self._refusing_writes(request, super().changelist_view, request, extra_context)
 
@@ -115,16 +124,38 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
         if personal_fields_of(self.model) and may_see_full_ids(request.user):
-            log_full_view(request, self.get_queryset(request).get(pk=unquote(object_id)))
+            pk = unquote(object_id)
+            row = self.model._default_manager.filter(pk=pk).first() or self.model.history.filter(id=pk).latest()
+            log_full_view(request, row)
         return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """One past version, to read: reverting is a write no lock or version check would expect."""
         if request.method == "POST":
             raise PermissionDenied
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        if not self.history_visible(request, unquote(object_id)):
             raise Http404
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_urls(self):
+        name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"
+        return [path("deleted/", self.admin_site.admin_view(self.deleted_view), name=name), *super().get_urls()]
+
+    def deleted_view(self, request):
+        """The rows deleted from this list (in the user's units): when, by whom, and their history."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        page = Paginator(self.deleted_rows(request).select_related("history_user"), self.list_per_page).get_page(
+            request.GET.get("p")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Deleted %(name)s") % {"name": self.opts.verbose_name_plural},
+            "page": page,
+            "rows": [(record, _described(record)) for record in page.object_list],
+        }
+        return TemplateResponse(request, "admin/records/deleted.html", context)
 
     def _refusing_writes(self, request, view, *args):
         """Run `view` in one transaction; a write the models refuse undoes it all and says why."""
@@ -135,3 +166,12 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+def _described(record):
+    """How a deleted row was shown; a row whose own description names other rows deleted since
+    (a gift naming its person) is described by its id."""
+    try:
+        return str(record.instance)
+    except ObjectDoesNotExist:
+        return f"#{record.id}"

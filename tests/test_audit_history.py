@@ -129,3 +129,50 @@ class CommandHistoryTests(TestCase):
         )
         call_command("load_demo_data", user="loader", stdout=StringIO())
         self.assertEqual(IndicatorValue.history.count(), values.count())
+
+
+class DeletedRowHistoryTests(TestCase):
+    """A deleted row keeps its history, readable from the list's “Deleted rows” by the users of its unit."""
+
+    @classmethod
+    def setUpTestData(cls):
+        province = make_province()
+        cls.district = make_district(parent=province)
+        cls.other = make_district(parent=province, code="061", name="Huyện Ba Bể")
+        jobs = make_indicator()
+        cls.mine = make_value(indicator=jobs, area=cls.district, plan=100, actual=120)
+        cls.theirs = make_value(indicator=jobs, area=cls.other, plan=100, actual=777)
+        cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])
+        cls.clerk.first_name, cls.clerk.last_name = "Hoàng Thị", "Lan"
+        cls.clerk.save()
+        with changes_by(source=Source.COMMAND):
+            IndicatorValue.objects.filter(pk=cls.theirs.pk).delete()
+
+    def setUp(self):
+        self.client.force_login(self.clerk)
+
+    def test_a_row_deleted_in_the_admin_is_listed_with_who_deleted_it_and_its_history_opens(self):
+        self.client.post(f"{VALUES}{self.mine.pk}/delete/", {"post": "yes"})
+        self.assertFalse(IndicatorValue.objects.filter(pk=self.mine.pk).exists())
+        self.assertContains(self.client.get(VALUES), f'href="{VALUES}deleted/"')
+        listed = self.client.get(f"{VALUES}deleted/")
+        self.assertContains(listed, "Hoàng Thị Lan")
+        self.assertContains(listed, "Dòng đã xóa")
+        self.assertContains(listed, f'href="{VALUES}{self.mine.pk}/history/"')
+        history = self.client.get(f"{VALUES}{self.mine.pk}/history/")
+        self.assertEqual(history.status_code, 200)
+        self.assertContains(history, "<td>Xóa</td>", html=True)
+        self.assertContains(history, "pacnam.nhaplieu")
+        self.assertContains(history, "Người thay đổi")
+        record = IndicatorValue.history.filter(id=self.mine.pk).earliest()
+        self.assertEqual(self.client.get(f"{VALUES}{self.mine.pk}/history/{record.history_id}/").status_code, 200)
+
+    def test_the_deleted_rows_of_another_unit_stay_out_of_sight(self):
+        listed = self.client.get(f"{VALUES}deleted/")
+        self.assertEqual(listed.status_code, 200)
+        self.assertNotContains(listed, f"{self.theirs.pk}/history/")
+        self.assertEqual(self.client.get(f"{VALUES}{self.theirs.pk}/history/").status_code, 404)
+        record = IndicatorValue.history.filter(id=self.theirs.pk).earliest()
+        self.assertEqual(self.client.get(f"{VALUES}{self.theirs.pk}/history/{record.history_id}/").status_code, 404)
+        self.client.force_login(make_superuser())
+        self.assertContains(self.client.get(f"{VALUES}deleted/"), f"{self.theirs.pk}/history/")
