@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -151,7 +152,7 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": _("Deleted %(name)s") % {"name": self.opts.verbose_name_plural},
+            "title": capfirst(_("Deleted %(name)s") % {"name": self.opts.verbose_name_plural}),
             "page": page,
             "rows": [(record, _described(record)) for record in page.object_list],
         }

@@ -162,8 +162,9 @@ class DeletedRowHistoryTests(TestCase):
         history = self.client.get(f"{VALUES}{self.mine.pk}/history/")
         self.assertEqual(history.status_code, 200)
         self.assertContains(history, "<td>Xóa</td>", html=True)
-        self.assertContains(history, "pacnam.nhaplieu")
+        self.assertContains(history, "Hoàng Thị Lan")
         self.assertContains(history, "Người thay đổi")
+        self.assertNotContains(history, "None")
         record = IndicatorValue.history.filter(id=self.mine.pk).earliest()
         self.assertEqual(self.client.get(f"{VALUES}{self.mine.pk}/history/{record.history_id}/").status_code, 200)
 

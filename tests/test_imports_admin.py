@@ -343,6 +343,9 @@ class RoleScopeAndLockTests(PrivateFolderMixin, TestCase):
             (record.history_user, record.change_source, record.import_log_id, record.history_type),
             (self.clerk, "import", log.pk, "+"),
         )
+        history = self.client.get(f"{CHANGELIST}{record.id}/history/")
+        self.assertContains(history, f"(nhật ký nhập số {log.pk})")
+        self.assertContains(history, "Thêm mới")
 
     def confirm_last(self):
         log = ImportLog.objects.latest("started_at")
