@@ -5,12 +5,18 @@ A model lists its personal fields in `personal_fields`; the admin of a data mode
 in the change form and in the history (bkxh.record_admin), lists show `mask()`.
 """
 
+import dataclasses
+import datetime
+from decimal import Decimal
+
 from django.contrib import admin
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from audit.models import AccessLog, log_access
 from beneficiaries.citizen_id import mask
+from bkxh.numbers import format_decimal
 
 FULL_ID_PERMISSION = "audit.view_full_citizen_id"
 
@@ -28,7 +34,12 @@ def log_full_view(request, subject):
 
 
 class MaskingHistoryHelper(HistoricalRecordContextHelper):
-    """simple-history's changes column, with the personal fields masked."""
+    """simple-history's changes column, with the personal fields masked and the version left
+    out (it rises with every change, so listing it says nothing)."""
+
+    def context_for_delta_changes(self, delta):
+        changes = [change for change in delta.changes if change.field != "version"]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
     def __init__(self, model, historical_record, *, masked_fields, **kwargs):
         super().__init__(model, historical_record, **kwargs)
@@ -36,6 +47,13 @@ class MaskingHistoryHelper(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
+        # Written as everywhere else (simple-history would print str(): 7000.00, 2024-03-05).
+        if isinstance(value, Decimal):
+            value = format_decimal(value)
+        elif isinstance(value, datetime.datetime):
+            value = formats.date_format(timezone.localtime(value), "d/m/Y H:i")
+        elif isinstance(value, datetime.date):
+            value = formats.date_format(value, "d/m/Y")
         return mask(value) if change.field in self.masked_fields and value else value
 
 

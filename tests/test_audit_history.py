@@ -62,6 +62,10 @@ class HistoryPerChangePathTests(TestCase):
         (record,) = self.assertOneRecordPerRow([self.a], Source.FORM)
         changes = record.diff_against(record.prev_record).changes
         self.assertEqual([(c.field, c.old, c.new) for c in changes if c.field == "actual"], [("actual", 120, 150)])
+        page = self.client.get(f"{VALUES}{self.a.pk}/history/")
+        self.assertContains(page, "Biểu mẫu nhập liệu")
+        self.assertContains(page, "<strong>Thực hiện:</strong> 120&nbsp;&rarr;&nbsp;150</li>")
+        self.assertNotContains(page, "Phiên bản:")
 
     def test_a_list_edit_records_only_the_changed_row(self):
         self.client.post(
