@@ -56,6 +56,7 @@ class RecordForm(forms.ModelForm):
 class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     form = RecordForm
     change_list_template = "admin/records/change_list.html"
+    object_history_template = "admin/records/object_history.html"
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", RecordForm)
@@ -123,11 +124,12 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         return MaskingHistoryHelper(self.model, historical_record, masked_fields=masked)
 
     def history_view(self, request, object_id, extra_context=None):
+        pk = unquote(object_id)
+        row = self.model._default_manager.filter(pk=pk).first()
+        extra_context = {**(extra_context or {}), "row_deleted": row is None}
         response = super().history_view(request, object_id, extra_context)
         if personal_fields_of(self.model) and may_see_full_ids(request.user):
-            pk = unquote(object_id)
-            row = self.model._default_manager.filter(pk=pk).first() or self.model.history.filter(id=pk).latest()
-            log_full_view(request, row)
+            log_full_view(request, row or self.model.history.filter(id=pk).latest())
         return response
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -169,6 +169,8 @@ class DeletedRowHistoryTests(TestCase):
         self.assertContains(history, "Hoàng Thị Lan")
         self.assertContains(history, "Người thay đổi")
         self.assertNotContains(history, "None")
+        self.assertNotContains(history, f"{self.mine.pk}/change/")
+        self.assertContains(history, f'href="{VALUES}deleted/"')
         record = IndicatorValue.history.filter(id=self.mine.pk).earliest()
         self.assertEqual(self.client.get(f"{VALUES}{self.mine.pk}/history/{record.history_id}/").status_code, 200)
 
