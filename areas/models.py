@@ -55,8 +55,9 @@ class AdminUnitQuerySet(RecordQuerySet):
         return unit
 
     def within(self, area):
-        """`area` and the units below it (a province's districts and their communes)."""
-        return self.filter(Q(pk=area.pk) | Q(parent=area.pk) | Q(parent__parent=area.pk))
+        """`area` (a unit or its id) and the units below it (a province's districts and their communes)."""
+        pk = getattr(area, "pk", area)
+        return self.filter(Q(pk=pk) | Q(parent=pk) | Q(parent__parent=pk))
 
     def province_for(self, year):
         """The province a report covers by default: the one in force at the year's end."""

@@ -2,7 +2,7 @@
 search, Vietnamese numbers, masked citizen IDs and the totals of what is filtered."""
 
 from django.contrib import admin
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
@@ -65,7 +65,7 @@ class DistrictFilter(admin.SimpleListFilter):
         if self.value():
             # The district and its communes as a list of ids: the database then finds the
             # entries through the (year, commune) index instead of scanning the register.
-            units = AdminUnit.objects.filter(Q(pk=self.value()) | Q(parent=self.value())).values_list("pk", flat=True)
+            units = AdminUnit.objects.within(self.value()).values_list("pk", flat=True)
             return queryset.filter(**{f"{self.area_field}__in": list(units)})
         return queryset
 
