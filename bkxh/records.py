@@ -173,10 +173,10 @@ class RecordQuerySet(models.QuerySet):
             )
             kwargs.setdefault("version", F("version") + 1)
             count = models.QuerySet.update(rows, **kwargs)
-            if any("__" in (path or "") for path in (self.model.area_path, self.model.year_path)):
-                # A row moves through a relation too (a rice line given another round): where the
-                # rows are now is read back, and a refusal rolls the update back.
-                guard_writes(self.model, rows._stored_pairs())
+            # Where the rows are now, read back: a row also moves through a relation (a rice line
+            # given another round), which the arguments above do not show; a refusal rolls the
+            # update back. The guard before it names a lock before a constraint can fail.
+            guard_writes(self.model, rows._stored_pairs())
             self._history(list(rows.all()), update=True)
         return count
 
