@@ -1,11 +1,12 @@
 """Inserting many new records fast: COPY on PostgreSQL, one executemany on SQLite.
 
 Django's bulk_create builds one INSERT … VALUES statement per batch, which on PostgreSQL costs
-about 60 µs a row; COPY takes about 14 (the baseline measured before bkxh existed). Ids are drawn first (from the
-sequence on PostgreSQL; after the largest id, under the write lock, on SQLite) so that records
-pointing at the new ones (a gift at its new person) get them too. Each value goes through its
-field's own pre_save() and get_db_prep_save(), as bulk_create does, so auto_now fields are set
-and values reach the database as Django would send them. Other databases use bulk_create.
+about 60 µs a row; COPY takes about 14 (the baseline measured before bkxh existed). Ids are
+drawn first (from the sequence on PostgreSQL; after the largest id, under the write lock, on
+SQLite) so that records pointing at the new ones (a gift at its new person) get them too.
+Each value goes through its field's own pre_save() and get_db_prep_save(), as bulk_create
+does, so auto_now fields are set and values reach the database as Django would send them.
+Other databases use bulk_create.
 
 A data model (bkxh.records.Record) gets what its own bulk_create gives it: the write is refused
 for a locked year or a unit outside the acting user's scope, and each new row gets its history
