@@ -166,7 +166,6 @@ def _context(request, model_admin, title):
         "title": title,
         "opts": opts,
         "app_label": opts.app_label,
-        "changelist_url": _url(model_admin, "changelist"),
         "import_url": _url(model_admin, "import"),
         "template_url": _url(model_admin, "import_template"),
     }
