@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit, unit_for_year
-from imports.kinds import ByCode, chunks
+from imports.kinds import ByCode, matching
 
 
 class UnitOfYear(ByCode):
@@ -23,9 +23,8 @@ class UnitOfYear(ByCode):
     def resolve(self, column, rows):
         codes = {row.cells[column.name] for row in rows if column.name in row.cells}
         by_code = {}
-        for chunk in chunks(sorted(codes)):
-            for unit in self.queryset().filter(code__in=chunk):
-                by_code.setdefault(unit.code, []).append(unit)
+        for unit in matching(self.queryset(), "code", codes):
+            by_code.setdefault(unit.code, []).append(unit)
         for row in rows:
             code, year = row.cells.get(column.name), self.year_of(row)
             if code is None or year is None:

@@ -44,7 +44,7 @@ from beneficiaries.models.people import duplicate_key
 from bkxh.numbers import format_decimal
 from imports import cells
 from imports.checking import Problem
-from imports.kinds import ByCode, Column, Kind, chunks, register
+from imports.kinds import ByCode, Column, Kind, matching, register
 from imports.writing import WriteError
 
 COMMUNES = (AdminUnit.Level.COMMUNE,)
@@ -136,9 +136,8 @@ class People(UnitYearColumnMixin, Kind):
             ("key", "duplicate_key", {"citizen_id": ""}),
         ):
             wanted = {value for kind, value in keys if kind == kind_of_key}
-            for chunk in chunks(wanted):
-                for person in self.queryset().filter(**{f"{field}__in": chunk}, **lookup):
-                    stored[(kind_of_key, getattr(person, field))] = person
+            for person in matching(self.queryset().filter(**lookup), field, wanted):
+                stored[(kind_of_key, getattr(person, field))] = person
         return stored
 
     def prepare(self, instance):
@@ -443,6 +442,9 @@ class RiceReliefLines(Kind):
         "persons": 4,
         "kg": Decimal(60),
     }
+
+    # The allocation rule needs the whole file before anything is written.
+    written_while_checked = False
 
     def check_together(self, result):
         for message in self._over_allocation(result, lock=False):

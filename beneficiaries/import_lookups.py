@@ -17,7 +17,7 @@ from beneficiaries.models.people import duplicate_key
 from bkxh.text import fold
 from imports import rules
 from imports.checking import refuse_writes
-from imports.kinds import ByCode, Column, InstanceBuilder, chunks
+from imports.kinds import ByCode, Column, InstanceBuilder, matching
 
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "citizen_id")
 
@@ -44,12 +44,15 @@ class PersonOfRow:
         self.field = field
 
     def resolve(self, kind, rows, present, result):
+        # Kept between the parts of a file: the people it adds, by identity, and the first row of each.
+        state = result.resolver_state.setdefault(
+            self, {"created": {}, "first_row": {}, "book": rules.RuleBook(Person), "build": InstanceBuilder(Person)}
+        )
+        created, first_row = state["created"], state["first_row"]
+        added = []
         rows = [row for row in rows if self._has_person(kind, row)]
         details_of = {id(row): self._details(row) for row in rows}
         by_citizen_id, by_key = self._stored(details_of.values())
-        book = rules.RuleBook(Person)
-        build = InstanceBuilder(Person)
-        created, first_row = {}, {}
         for row in rows:
             details = details_of[id(row)]
             if details["citizen_id"]:
@@ -77,15 +80,22 @@ class PersonOfRow:
                     continue
                 person = matches[0] if matches else None
             if person is None:
-                person = created.get(identity) or self._new_person(kind, book, build, row, details, created, identity)
+                person = created.get(identity)
                 if person is None:
-                    continue
-                first_row.setdefault(identity, row)
+                    person = self._new_person(kind, state["book"], state["build"], row, details)
+                    if person is None:
+                        continue
+                    created[identity] = person
+                    first_row[identity] = row
+                    added.append(identity)
             row.values[self.field] = person
-        refuse_writes(Person, [(first_row[identity], person) for identity, person in created.items()], result.user)
-        if created:
-            result.prerequisites.append((Person, list(created.values())))
-            count = len(created)
+        refuse_writes(Person, [(first_row[identity], created[identity]) for identity in added], result.user)
+        if added:
+            result.prerequisites.append((Person, [created[identity] for identity in added]))
+
+    def finish(self, kind, result):
+        count = len(result.resolver_state.get(self, {}).get("created", ()))
+        if count:
             result.notes.append(
                 ngettext(
                     "%(count)s person not yet on file will be added to the list of people.",
@@ -117,24 +127,24 @@ class PersonOfRow:
     def _stored(self, all_details):
         citizen_ids = {details["citizen_id"] for details in all_details} - {""}
         by_citizen_id = {}
-        for chunk in chunks(citizen_ids):
-            by_citizen_id.update((person.citizen_id, person) for person in Person.objects.filter(citizen_id__in=chunk))
+        by_citizen_id.update(
+            (person.citizen_id, person) for person in matching(Person.objects, "citizen_id", citizen_ids)
+        )
         keys = {
             duplicate_key(details["full_name"], details["birth_year"], details["commune"].pk)
             for details in all_details
             if not details["citizen_id"]
         }
         by_key = defaultdict(list)
-        for chunk in chunks(keys):
-            for person in Person.objects.filter(citizen_id="", duplicate_key__in=chunk):
-                by_key[person.duplicate_key].append(person)
+        for person in matching(Person.objects.filter(citizen_id=""), "duplicate_key", keys):
+            by_key[person.duplicate_key].append(person)
         return by_citizen_id, by_key
 
     @staticmethod
     def _same(person, details):
         return fold(person.full_name) == fold(details["full_name"]) and person.birth_year == details["birth_year"]
 
-    def _new_person(self, kind, book, build, row, details, created, identity):
+    def _new_person(self, kind, book, build, row, details):
         person = build({name: details[name] for name in (*PERSON_FIELDS, "commune") if details[name] is not None})
         problems = book.row_errors(person, [name for name in PERSON_FIELDS if name in row.cells])
         for name, messages in problems.items():
@@ -146,7 +156,6 @@ class PersonOfRow:
         if problems:
             return None
         person.set_derived_fields()
-        created[identity] = person
         return person
 
 
@@ -160,9 +169,9 @@ class HouseholdOfRow(ByCode):
         wanted = [(row, row.values.get("commune"), row.cells.get(column.name)) for row in rows]
         wanted = [(row, commune, code) for row, commune, code in wanted if commune is not None and code]
         found = {}
-        for chunk in chunks({code for _row, _commune, code in wanted}):
-            for household in Household.objects.filter(code__in=chunk, commune__in={c for _r, c, _x in wanted}):
-                found[(household.commune_id, household.code)] = household
+        households = Household.objects.filter(commune__in={commune for _row, commune, _code in wanted})
+        for household in matching(households, "code", {code for _row, _commune, code in wanted}):
+            found[(household.commune_id, household.code)] = household
         for row, commune, code in wanted:
             household = found.get((commune.pk, code))
             if household is None:
@@ -184,9 +193,8 @@ class DecisionOfRow:
     def resolve(self, kind, rows, present, result):
         wanted = [row for row in rows if row.cells.get("decision_number") and row.cells.get("decision_date")]
         found = {}
-        for chunk in chunks({row.cells["decision_number"] for row in wanted}):
-            for decision in Decision.objects.filter(number__in=chunk):
-                found[(decision.number, decision.date)] = decision
+        for decision in matching(Decision.objects, "number", {row.cells["decision_number"] for row in wanted}):
+            found[(decision.number, decision.date)] = decision
         for row in wanted:
             decision = found.get((row.cells["decision_number"], row.cells["decision_date"]))
             if decision is None:

@@ -75,8 +75,11 @@ class CheckResult:
     encoding: str = ""
     delimiter: str = ""
     header: list = field(default_factory=list)
-    # (model, [instances]) the file brings besides its rows (new people of a register file).
+    # (model, [instances]) the file brings besides its rows (new people of a register file), to
+    # be written before the rows, in this order.
     prerequisites: list = field(default_factory=list)
+    # What a resolver keeps between the parts of a file (the people it adds), by resolver.
+    resolver_state: dict = field(default_factory=dict)
     # What staff should know besides the counts ("12 people not on file yet will be added").
     notes: list = field(default_factory=list)
     fields: list = field(default_factory=list)  # model fields the file sets
@@ -96,15 +99,16 @@ class CheckResult:
         return [row for row in self.rows if row.problems]
 
 
-def check_file(kind, data, file_name, progress=None, user=None):
+def check_file(kind, data, file_name, progress=None, user=None, on_part=None):
     """Read `data` (the file's bytes) and check it as a file of `kind` for `user` (None: the
-    command line, for every unit); never writes."""
+    command line, for every unit); never writes. `on_part(result, part)`, if given, receives
+    each part of the file as soon as it is checked, while no row so far has a problem."""
     with without_garbage_collection():
         try:
             table = read_table(data, file_name, kind.known_headers)
         except FileError as error:
             return CheckResult(kind, file_problems=[Problem(str(error))], user=user)
-        return check_table(kind, table, progress, user)
+        return check_table(kind, table, progress, user, on_part)
 
 
 @contextmanager
@@ -120,24 +124,69 @@ def without_garbage_collection():
             gc.enable()
 
 
-def check_table(kind, table, progress=None, user=None):
+# Rows checked at a time. What a part needs from the others (rows repeating an earlier one, the
+# people the file adds, values that must be unique) is carried over, so the result is the same
+# as for the whole file at once; the parts let the import write one while it checks the next.
+PART_ROWS = 5000
+
+
+@dataclass
+class Part:
+    """What one part of a file adds to the result: the records it brings besides its rows
+    ((model, [instances]), see CheckResult.prerequisites), its new rows and its changed rows."""
+
+    prerequisites: list
+    new: list
+    changed: list
+
+
+def check_table(kind, table, progress=None, user=None, on_part=None):
     result = CheckResult(kind, encoding=table.encoding, delimiter=table.delimiter, header=table.header, user=user)
     match = match_header(table.header, kind)
     result.file_problems = [Problem(message) for message in match.errors]
     result.file_problems += _unnamed_columns(table, match)
     if result.file_problems:
         return result
-    present = frozenset(column.name for column in match.columns.values())
-    result.fields = kind.fields_set(present)
-    result.rows = _parse(kind, table, match, progress)
-    kind.resolve(result.rows, present, result)
-    for row in result.rows:
-        row.key = kind.key_of(row)
-    keyed = _without_repeats(kind, [row for row in result.rows if row.key is not None], match)
-    _compare(kind, keyed, [row for row in result.rows if row.key is None], present, result)
+    checking = _FileCheck(kind, match, result)
+    total = len(table.rows)
+    clean = True  # no row so far has a problem (a part's check only adds problems to its own rows)
+    for start in range(0, total, PART_ROWS):
+        part = checking.check(table.rows[start : start + PART_ROWS])
+        clean = clean and not any(row.problems for row in result.rows[start:])
+        if on_part is not None and clean:
+            on_part(result, part)
+        if progress:
+            progress(_("checking rows"), min(start + PART_ROWS, total), total)
+    kind.finish_resolving(result)
     if result.ok:
         kind.check_together(result)
     return result
+
+
+class _FileCheck:
+    """Checks a file part by part, keeping what the parts need from each other."""
+
+    def __init__(self, kind, match, result):
+        self.kind, self.match, self.result = kind, match, result
+        self.present = frozenset(column.name for column in match.columns.values())
+        result.fields = kind.fields_set(self.present)
+        self.plan = _parsing_plan(match)
+        self.first_rows = {}  # business key -> the number of the first row with it
+        self.book = rules.RuleBook(kind.model)
+        self.build = InstanceBuilder(kind.model)
+        self.claimed = {}  # unique values the rows so far take (rules.unique_errors)
+
+    def check(self, table_rows):
+        kind, result = self.kind, self.result
+        rows = [_parse_row(number, cells, self.match, self.plan) for number, cells in table_rows]
+        result.rows += rows
+        counts = len(result.prerequisites), len(result.new), len(result.changed)
+        kind.resolve(rows, self.present, result)
+        for row in rows:
+            row.key = kind.key_of(row)
+        keyed = _without_repeats(kind, [row for row in rows if row.key is not None], self.match, self.first_rows)
+        _compare(kind, keyed, [row for row in rows if row.key is None], self.present, result, self)
+        return Part(result.prerequisites[counts[0] :], result.new[counts[1] :], result.changed[counts[2] :])
 
 
 def _remembering(parser):
@@ -172,76 +221,74 @@ def _unnamed_columns(table, match):
     ]
 
 
-def _parse(kind, table, match, progress):
-    rows = []
-    columns = sorted(match.columns.items())
-    # A parser that depends on the language (choice labels) is prepared once for the file, and
-    # every parser but the text one remembers what it read: years, amounts, dates repeat.
-    parsers = {
-        column.name: _remembering(getattr(column.parser, "for_current_language", lambda p=column.parser: p)())
-        for _i, column in columns
-    }
-    # What each column does with its cell, worked out once rather than for every cell.
-    plan = [
-        (index, column, parsers[column.name], column.fills_field, column.of is not None) for index, column in columns
+def _parsing_plan(match):
+    """What each column does with its cell, worked out once for the file rather than for every
+    cell. A parser that depends on the language (choice labels) is prepared once, and every
+    parser but the text one remembers what it read: years, amounts, dates repeat."""
+    return [
+        (
+            index,
+            column,
+            _remembering(getattr(column.parser, "for_current_language", lambda p=column.parser: p)()),
+            column.fills_field,
+            column.of is not None,
+        )
+        for index, column in sorted(match.columns.items())
     ]
-    total = len(table.rows)
-    for position, (number, cells) in enumerate(table.rows, start=1):
-        row = Row(number, match.written, cells)
-        values, parsed = row.values, row.cells
-        length = len(cells)
-        for index, column, parser, fills_field, described in plan:
-            cell = cells[index] if index < length else ""
-            if cell == "" or cell is None:
-                if not column.blank:
-                    row.add_error(column, _("This cell is empty; it must be filled in."))
-                elif fills_field:
-                    values[column.field] = column.empty
-                elif described:
-                    parsed[column.name] = column.empty
-                else:
-                    values[column.field] = None
-                continue
-            try:
-                value = parser(cell)
-            except ValueError as error:
-                row.add_error(column, error)
-                continue
-            if fills_field:
-                values[column.field] = value
+
+
+def _parse_row(number, cells, match, plan):
+    row = Row(number, match.written, cells)
+    values, parsed = row.values, row.cells
+    length = len(cells)
+    for index, column, parser, fills_field, described in plan:
+        cell = cells[index] if index < length else ""
+        if cell == "" or cell is None:
+            if not column.blank:
+                row.add_error(column, _("This cell is empty; it must be filled in."))
+            elif fills_field:
+                values[column.field] = column.empty
+            elif described:
+                parsed[column.name] = column.empty
             else:
-                parsed[column.name] = value
-        rows.append(row)
-        if progress and position % 5000 == 0:
-            progress(_("checking rows"), position, total)
-    return rows
+                values[column.field] = None
+            continue
+        try:
+            value = parser(cell)
+        except ValueError as error:
+            row.add_error(column, error)
+            continue
+        if fills_field:
+            values[column.field] = value
+        else:
+            parsed[column.name] = value
+    return row
 
 
-def _without_repeats(kind, rows, match):
+def _without_repeats(kind, rows, match, first_rows):
     """Rows whose business key an earlier row of the file already has are errors."""
-    first_row = {}
     kept = []
     key_headers = ", ".join(f"“{match.written.get(column.name, column.header)}”" for column in kind.key_columns())
     for row in rows:
         key = row.key
-        if key in first_row:
+        if key in first_rows:
             row.add_error(
                 None,
                 _("This row repeats row %(row)s (the same %(columns)s); keep one of them.")
-                % {"row": first_row[key], "columns": key_headers},
+                % {"row": first_rows[key], "columns": key_headers},
             )
         else:
-            first_row[key] = row.number
+            first_rows[key] = row.number
             kept.append(row)
     return kept
 
 
-def _compare(kind, keyed, unkeyed, present, result):
+def _compare(kind, keyed, unkeyed, present, result, checking):
     """Sort the rows into new, changed and unchanged and apply the model's rules to the rows
     that would be written. Rows without a whole key are checked against the rules too, so that
     every problem of the file shows at once."""
     stored = kind.stored_records([row.key for row in keyed]) if keyed else {}
-    build = InstanceBuilder(kind.model)
+    build = checking.build
     pending, untouched = [], []
     for row in keyed:
         record = stored.get(row.key)
@@ -261,9 +308,8 @@ def _compare(kind, keyed, unkeyed, present, result):
             setattr(record, name, value)
         pending.append((row, record, differences))
     pending += [(row, build(kind.field_values(row, present)), None) for row in unkeyed]
-    book = rules.RuleBook(kind.model)
     for row, instance, _differences in pending:
-        _apply_rules(kind, book, row, instance, result.fields)
+        _apply_rules(kind, checking.book, row, instance, result.fields)
     # Unchanged rows too: a row of another unit is not the user's to send (nor to learn that it
     # matches), and a row of an approved year is locked whether or not it would change.
     refuse_writes(
@@ -271,8 +317,10 @@ def _compare(kind, keyed, unkeyed, present, result):
         [*[(row, instance) for row, instance, _d in pending if not row.problems], *untouched],
         result.user,
     )
-    result.unchanged = sum(1 for row, _record in untouched if not row.problems)
-    clashes = rules.unique_errors(kind.model, [instance for _row, instance, _d in pending], skip=[kind.key])
+    result.unchanged += sum(1 for row, _record in untouched if not row.problems)
+    clashes = rules.unique_errors(
+        kind.model, [instance for _row, instance, _d in pending], skip=[kind.key], claimed=checking.claimed
+    )
     for row, instance, _differences in pending:
         for name, message in clashes.get(id(instance), ()):
             row.add_error(kind.column_for_field(name), message)

@@ -16,11 +16,11 @@ row, stamped with the user, the path and the import log; the database copies tho
 
 import datetime
 from decimal import Decimal
+from operator import attrgetter
 
 from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
-from psycopg.copy import QueuedLibpqWriter
 
 from bkxh.records import Record, guard_writes, pair_of
 
@@ -54,17 +54,17 @@ def _insert_rows(connection, model, instances):
         setattr(instance, opts.pk.attname, pk)
         instance._state.adding = False
         instance._state.db = connection.alias
-    relations = [field for field in fields if field.is_relation]
-    values = [_value_of(field, connection) for field in fields]
-    rows = (_row(instance, relations, values) for instance in instances)
+    for field in fields:
+        if field.is_relation:
+            _take_new_ids(field, instances)
+    # Column by column: a column's values are read and their types checked at C speed.
+    rows = zip(*[_column(field, connection, instances) for field in fields], strict=True)
     table = connection.ops.quote_name(opts.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The queued writer sends from a thread of its own: PostgreSQL takes in one batch of
-            # rows while Python prepares the next.
-            raw = cursor.cursor
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)) as copy:
+            # psycopg's own cursor, whose errors Django has not wrapped in its own classes yet.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
@@ -104,54 +104,51 @@ def _copy_to_history(connection, model, history_model, ids, sample):
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(sql + f"{pk} = ANY(%s)", [*params, ids])
+            # The ids as one array literal: psycopg would adapt each of them in Python.
+            cursor.execute(sql + f"{pk} = ANY(%s::bigint[])", [*params, f"{{{','.join(map(str, ids))}}}"])
         else:
             # SQLite's ids were drawn as one run (see _reserve_ids).
             cursor.execute(sql + f"{pk} BETWEEN %s AND %s", [*params, ids[0], ids[-1]])
 
 
-def _row(instance, relations, values):
-    for field in relations:
-        # A record pointed at that was itself inserted after being assigned: take its new id.
-        if getattr(instance, field.attname) is None and field.is_cached(instance):
+def _take_new_ids(field, instances):
+    """A record pointed at that was itself inserted after being assigned: take its new id."""
+    attname = field.attname
+    for instance, value in zip(instances, map(attrgetter(attname), instances), strict=True):
+        if value is None and field.is_cached(instance):
             related = field.get_cached_value(instance)
             if related is not None:
-                setattr(instance, field.attname, related.pk)
-    return [value(instance) for value in values]
+                setattr(instance, attname, related.pk)
 
 
 # Fields whose preparation leaves a str, an int or a bool as it is, when the field class does not
 # change how it prepares values: their values are sent as they are (a few million calls saved).
 # psycopg takes dates and Decimals as they are too (Django's SQLite backend turns them into text).
 _PLAIN = (models.CharField, models.TextField, models.IntegerField, models.BooleanField)
-_PLAIN_TYPES = (str, int, bool, type(None))
+_PLAIN_TYPES = frozenset((str, int, bool, type(None)))
 _PLAIN_POSTGRESQL = (*_PLAIN, models.DateField, models.DecimalField)
-_PLAIN_TYPES_POSTGRESQL = (*_PLAIN_TYPES, datetime.date, Decimal)
+_PLAIN_TYPES_POSTGRESQL = _PLAIN_TYPES | {datetime.date, Decimal}
 
 
-def _value_of(field, connection):
-    """A function giving `field`'s value of an instance as the database takes it."""
-    target = field.target_field if field.is_relation else field
+def _column(field, connection, instances):
+    """`field`'s values of `instances` as the database takes them: as they are when the field
+    would send them so, else through the field's own pre_save() and get_db_prep_save()."""
+    values = list(map(attrgetter(field.attname), instances))
     postgresql = connection.vendor == "postgresql"
-    plain_types = _PLAIN_TYPES_POSTGRESQL if postgresql else _PLAIN_TYPES
+    if _sent_as_is(field, postgresql) and set(map(type, values)) <= (
+        _PLAIN_TYPES_POSTGRESQL if postgresql else _PLAIN_TYPES
+    ):
+        return values
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection) for instance in instances]
+
+
+def _sent_as_is(field, postgresql):
+    target = field.target_field if field.is_relation else field
     base = next((plain for plain in (_PLAIN_POSTGRESQL if postgresql else _PLAIN) if isinstance(target, plain)), None)
-    unchanged = base is not None and all(
+    return base is not None and all(
         getattr(type(target), method) in (getattr(base, method), getattr(AutoFieldMixin, method, None))
         for method in ("get_prep_value", "get_db_prep_value", "get_db_prep_save", "pre_save")
     )
-    attname = field.attname
-
-    def prepared(instance):
-        return field.get_db_prep_save(field.pre_save(instance, True), connection)
-
-    if not unchanged:
-        return prepared
-
-    def plain(instance):
-        value = getattr(instance, attname)
-        return value if type(value) in plain_types else prepared(instance)
-
-    return plain
 
 
 def _reserve_ids(connection, model, count):

@@ -9,14 +9,14 @@ the admin and the commands all work from this declaration; adding a kind is a ne
 `@register`, in the app's `import_kinds.py`.
 """
 
-from django.db import models
+from django.db import connections, models
+from django.db.models import F, Lookup
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from imports import cells
-from imports.inserting import insert
 
 _REGISTRY = {}
 
@@ -106,6 +106,10 @@ class Kind:
     related_fields = {}
     # Fields the model derives from others in save(), which bulk writes skip (see prepare()).
     derived_fields = ()
+    # Whether the import may write the file's first parts while it checks the rest (all in one
+    # transaction, rolled back if a later row has a problem). Not for a kind with rules about the
+    # rows taken together (check_together, before_write): those need the whole file first.
+    written_while_checked = True
 
     def __init__(self):
         for column in self.columns:
@@ -173,9 +177,8 @@ class Kind:
         # Query by the most selective key part, so each query returns few more rows than asked for.
         position = max(range(len(attnames)), key=lambda index: len({key[index] for key in keys}))
         stored = {}
-        for chunk in chunks({key[position] for key in keys}):
-            for record in self.queryset().filter(**{f"{attnames[position]}__in": chunk}):
-                stored[tuple(comparable(getattr(record, attname)) for attname in attnames)] = record
+        for record in matching(self.queryset(), attnames[position], {key[position] for key in keys}):
+            stored[tuple(comparable(getattr(record, attname)) for attname in attnames)] = record
         return stored
 
     def prepare(self, instance):
@@ -185,10 +188,7 @@ class Kind:
         """Rules about the rows taken together (a round's lines within its allocation)."""
 
     def before_write(self, result):
-        """Write what the checked rows need first: the records they point at that the file brings
-        (new people of a register file), in the order the resolvers gave them."""
-        for model, instances in result.prerequisites:
-            insert(model, instances)
+        """What must happen in the import's transaction before the rows are written (a lock)."""
 
     def queryset(self):
         """Records of this kind with what the export and the comparison need."""
@@ -202,6 +202,12 @@ class Kind:
                 column.lookup.resolve(column, rows)
         for resolver in self.resolvers:
             resolver.resolve(self, rows, present, result)
+
+    def finish_resolving(self, result):
+        """Once the file's last part is resolved: what the resolvers tell about the whole file."""
+        for resolver in self.resolvers:
+            if hasattr(resolver, "finish"):
+                resolver.finish(self, result)
 
     def field_values(self, row, present):
         """The model field values that `row` sets (only columns present in the file)."""
@@ -269,9 +275,8 @@ class ByCode:
     def resolve(self, column, rows):
         codes = {row.cells[column.name] for row in rows if column.name in row.cells}
         found = {}
-        for chunk in chunks(sorted(codes)):
-            for record in self.queryset().filter(**{f"{self.code_field}__in": chunk}):
-                found[getattr(record, self.code_field)] = record
+        for record in matching(self.queryset(), self.code_field, codes):
+            found[getattr(record, self.code_field)] = record
         for row in rows:
             if column.name not in row.cells:
                 continue
@@ -350,11 +355,32 @@ def comparable(value):
     return value
 
 
-def chunks(values, size=900):
-    """Slices small enough for one IN (…) on any database (SQLite allows 999 parameters)."""
+def matching(queryset, field, values):
+    """The rows of `queryset` whose `field` is one of `values`, in as few queries as the
+    database allows: one on PostgreSQL (= ANY of one array parameter), one per 900 values
+    elsewhere (SQLite allows 999 parameters)."""
     values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+    if not values:
+        return
+    if connections[queryset.db].vendor == "postgresql":
+        yield from queryset.filter(_AnyOf(F(field), values))
+        return
+    for start in range(0, len(values), 900):
+        yield from queryset.filter(**{f"{field}__in": values[start : start + 900]})
+
+
+class _AnyOf(Lookup):
+    """`field = ANY(%s)` with the values as one array: a query of thousands of values is planned
+    and sent as fast as one of a few (psycopg types the array by its values)."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        field = self.lhs.output_field
+        values = [field.get_db_prep_value(value, connection) for value in self.rhs]
+        return f"{lhs} = ANY(%s)", [*params, values]
 
 
 def register(kind_class):

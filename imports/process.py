@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from audit.context import Source, changes_by, current_source
 from imports import storage
-from imports.checking import CheckResult, Problem, check_file
+from imports.checking import CheckResult, Problem, check_file, without_garbage_collection
 from imports.exporting import write_csv, write_xlsx
 from imports.headers import ERRORS_HEADER
 from imports.models import ImportLog
-from imports.writing import WriteError, write
+from imports.writing import PartWriter, WriteError, write, writes_while_checking
 
 LOGGED_ERRORS = 1000
 
@@ -38,15 +38,13 @@ def run_import(
     `before_write(result)` may complete the checked records just before they are written (the
     demo adds what its file has beside the import's columns)."""
     log = _new_log(kind, data, file_name, user, source)
-    result = check_file(kind, data, file_name, progress, user=log.user)
-    _finish(
-        log,
-        result,
-        write_it=not dry_run,
-        problems_outcome=ImportLog.Outcome.REJECTED,
-        progress=progress,
-        before_write=before_write,
-    )
+    if dry_run:
+        result = check_file(kind, data, file_name, progress, user=log.user)
+        _record(log, result, ImportLog.Outcome.CHECKED if result.ok else ImportLog.Outcome.REJECTED)
+    else:
+        result = _check_and_write(
+            log, kind, data, problems_outcome=ImportLog.Outcome.REJECTED, progress=progress, before_write=before_write
+        )
     return log, result
 
 
@@ -73,16 +71,11 @@ def confirm_upload(log, kind):
     try:
         data = storage.load(log.stored_file)
     except FileNotFoundError:
-        result = None
         problem = Problem(_("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
-    else:
-        result = check_file(kind, data, log.file_name, user=log.user)
-        problem = None
-    if result is None:
         result = CheckResult(kind, file_problems=[problem])
         _record(log, result, ImportLog.Outcome.FAILED)
     else:
-        _finish(log, result, write_it=True, problems_outcome=ImportLog.Outcome.FAILED)
+        result = _check_and_write(log, kind, data, problems_outcome=ImportLog.Outcome.FAILED)
     storage.discard(log.stored_file)
     log.stored_file = ""
     log.save(update_fields=["stored_file"])
@@ -123,28 +116,49 @@ def _new_log(kind, data, file_name, user, source):
     )
 
 
-def _finish(log, result, *, write_it, problems_outcome, progress=None, before_write=None):
-    """Write `result` if it has no problems and `write_it`; record what happened."""
-    if not result.ok:
-        outcome = problems_outcome
-    elif not write_it:
-        outcome = ImportLog.Outcome.CHECKED
+def _check_and_write(log, kind, data, *, problems_outcome, progress=None, before_write=None):
+    """Check `data` and write it if nothing is wrong; record what happened. Returns the result."""
+    # Saved first, as failed until the write succeeds, so that the history rows can name it.
+    log.outcome = ImportLog.Outcome.FAILED
+    log.save()
+    # A management command that imports (the demo loader) says it is one, as commands do.
+    source = Source.COMMAND if current_source() == Source.COMMAND else Source.IMPORT
+    with changes_by(user=log.user, source=source, import_log_id=log.pk), without_garbage_collection():
+        result, failure = _check_writing(kind, data, log, progress, before_write)
+    if failure is not None:
+        result.file_problems.append(Problem(str(failure)))
+        _record(log, result, ImportLog.Outcome.FAILED)
     else:
-        # Saved first, as failed until the write succeeds, so the history rows can name it.
-        log.outcome = ImportLog.Outcome.FAILED
-        log.save()
-        # A management command that imports (the demo loader) says it is one, as commands do.
-        source = Source.COMMAND if current_source() == Source.COMMAND else Source.IMPORT
+        _record(log, result, ImportLog.Outcome.IMPORTED if result.ok else problems_outcome)
+    return result
+
+
+def _check_writing(kind, data, log, progress, before_write):
+    """(result, the WriteError if the database refused it, else None)."""
+    if before_write is None and writes_while_checking(kind):
+        # Each part written as soon as it passes, while the next is checked; committed only if
+        # the whole file passed.
+        writer = PartWriter()
         try:
-            with changes_by(user=log.user, source=source, import_log_id=log.pk):
-                if before_write is not None:
-                    before_write(result)
-                write(result, progress)
-            outcome = ImportLog.Outcome.IMPORTED
+            result = check_file(kind, data, log.file_name, progress, user=log.user, on_part=writer)
+        except BaseException:
+            writer.finish(commit=False)
+            raise
+        try:
+            writer.finish(commit=result.ok)
         except WriteError as error:
-            result.file_problems.append(Problem(str(error)))
-            outcome = ImportLog.Outcome.FAILED
-    _record(log, result, outcome)
+            return result, error
+        return result, None
+    result = check_file(kind, data, log.file_name, progress, user=log.user)
+    if not result.ok:
+        return result, None
+    try:
+        if before_write is not None:
+            before_write(result)
+        write(result, progress)
+    except WriteError as error:
+        return result, error
+    return result, None
 
 
 def _record(log, result, outcome):

@@ -15,7 +15,7 @@ from collections import defaultdict
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import F, Q, UniqueConstraint
 
-from imports.kinds import chunks
+from imports.kinds import matching
 
 
 class Unsupported(Exception):
@@ -186,37 +186,35 @@ def condition_fields(node):
     return {node[0].split("__")[0]} if isinstance(node, tuple) else set()
 
 
-def unique_errors(model, instances, skip=()):
+def unique_errors(model, instances, skip=(), claimed=None):
     """{id(instance): [(field name, message)]} for the unique rules `instances` break among
-    themselves or against stored rows (other than themselves). `skip` lists field sets already
+    themselves, against the instances of earlier calls sharing `claimed` (a file checked in
+    parts), or against stored rows (other than themselves). `skip` lists field sets already
     handled (the business key)."""
     errors = defaultdict(list)
+    claimed = {} if claimed is None else claimed
     for fields, constraint in _unique_rules(model):
         if set(fields) in [set(handled) for handled in skip]:
             continue
         attnames = [model._meta.get_field(name).attname for name in fields]
-
-        def key(instance, attnames=attnames):
-            values = tuple(getattr(instance, attname) for attname in attnames)
-            return None if None in values else values
-
-        claimed = {}
+        earlier = claimed.setdefault(fields, set())
+        fresh = {}
         for instance in instances:
-            value = key(instance)
-            if value is None:
+            value = tuple(getattr(instance, attname) for attname in attnames)
+            if None in value:
                 continue
-            if value in claimed:
+            if value in earlier or value in fresh:
                 errors[id(instance)].append((fields[0], _unique_message(model, instance, fields, constraint)))
             else:
-                claimed[value] = instance
+                fresh[value] = instance
         stored = {}
         first = attnames[0]
-        for chunk in chunks({value[0] for value in claimed}):
-            for row in model._default_manager.filter(**{f"{first}__in": chunk}).values_list("pk", *attnames):
-                stored[tuple(row[1:])] = row[0]
-        for value, instance in claimed.items():
+        for row in matching(model._default_manager.values_list("pk", *attnames), first, {value[0] for value in fresh}):
+            stored[tuple(row[1:])] = row[0]
+        for value, instance in fresh.items():
             if value in stored and stored[value] != instance.pk:
                 errors[id(instance)].append((fields[0], _unique_message(model, instance, fields, constraint)))
+        earlier.update(fresh)
     return errors
 
 
