@@ -25,11 +25,15 @@ class UnitOfYear(ByCode):
         by_code = {}
         for unit in matching(self.queryset(), "code", codes):
             by_code.setdefault(unit.code, []).append(unit)
+        meant = {}  # (code, year) -> unit: a file names the same few communes in the same year
         for row in rows:
             code, year = row.cells.get(column.name), self.year_of(row)
             if code is None or year is None:
                 continue
-            unit = unit_for_year(by_code.get(code, ()), year)
+            try:
+                unit = meant[code, year]
+            except KeyError:
+                unit = meant[code, year] = unit_for_year(by_code.get(code, ()), year)
             if unit is None:
                 row.add_error(column, self.unknown_message(code, year))
             else:

@@ -18,6 +18,7 @@ A save that changes nothing writes nothing, and so leaves no history.
 
 import contextlib
 import contextvars
+from operator import attrgetter
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -84,6 +85,18 @@ def value_at(instance, path):
 
 def pair_of(instance):
     return (value_at(instance, instance.area_path), value_at(instance, instance.year_path))
+
+
+def pairs_of(model, instances):
+    """[pair_of(instance) for instance in instances], read at C speed when both paths are fields
+    of `model` itself (a bulk insert of 100.000 rows asks for 200.000 values)."""
+    paths = (model.area_path, model.year_path)
+    if any(path is not None and "__" in path for path in paths):
+        return [pair_of(instance) for instance in instances]
+    opts = model._meta
+    attnames = [None if path is None else (opts.pk if path == "pk" else opts.get_field(path)).attname for path in paths]
+    columns = [[None] * len(instances) if name is None else list(map(attrgetter(name), instances)) for name in attnames]
+    return list(zip(*columns, strict=True))
 
 
 def guard_writes(model, pairs):
@@ -195,7 +208,7 @@ class RecordQuerySet(models.QuerySet):
         objs = list(objs)
         if _inside_bulk_update.get() or not objs:
             return super().bulk_create(objs, *args, **kwargs)
-        guard_writes(self.model, [pair_of(obj) for obj in objs])
+        guard_writes(self.model, pairs_of(self.model, objs))
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             self._history(created, update=False)

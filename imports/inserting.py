@@ -22,55 +22,83 @@ from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
-from bkxh.records import Record, guard_writes, pair_of
+from bkxh.records import Record, guard_writes, pairs_of
 
 
 def insert(model, instances):
     """Insert `instances` (all new) of `model`, give each its primary key, and its history."""
+    send(prepare(model, instances))
+
+
+class Prepared:
+    """New records of one model, ready to be sent: ids drawn, rows built."""
+
+    def __init__(self, model, instances, ids=None, rows=None):
+        self.model, self.instances, self.ids, self.rows = model, instances, ids, rows
+
+
+def prepare(model, instances):
+    """All of inserting `instances` but the writing, which send() does: a Record's guard may
+    refuse them now; each gets its id, and the ids of the new records it points at; the rows
+    are built. On PostgreSQL this may run on another connection than send(): ids drawn from a
+    sequence are the caller's whichever connection draws them. None when there is nothing to do."""
     if not instances:
-        return
+        return None
     # The connection itself, not django.db.connection: that proxy costs a thread-local look-up on
     # every use, and a value is prepared for it millions of times.
     connection = connections[router.db_for_write(model)]
-    if connection.vendor not in ("postgresql", "sqlite") or not model._meta.pk.get_internal_type().endswith(
-        "AutoField"
-    ):
-        model.objects.bulk_create(instances, batch_size=1000)
-        return
+    if not _copied(connection, model):
+        return Prepared(model, instances)
     if issubclass(model, Record):
-        guard_writes(model, [pair_of(instance) for instance in instances])
-    ids = _insert_rows(connection, model, instances)
-    history = getattr(model, "history", None)
-    if history is not None:
-        _copy_to_history(connection, model, history.model, ids, instances[0])
-
-
-def _insert_rows(connection, model, instances):
-    """COPY (or executemany) `instances` into `model`'s table; returns their new ids."""
+        guard_writes(model, pairs_of(model, instances))
     opts = model._meta
-    fields = [field for field in opts.concrete_fields if not field.generated]
     ids = _reserve_ids(connection, model, len(instances))
     for instance, pk in zip(instances, ids, strict=True):
         setattr(instance, opts.pk.attname, pk)
         instance._state.adding = False
         instance._state.db = connection.alias
+    fields = _fields(model)
     for field in fields:
         if field.is_relation:
             _take_new_ids(field, instances)
     # Column by column: a column's values are read and their types checked at C speed.
-    rows = zip(*[_column(field, connection, instances) for field in fields], strict=True)
-    table = connection.ops.quote_name(opts.db_table)
+    rows = list(zip(*[_column(field, connection, instances) for field in fields], strict=True))
+    return Prepared(model, instances, ids, rows)
+
+
+def send(prepared):
+    """Write what prepare() made ready (COPY or executemany), and the history rows."""
+    if prepared is None:
+        return
+    model = prepared.model
+    if prepared.rows is None:
+        model.objects.bulk_create(prepared.instances, batch_size=1000)
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = _fields(model)
+    table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # psycopg's own cursor, whose errors Django has not wrapped in its own classes yet.
             with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
+                for row in prepared.rows:
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-    return ids
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", prepared.rows)
+    history = getattr(model, "history", None)
+    if history is not None:
+        _copy_to_history(connection, model, history.model, prepared.ids, prepared.instances[0])
+
+
+def _copied(connection, model):
+    """Whether `model` goes in by COPY or executemany (else by bulk_create)."""
+    return connection.vendor in ("postgresql", "sqlite") and model._meta.pk.get_internal_type().endswith("AutoField")
+
+
+def _fields(model):
+    return [field for field in model._meta.concrete_fields if not field.generated]
 
 
 def _copy_to_history(connection, model, history_model, ids, sample):
@@ -113,10 +141,13 @@ def _copy_to_history(connection, model, history_model, ids, sample):
 
 def _take_new_ids(field, instances):
     """A record pointed at that was itself inserted after being assigned: take its new id."""
-    attname = field.attname
-    for instance, value in zip(instances, map(attrgetter(attname), instances), strict=True):
-        if value is None and field.is_cached(instance):
-            related = field.get_cached_value(instance)
+    attname, cache_name = field.attname, field.cache_name
+    values = list(map(attrgetter(attname), instances))
+    if None not in values:
+        return
+    for instance, value in zip(instances, values, strict=True):
+        if value is None:
+            related = instance._state.fields_cache.get(cache_name)
             if related is not None:
                 setattr(instance, attname, related.pk)
 
@@ -155,12 +186,14 @@ def _reserve_ids(connection, model, count):
     opts = model._meta
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The sequence named once: looked up in every row, its name would cost five times the
-            # numbers themselves.
-            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
-            sequence = cursor.fetchone()[0]
-            cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
-            return [row[0] for row in cursor.fetchall()]
+            # The sequence named once (looked up in every row, its name would cost five times the
+            # numbers themselves), and one row of text rather than `count` rows, read at C speed.
+            cursor.execute(
+                "WITH named AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS sequence) "
+                "SELECT string_agg(nextval(sequence)::text, ',') FROM named, generate_series(1, %s)",
+                [opts.db_table, opts.pk.column, count],
+            )
+            return list(map(int, cursor.fetchone()[0].split(",")))
         # SQLite writes one transaction at a time, so the largest id cannot move under us; the
         # sequence table keeps ids of deleted rows from being given again.
         cursor.execute(f"SELECT MAX({connection.ops.quote_name(opts.pk.column)}) FROM {opts.db_table}")

@@ -308,36 +308,45 @@ class InstanceBuilder:
 
     def __init__(self, model):
         self.model = model
-        self.fields = [
-            (field.name, field.attname, field.is_relation, self._default(field))
-            for field in model._meta.concrete_fields
-        ]
+        self.fields = model._meta.concrete_fields
         self.plain = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
+        self.plans = {}
 
-    @staticmethod
-    def _default(field):
-        return field.get_default if field.has_default() and callable(field.default) else _constant(field.get_default())
+    def _plan(self, names):
+        """For values with these field names: the defaults of the other fields (constants, and
+        those computed each time), the (name, attname) pairs of the plain values, and those of
+        the relations."""
+        constants, computed, plain, relations = {}, [], [], []
+        for field in self.fields:
+            if field.name in names:
+                (relations if field.is_relation else plain).append((field.name, field.attname))
+            elif field.has_default() and callable(field.default):
+                computed.append((field.attname, field.get_default))
+            else:
+                constants[field.attname] = field.get_default()
+        return constants, computed, plain, relations
 
     def __call__(self, values):
         if not self.plain:
             return self.model(**values)
+        names = frozenset(values)
+        plan = self.plans.get(names)
+        if plan is None:
+            plan = self.plans[names] = self._plan(names)
+        constants, computed, plain, relations = plan
         instance = self.model.__new__(self.model)
         instance._state = state = ModelState()
         attributes = instance.__dict__
-        for name, attname, is_relation, default in self.fields:
-            if name not in values:
-                attributes[attname] = default()
-            elif is_relation:
-                record = values[name]
-                attributes[attname] = None if record is None else record.pk
-                state.fields_cache[name] = record
-            else:
-                attributes[attname] = values[name]
+        attributes.update(constants)
+        for attname, default in computed:
+            attributes[attname] = default()
+        for name, attname in plain:
+            attributes[attname] = values[name]
+        for name, attname in relations:
+            record = values[name]
+            attributes[attname] = None if record is None else record.pk
+            state.fields_cache[name] = record
         return instance
-
-
-def _constant(value):
-    return lambda: value
 
 
 class NewRecord(tuple):

@@ -47,17 +47,15 @@ class RuleBook:
         ]
         self.memo = {name: {} for name in self.fields}
         self.lookups = dict.fromkeys(self.fields, 0)
+        self.checked = {}
 
     def row_errors(self, instance, fields):
         """{field name or NON_FIELD_ERRORS: [message, …]} for `instance`, whose `fields` the import set."""
         errors = defaultdict(list)
-        for name in fields:
-            field = self.fields.get(name)
-            if field is None or field.is_relation or field.generated:
-                continue
+        for field in self._checked(fields):
             messages = self._clean_field(field, instance)
             if messages:
-                errors[name].extend(messages)
+                errors[field.name].extend(messages)
         try:
             instance.clean()
         except ValidationError as error:
@@ -66,20 +64,35 @@ class RuleBook:
         for constraint, check, field_name in self.checks:
             if _violates(constraint, check, instance):
                 errors[field_name].append(constraint.get_violation_error_message())
-        return dict(errors)
+        return errors
+
+    def _checked(self, fields):
+        """The model fields among `fields` whose own validation applies (worked out once per set)."""
+        key = tuple(fields)
+        checked = self.checked.get(key)
+        if checked is None:
+            checked = self.checked[key] = [
+                field
+                for field in map(self.fields.get, key)
+                if field is not None and not field.is_relation and not field.generated
+            ]
+        return checked
 
     def _clean_field(self, field, instance):
         """What Model.clean_fields() does for one field, remembered per value for fields whose
         values repeat (a name or a citizen ID rarely does: those are checked each time)."""
-        raw = getattr(instance, field.attname)
+        raw = instance.__dict__[field.attname]
         if field.blank and raw in field.empty_values:
             return ()
-        memo = self.memo[field.name]
-        key = (type(raw), raw)
-        try:
-            outcome = memo.get(key) if memo is not None else None
-        except TypeError:  # an unhashable value is checked every time
-            memo = outcome = None
+        name = field.name
+        memo = self.memo[name]
+        outcome = None
+        if memo is not None:
+            key = (type(raw), raw)
+            try:
+                outcome = memo.get(key)
+            except TypeError:  # an unhashable value is checked every time
+                memo = None
         if outcome is None:
             try:
                 outcome = (field.clean(raw, instance), ())
@@ -87,11 +100,11 @@ class RuleBook:
                 outcome = (raw, tuple(message for item in error.error_list for message in item.messages))
             if memo is not None:
                 memo[key] = outcome
-                if len(memo) > 2000 and len(memo) > self.lookups[field.name] // 2:
+                if len(memo) > 2000 and len(memo) > self.lookups[name] // 2:
                     # Mostly different values: remembering them costs more than it saves.
-                    self.memo[field.name] = None
+                    self.memo[name] = None
         if memo is not None:
-            self.lookups[field.name] += 1
+            self.lookups[name] += 1
         cleaned, messages = outcome
         if cleaned is not raw:
             setattr(instance, field.attname, cleaned)
@@ -128,14 +141,24 @@ def _compile_node(node, model):
         if node.connector == Q.AND:
 
             def combined(instance):
-                results = [part(instance) for part in parts]
-                return False if False in results else (None if None in results else True)
+                unknown = False
+                for part in parts:
+                    result = part(instance)
+                    if result is False:
+                        return False
+                    unknown = unknown or result is None
+                return None if unknown else True
 
         elif node.connector == Q.OR:
 
             def combined(instance):
-                results = [part(instance) for part in parts]
-                return True if True in results else (None if None in results else False)
+                unknown = False
+                for part in parts:
+                    result = part(instance)
+                    if result is True:
+                        return True
+                    unknown = unknown or result is None
+                return None if unknown else False
 
         else:
             raise Unsupported(node.connector)

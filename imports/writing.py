@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from bkxh.records import StaleRows
 from imports.checking import Part
-from imports.inserting import insert
+from imports.inserting import prepare, send
 
 BATCH = 5000
 
@@ -43,31 +43,63 @@ def write(result, progress=None):
 def write_part(result, part, progress=None):
     """Write one part of `result`: the records its rows point at first, then its new rows, then
     its changed ones. Runs inside the import's transaction."""
+    send_part(result, prepare_part(result, part), progress)
+
+
+class PreparedPart:
+    def __init__(self, inserts, changed):
+        self.inserts = inserts  # [(imports.inserting.Prepared or None, rows of the file it counts for)]
+        self.changed = changed
+
+
+def prepare_part(result, part):
+    """The work of writing `part` that needs no transaction: derived fields and stamps set, new
+    records given their ids and made into rows (see imports.inserting.prepare)."""
     kind = result.kind
     model = kind.model
     new = [instance for _row, instance in part.new]
     changed = [change.instance for change in part.changed]
-    stamped = [field.name for field in model._meta.concrete_fields if getattr(field, "auto_now", False)]
     now = timezone.now()
     for instance in changed:
-        for name in stamped:
+        for name in _stamped(model):
             setattr(instance, name, now)
     for instance in (*new, *changed):
         kind.prepare(instance)
-    total = len(new) + len(changed)
-    for prerequisite, instances in part.prerequisites:
-        for start in range(0, len(instances), BATCH):
-            insert(prerequisite, instances[start : start + BATCH])
-    for start in range(0, len(new), BATCH):
-        insert(model, new[start : start + BATCH])
-        _report(progress, start + BATCH, len(new), total)
-    if changed:
-        fields = {*result.fields, *stamped, *kind.derived_fields}
+    inserts = [
+        (prepare(prerequisite, instances[start : start + BATCH]), 0)
+        for prerequisite, instances in part.prerequisites
+        for start in range(0, len(instances), BATCH)
+    ]
+    inserts += [
+        (prepare(model, new[start : start + BATCH]), len(new[start : start + BATCH]))
+        for start in range(0, len(new), BATCH)
+    ]
+    return PreparedPart(inserts, changed)
+
+
+def send_part(result, prepared, progress=None):
+    """Write a prepared part, in the import's transaction."""
+    kind = result.kind
+    model = kind.model
+    total = sum(count for _insert, count in prepared.inserts) + len(prepared.changed)
+    done = 0
+    for insert, count in prepared.inserts:
+        send(insert)
+        done += count
+        if count:
+            _report(progress, done, total)
+    if prepared.changed:
+        fields = {*result.fields, *_stamped(model), *kind.derived_fields}
         fields = sorted(fields - {model._meta.get_field(name).name for name in kind.key})
-        for start in range(0, len(changed), BATCH):
+        for start in range(0, len(prepared.changed), BATCH):
             # The model's own bulk_update: versions, history and the guards of a Record.
-            model.objects.bulk_update(changed[start : start + BATCH], fields, batch_size=500)
-            _report(progress, len(new) + start + BATCH, total, total)
+            model.objects.bulk_update(prepared.changed[start : start + BATCH], fields, batch_size=500)
+            done += len(prepared.changed[start : start + BATCH])
+            _report(progress, done, total)
+
+
+def _stamped(model):
+    return [field.name for field in model._meta.concrete_fields if getattr(field, "auto_now", False)]
 
 
 def write_error(error, result):
@@ -108,36 +140,44 @@ class _RolledBack(Exception):
 
 
 class PartWriter:
-    """Writes the parts of a file as check_file hands them over (its `on_part`), in a thread of
-    its own, on a database connection of its own, all in one transaction. `finish(commit)`
-    commits it once the whole file has passed, or rolls it back; nothing is visible to others
-    before. A file whose first part already fails never starts the thread.
+    """Writes the parts of a file as check_file hands them over (its `on_part`), all in one
+    transaction, committed by `finish(commit)` once the whole file has passed (or rolled back);
+    nothing is visible to others before.
 
-    The thread runs in the caller's context (the audit context names the user and the import
-    log in the history rows; refusals speak the caller's language)."""
+    A part is made ready where it was checked (ids drawn, rows built: Python's work) and sent
+    by a thread of its own, on a database connection of its own, while the next part is
+    checked: the database works on one part while Python works on the next. A file whose first
+    part already fails never starts the thread. The thread runs in the caller's context (the
+    audit context names the user and the import log in the history rows; refusals speak the
+    caller's language)."""
 
     def __init__(self):
         self.result = self.thread = self.error = None
         self.parts = queue.Queue(maxsize=2)  # a part or two ahead: the check waits for the rest
 
     def __call__(self, result, part):
+        if self.error is not None:
+            return
+        self.result = result
+        try:
+            prepared = prepare_part(result, part)
+        except (ValidationError, DatabaseError) as error:
+            self.error = error  # refused before anything was sent: nothing more will be
+            return
         if self.thread is None:
-            self.result = result
             context = contextvars.copy_context()
             self.thread = threading.Thread(
                 target=context.run, args=(self._run, translation.get_language()), name="bkxh-import-writer"
             )
             self.thread.start()
-        if self.error is None:
-            self.parts.put(part)
+        self.parts.put(prepared)
 
     def finish(self, commit):
         """Commit (if `commit` and every part was written) or roll back; raises WriteError if the
-        database refused a part."""
-        if self.thread is None:
-            return
-        self.parts.put(_COMMIT if commit else _ROLL_BACK)
-        self.thread.join()
+        database or a Record refused a part."""
+        if self.thread is not None:
+            self.parts.put(_COMMIT if commit and self.error is None else _ROLL_BACK)
+            self.thread.join()
         if isinstance(self.error, ValidationError | DatabaseError):
             raise write_error(self.error, self.result) from self.error
         if self.error is not None:
@@ -157,7 +197,7 @@ class PartWriter:
                 while (part := self.parts.get()) is not _COMMIT:
                     if part is _ROLL_BACK:
                         raise _RolledBack
-                    write_part(self.result, part)
+                    send_part(self.result, part)
         except _RolledBack:
             pass
         except Exception as error:  # a refusal, or a fault: either way, roll back and tell the caller
@@ -169,6 +209,6 @@ class PartWriter:
             connections.close_all()
 
 
-def _report(progress, done, total, grand_total):
+def _report(progress, done, total):
     if progress:
-        progress(_("writing"), min(done, total), grand_total)
+        progress(_("writing"), done, total)

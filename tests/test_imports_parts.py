@@ -11,7 +11,7 @@ from beneficiaries.models import LongevityGift, Person
 from imports.kinds import get_kind
 from imports.models import ImportLog
 from imports.process import run_import
-from tests.factories import default_commune, make_citizen_id, make_csv_bytes, make_person
+from tests.factories import default_commune, make_approved_year, make_citizen_id, make_csv_bytes, make_person
 from tests.test_beneficiaries_imports import GIFT_HEADER, gift_row
 
 small_parts = mock.patch("imports.checking.PART_ROWS", 2)
@@ -91,3 +91,13 @@ class WrittenWhileCheckedTests(TransactionTestCase):
         self.assertIn("Cơ sở dữ liệu từ chối tệp nên không ghi dữ liệu nào", str(result.problems[-1]))
         self.assertEqual((Person.objects.count(), LongevityGift.objects.count()), (1, 0))
         self.assertEqual(ImportLog.objects.get().outcome, "failed")
+
+    def test_a_year_approved_after_the_check_stops_the_write(self):
+        # The check found the year open; the approval lands before the rows are made ready.
+        make_approved_year(area=default_commune())
+        rows = [gift_row(**person_cells(serial)) for serial in range(1, 6)]
+        with mock.patch("imports.checking.refuse_writes"):
+            log, result = import_gifts(*rows)
+        self.assertEqual(log.outcome, "failed")
+        self.assertIn("nên đã bị khóa", str(result.problems[-1]))
+        self.assertEqual((Person.objects.count(), LongevityGift.objects.count()), (0, 0))
