@@ -12,6 +12,9 @@ A data model (bkxh.records.Record) gets what its own bulk_create gives it: the w
 for a locked year or a unit outside the acting user's scope, and each new row gets its history
 row, stamped with the user, the path and the import log; the database copies those itself
 (INSERT … SELECT) from the rows just written, so they cost no round trip per row.
+
+`insert` is `prepare` (Python's work: the guard, the ids, the rows) then `send` (the database's);
+an import on PostgreSQL runs the two in different threads (imports.writing.PartWriter).
 """
 
 import datetime

@@ -42,52 +42,38 @@ def write(result, progress=None):
 
 def write_part(result, part, progress=None):
     """Write one part of `result`: the records its rows point at first, then its new rows, then
-    its changed ones. Runs inside the import's transaction."""
-    send_part(result, prepare_part(result, part), progress)
+    its changed ones. Runs inside the import's transaction. Each batch is made ready just before
+    it is sent (SQLite draws the ids of a batch after those already written)."""
+    changed = _set_derived_values(result, part)
+    inserts = ((prepare(model, batch), count) for model, batch, count in _batches(result, part))
+    send_part(result, PreparedPart(inserts, changed, len(part.new) + len(changed)), progress)
 
 
 class PreparedPart:
-    def __init__(self, inserts, changed):
-        self.inserts = inserts  # [(imports.inserting.Prepared or None, rows of the file it counts for)]
-        self.changed = changed
+    def __init__(self, inserts, changed, total):
+        self.inserts = inserts  # (imports.inserting.Prepared or None, rows of the file it counts for)
+        self.changed = changed  # instances to update
+        self.total = total  # rows of the file it counts for
 
 
 def prepare_part(result, part):
-    """The work of writing `part` that needs no transaction: derived fields and stamps set, new
-    records given their ids and made into rows (see imports.inserting.prepare)."""
-    kind = result.kind
-    model = kind.model
-    new = [instance for _row, instance in part.new]
-    changed = [change.instance for change in part.changed]
-    now = timezone.now()
-    for instance in changed:
-        for name in _stamped(model):
-            setattr(instance, name, now)
-    for instance in (*new, *changed):
-        kind.prepare(instance)
-    inserts = [
-        (prepare(prerequisite, instances[start : start + BATCH]), 0)
-        for prerequisite, instances in part.prerequisites
-        for start in range(0, len(instances), BATCH)
-    ]
-    inserts += [
-        (prepare(model, new[start : start + BATCH]), len(new[start : start + BATCH]))
-        for start in range(0, len(new), BATCH)
-    ]
-    return PreparedPart(inserts, changed)
+    """The work of writing `part` that needs no transaction, on PostgreSQL: derived fields and
+    stamps set, new records given their ids and made into rows (imports.inserting.prepare)."""
+    changed = _set_derived_values(result, part)
+    inserts = [(prepare(model, batch), count) for model, batch, count in _batches(result, part)]
+    return PreparedPart(inserts, changed, len(part.new) + len(changed))
 
 
 def send_part(result, prepared, progress=None):
     """Write a prepared part, in the import's transaction."""
     kind = result.kind
     model = kind.model
-    total = sum(count for _insert, count in prepared.inserts) + len(prepared.changed)
     done = 0
     for insert, count in prepared.inserts:
         send(insert)
         done += count
         if count:
-            _report(progress, done, total)
+            _report(progress, done, prepared.total)
     if prepared.changed:
         fields = {*result.fields, *_stamped(model), *kind.derived_fields}
         fields = sorted(fields - {model._meta.get_field(name).name for name in kind.key})
@@ -95,7 +81,34 @@ def send_part(result, prepared, progress=None):
             # The model's own bulk_update: versions, history and the guards of a Record.
             model.objects.bulk_update(prepared.changed[start : start + BATCH], fields, batch_size=500)
             done += len(prepared.changed[start : start + BATCH])
-            _report(progress, done, total)
+            _report(progress, done, prepared.total)
+
+
+def _set_derived_values(result, part):
+    """Set what save() would derive and stamp (bulk writes skip save()); returns the changed instances."""
+    kind = result.kind
+    changed = [change.instance for change in part.changed]
+    now = timezone.now()
+    for instance in changed:
+        for name in _stamped(kind.model):
+            setattr(instance, name, now)
+    for _row, instance in part.new:
+        kind.prepare(instance)
+    for instance in changed:
+        kind.prepare(instance)
+    return changed
+
+
+def _batches(result, part):
+    """(model, new instances, rows of the file they count for) in the order they are written:
+    the records the rows point at, then the rows."""
+    for model, instances in part.prerequisites:
+        for start in range(0, len(instances), BATCH):
+            yield model, instances[start : start + BATCH], 0
+    new = [instance for _row, instance in part.new]
+    for start in range(0, len(new), BATCH):
+        batch = new[start : start + BATCH]
+        yield result.kind.model, batch, len(batch)
 
 
 def _stamped(model):
