@@ -17,7 +17,7 @@ from beneficiaries.models.people import duplicate_key
 from bkxh.text import fold
 from imports import rules
 from imports.checking import refuse_writes
-from imports.kinds import ByCode, Column, InstanceBuilder, matching
+from imports.kinds import ByCode, Column, InstanceBuilder, brought_by_file, matching
 
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "citizen_id")
 
@@ -156,7 +156,7 @@ class PersonOfRow:
         if problems:
             return None
         person.set_derived_fields()
-        return person
+        return brought_by_file(person)
 
 
 class HouseholdOfRow(ByCode):

@@ -13,7 +13,7 @@ for a locked year or a unit outside the acting user's scope, and each new row ge
 row, stamped with the user, the path and the import log; the database copies those itself
 (INSERT … SELECT) from the rows just written, so they cost no round trip per row.
 
-`insert` is `prepare` (Python's work: the guard, the ids, the rows) then `send` (the database's);
+`insert` is `prepare` (Python's work: the ids, the rows) then `send` (the database's);
 an import on PostgreSQL runs the two in different threads (imports.writing.PartWriter).
 """
 
@@ -41,10 +41,10 @@ class Prepared:
 
 
 def prepare(model, instances):
-    """All of inserting `instances` but the writing, which send() does: a Record's guard may
-    refuse them now; each gets its id, and the ids of the new records it points at; the rows
-    are built. On PostgreSQL this may run on another connection than send(): ids drawn from a
-    sequence are the caller's whichever connection draws them. None when there is nothing to do."""
+    """All of inserting `instances` but the writing, which send() does: each gets its id, and
+    the ids of the new records it points at; the rows are built. On PostgreSQL this may run on
+    another connection than send(): ids drawn from a sequence are the caller's whichever
+    connection draws them. None when there is nothing to do."""
     if not instances:
         return None
     # The connection itself, not django.db.connection: that proxy costs a thread-local look-up on
@@ -52,8 +52,6 @@ def prepare(model, instances):
     connection = connections[router.db_for_write(model)]
     if not _copied(connection, model):
         return Prepared(model, instances)
-    if issubclass(model, Record):
-        guard_writes(model, pairs_of(model, instances))
     opts = model._meta
     ids = _reserve_ids(connection, model, len(instances))
     for instance, pk in zip(instances, ids, strict=True):
@@ -77,6 +75,10 @@ def send(prepared):
     if prepared.rows is None:
         model.objects.bulk_create(prepared.instances, batch_size=1000)
         return
+    if issubclass(model, Record):
+        # In the writing transaction, as late as can be: a year approved while the file was
+        # being checked still stops it.
+        guard_writes(model, pairs_of(model, prepared.instances))
     connection = connections[router.db_for_write(model)]
     fields = _fields(model)
     table = connection.ops.quote_name(model._meta.db_table)

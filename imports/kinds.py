@@ -353,12 +353,24 @@ class NewRecord(tuple):
     """The key part standing for a record the import will create: the same object, the same key."""
 
 
+_BROUGHT = "_bkxh_brought_by_file"
+
+
+def brought_by_file(instance):
+    """Mark `instance` as a record the file brings (a new person of a register file): it keeps
+    the same key once it has an id, which it gets while later parts of the file are checked."""
+    setattr(instance, _BROUGHT, True)
+    return instance
+
+
 def comparable(value):
-    """A value as comparisons see it: a record by its primary key (a record still to be created
-    by its identity), text with "\n" line breaks (a note typed in the admin has "\r\n", the
-    same note read back from a file "\n")."""
+    """A value as comparisons see it: a record by its primary key (a record the import will
+    create by its identity), text with "\n" line breaks (a note typed in the admin has "\r\n",
+    the same note read back from a file "\n")."""
     if hasattr(value, "_meta"):
-        return value.pk if value.pk is not None else NewRecord(("new", id(value)))
+        if value.pk is None or getattr(value, _BROUGHT, False):
+            return NewRecord(("new", id(value)))
+        return value.pk
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n")
     return value

@@ -142,7 +142,7 @@ def _check_writing(kind, data, log, progress, before_write):
         try:
             result = check_file(kind, data, log.file_name, progress, user=log.user, on_part=writer)
         except BaseException:
-            writer.finish(commit=False)
+            writer.stop()
             raise
         try:
             writer.finish(commit=result.ok)

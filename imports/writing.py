@@ -161,8 +161,7 @@ class PartWriter:
     by a thread of its own, on a database connection of its own, while the next part is
     checked: the database works on one part while Python works on the next. A file whose first
     part already fails never starts the thread. The thread runs in the caller's context (the
-    audit context names the user and the import log in the history rows; refusals speak the
-    caller's language)."""
+    audit context names the user and the import log in the history rows) and language."""
 
     def __init__(self):
         self.result = self.thread = self.error = None
@@ -179,26 +178,33 @@ class PartWriter:
             return
         if self.thread is None:
             context = contextvars.copy_context()
-            self.thread = threading.Thread(
+            thread = threading.Thread(
                 target=context.run, args=(self._run, translation.get_language()), name="bkxh-import-writer"
             )
-            self.thread.start()
+            thread.start()
+            self.thread = thread
         self.parts.put(prepared)
 
     def finish(self, commit):
         """Commit (if `commit` and every part was written) or roll back; raises WriteError if the
         database or a Record refused a part."""
-        if self.thread is not None:
-            self.parts.put(_COMMIT if commit and self.error is None else _ROLL_BACK)
-            self.thread.join()
+        self.stop(commit)
         if isinstance(self.error, ValidationError | DatabaseError):
             raise write_error(self.error, self.result) from self.error
         if self.error is not None:
             raise self.error
 
+    def stop(self, commit=False):
+        """Commit or roll back, and wait for the thread to end; raises nothing (for a caller that
+        is already failing)."""
+        if self.thread is not None:
+            self.parts.put(_COMMIT if commit and self.error is None else _ROLL_BACK)
+            self.thread.join()
+
     def _run(self, language):
-        translation.activate(language)
+        ended = False  # whether the end of the file (commit or roll back) was taken from the queue
         try:
+            translation.activate(language)  # not carried by the copied context
             with transaction.atomic():
                 connection = transaction.get_connection()
                 if connection.vendor == "postgresql":
@@ -207,17 +213,21 @@ class PartWriter:
                     with connection.cursor() as cursor:
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 self.result.kind.before_write(self.result)
-                while (part := self.parts.get()) is not _COMMIT:
+                while True:
+                    part = self.parts.get()
+                    ended = part is _COMMIT or part is _ROLL_BACK
+                    if part is _COMMIT:
+                        break
                     if part is _ROLL_BACK:
                         raise _RolledBack
                     send_part(self.result, part)
         except _RolledBack:
             pass
-        except Exception as error:  # a refusal, or a fault: either way, roll back and tell the caller
+        except BaseException as error:  # a refusal, or a fault: either way, roll back and tell the caller
             self.error = error
             # The check goes on to list every problem of the file: take its parts, write nothing.
-            while self.parts.get() not in (_COMMIT, _ROLL_BACK):
-                pass
+            while not ended:
+                ended = self.parts.get() in (_COMMIT, _ROLL_BACK)
         finally:
             connections.close_all()
 

@@ -4,7 +4,7 @@ nothing written. Parts of two rows here, so that a few rows make several parts."
 
 from unittest import mock, skipUnless
 
-from django.db import connection
+from django.db import OperationalError, connection, connections
 from django.test import TestCase, TransactionTestCase
 
 from beneficiaries.models import LongevityGift, Person
@@ -30,11 +30,9 @@ def import_gifts(*rows):
     return run_import(get_kind("longevity_gifts"), make_csv_bytes([GIFT_HEADER, *rows]), "qua-mung-tho.csv")
 
 
-@small_parts
-class FileInPartsTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        default_commune()
+class PartsAgreeWithTheWholeFile:
+    """Run both where the parts are written at the end (a test transaction: the sequential
+    write) and where each is written while the next is checked (PostgreSQL, no transaction)."""
 
     def test_a_row_repeating_one_of_an_earlier_part_is_refused(self):
         rows = [gift_row(**person_cells(serial)) for serial in (1, 2, 3)] + [gift_row(**person_cells(1))]
@@ -53,9 +51,16 @@ class FileInPartsTests(TestCase):
         self.assertEqual(LongevityGift.objects.filter(person__citizen_id=person_cells(1)["Số CCCD"]).count(), 2)
 
 
+@small_parts
+class FileInPartsTests(PartsAgreeWithTheWholeFile, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        default_commune()
+
+
 @skipUnless(connection.vendor == "postgresql", "written while checked on PostgreSQL only")
 @small_parts
-class WrittenWhileCheckedTests(TransactionTestCase):
+class WrittenWhileCheckedTests(PartsAgreeWithTheWholeFile, TransactionTestCase):
     """Outside a test transaction, as the command and the admin run: each part goes to a
     connection of its own while the next is checked."""
 
@@ -100,4 +105,13 @@ class WrittenWhileCheckedTests(TransactionTestCase):
             log, result = import_gifts(*rows)
         self.assertEqual(log.outcome, "failed")
         self.assertIn("nên đã bị khóa", str(result.problems[-1]))
+        self.assertEqual((Person.objects.count(), LongevityGift.objects.count()), (0, 0))
+
+    def test_a_commit_the_database_refuses_is_reported_and_writes_nothing(self):
+        rows = [gift_row(**person_cells(serial)) for serial in range(1, 6)]
+        refused = OperationalError("the server closed the connection")
+        with mock.patch.object(type(connections["default"]), "_commit", side_effect=refused):
+            log, result = import_gifts(*rows)
+        self.assertEqual(log.outcome, "failed")
+        self.assertIn("the server closed the connection", str(result.problems[-1]))
         self.assertEqual((Person.objects.count(), LongevityGift.objects.count()), (0, 0))
