@@ -138,30 +138,19 @@ def _compile(node, model):
 def _compile_node(node, model):
     if isinstance(node, Q):
         parts = [_compile_node(child, model) for child in node.children]
-        if node.connector == Q.AND:
-
-            def combined(instance):
-                unknown = False
-                for part in parts:
-                    result = part(instance)
-                    if result is False:
-                        return False
-                    unknown = unknown or result is None
-                return None if unknown else True
-
-        elif node.connector == Q.OR:
-
-            def combined(instance):
-                unknown = False
-                for part in parts:
-                    result = part(instance)
-                    if result is True:
-                        return True
-                    unknown = unknown or result is None
-                return None if unknown else False
-
-        else:
+        if node.connector not in (Q.AND, Q.OR):
             raise Unsupported(node.connector)
+        deciding = node.connector == Q.OR  # one False decides an AND, one True an OR
+
+        def combined(instance):
+            unknown = False
+            for part in parts:
+                result = part(instance)
+                if result is deciding:
+                    return deciding
+                unknown = unknown or result is None
+            return None if unknown else not deciding
+
         if not node.negated:
             return combined
         return lambda instance: None if (result := combined(instance)) is None else not result
