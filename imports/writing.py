@@ -32,21 +32,15 @@ class WriteError(Exception):
 
 def write(result, progress=None):
     """Write `result` (a CheckResult without problems), in a transaction of its own."""
+    part = Part(result.prerequisites, result.new, result.changed)
     try:
         with transaction.atomic():
             result.kind.before_write(result)
-            write_part(result, Part(result.prerequisites, result.new, result.changed), progress)
+            # Each batch made ready just before it is sent: SQLite draws a batch's ids after
+            # those already written.
+            send_part(result, prepare_part(result, part, ahead=False), progress)
     except (ValidationError, DatabaseError) as error:
         raise write_error(error, result) from error
-
-
-def write_part(result, part, progress=None):
-    """Write one part of `result`: the records its rows point at first, then its new rows, then
-    its changed ones. Runs inside the import's transaction. Each batch is made ready just before
-    it is sent (SQLite draws the ids of a batch after those already written)."""
-    changed = _set_derived_values(result, part)
-    inserts = ((prepare(model, batch), count) for model, batch, count in _batches(result, part))
-    send_part(result, PreparedPart(inserts, changed, len(part.new) + len(changed)), progress)
 
 
 class PreparedPart:
@@ -56,12 +50,13 @@ class PreparedPart:
         self.total = total  # rows of the file it counts for
 
 
-def prepare_part(result, part):
-    """The work of writing `part` that needs no transaction, on PostgreSQL: derived fields and
-    stamps set, new records given their ids and made into rows (imports.inserting.prepare)."""
+def prepare_part(result, part, *, ahead=True):
+    """The work of writing `part` that needs no transaction: derived fields and stamps set, new
+    records given their ids and made into rows (imports.inserting.prepare) — now, or (not
+    `ahead`) each batch as send_part reaches it."""
     changed = _set_derived_values(result, part)
-    inserts = [(prepare(model, batch), count) for model, batch, count in _batches(result, part)]
-    return PreparedPart(inserts, changed, len(part.new) + len(changed))
+    inserts = ((prepare(model, batch), count) for model, batch, count in _batches(result, part))
+    return PreparedPart(list(inserts) if ahead else inserts, changed, len(part.new) + len(changed))
 
 
 def send_part(result, prepared, progress=None):
@@ -88,13 +83,11 @@ def _set_derived_values(result, part):
     """Set what save() would derive and stamp (bulk writes skip save()); returns the changed instances."""
     kind = result.kind
     changed = [change.instance for change in part.changed]
-    now = timezone.now()
+    stamped, now = _stamped(kind.model), timezone.now()
     for instance in changed:
-        for name in _stamped(kind.model):
+        for name in stamped:
             setattr(instance, name, now)
-    for _row, instance in part.new:
-        kind.prepare(instance)
-    for instance in changed:
+    for instance in (*(instance for _row, instance in part.new), *changed):
         kind.prepare(instance)
     return changed
 
@@ -212,7 +205,6 @@ class PartWriter:
                     # rather than all at the commit, when nothing else is left to do.
                     with connection.cursor() as cursor:
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                self.result.kind.before_write(self.result)
                 while True:
                     part = self.parts.get()
                     ended = part is _COMMIT or part is _ROLL_BACK
