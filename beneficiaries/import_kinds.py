@@ -443,9 +443,6 @@ class RiceReliefLines(Kind):
         "kg": Decimal(60),
     }
 
-    # The allocation rule needs the whole file before anything is written.
-    written_while_checked = False
-
     def check_together(self, result):
         for message in self._over_allocation(result, lock=False):
             result.file_problems.append(Problem(message))

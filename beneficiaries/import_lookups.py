@@ -17,7 +17,7 @@ from beneficiaries.models.people import duplicate_key
 from bkxh.text import fold
 from imports import rules
 from imports.checking import refuse_writes
-from imports.kinds import ByCode, Column, InstanceBuilder, brought_by_file, matching
+from imports.kinds import ByCode, Column, InstanceBuilder, Resolver, brought_by_file, matching
 
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "citizen_id")
 
@@ -37,7 +37,7 @@ def birth_date_column():
     return Column("birth_date", "Ngày sinh", of=Person, required=False, export=False)
 
 
-class PersonOfRow:
+class PersonOfRow(Resolver):
     """Sets the row's `field` (person, deceased, worshipper) from its person columns."""
 
     def __init__(self, field="person"):
@@ -187,7 +187,7 @@ class HouseholdOfRow(ByCode):
         return column.header, [(household.code, str(household)) for household in households]
 
 
-class DecisionOfRow:
+class DecisionOfRow(Resolver):
     """The decision named by its number and date (both columns), which must be on file."""
 
     def resolve(self, kind, rows, present, result):

@@ -99,17 +99,13 @@ class Kind:
     one_of = ()
     # Column name -> an example cell, for the template's example row.
     example = {}
-    # Objects that resolve what several columns say together (the person a row is about), after
-    # the columns' own lookups: each has resolve(kind, rows, present, result).
+    # Resolvers of what several columns say together (the person a row is about), after the
+    # columns' own lookups.
     resolvers = ()
     # Model -> the field of the kind's model pointing at it, for columns with `of` (Person: "person").
     related_fields = {}
     # Fields the model derives from others in save(), which bulk writes skip (see prepare()).
     derived_fields = ()
-    # Whether the import may write the file's first parts while it checks the rest (all in one
-    # transaction, rolled back if a later row has a problem). Not for a kind with rules about the
-    # rows taken together (check_together, before_write): those need the whole file first.
-    written_while_checked = True
 
     def __init__(self):
         for column in self.columns:
@@ -188,7 +184,15 @@ class Kind:
         """Rules about the rows taken together (a round's lines within its allocation)."""
 
     def before_write(self, result):
-        """What must happen in the import's transaction before the rows are written (a lock)."""
+        """What must happen in the import's transaction before the rows are written, knowing them
+        all (a lock, and a rule about the locked rounds)."""
+
+    @property
+    def written_while_checked(self):
+        """Whether the import may write the file's first parts while it checks the rest (all in
+        one transaction, rolled back if a later row has a problem): not when before_write needs
+        every row first. (check_together may stay: it runs before the commit is decided.)"""
+        return type(self).before_write is Kind.before_write
 
     def queryset(self):
         """Records of this kind with what the export and the comparison need."""
@@ -206,8 +210,7 @@ class Kind:
     def finish_resolving(self, result):
         """Once the file's last part is resolved: what the resolvers tell about the whole file."""
         for resolver in self.resolvers:
-            if hasattr(resolver, "finish"):
-                resolver.finish(self, result)
+            resolver.finish(self, result)
 
     def field_values(self, row, present):
         """The model field values that `row` sets (only columns present in the file)."""
@@ -259,6 +262,17 @@ class Kind:
     @property
     def export_permission(self):
         return f"{self.model._meta.app_label}.export_{self.model._meta.model_name}"
+
+
+class Resolver:
+    """Resolves what several columns say together (see Kind.resolvers)."""
+
+    def resolve(self, kind, rows, present, result):
+        """Set the rows' values from their cells, part by part; errors go on the rows."""
+        raise NotImplementedError
+
+    def finish(self, kind, result):
+        """Once every part is resolved (the notes about the whole file)."""
 
 
 class ByCode:
