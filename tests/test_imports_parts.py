@@ -64,9 +64,6 @@ class WrittenWhileCheckedTests(PartsAgreeWithTheWholeFile, TransactionTestCase):
     """Outside a test transaction, as the command and the admin run: each part goes to a
     connection of its own while the next is checked."""
 
-    # Leave the database as the migrations made it (roles and their groups) for the tests after.
-    serialized_rollback = True
-
     def setUp(self):
         default_commune()
 
