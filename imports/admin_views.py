@@ -117,8 +117,7 @@ def export_view(request, model_admin):
     request.GET = request.GET.copy()
     file_format = "xlsx" if request.GET.pop("_format", ["csv"])[0] == "xlsx" else "csv"
     # The changelist's own queryset: its filters, its search and the user's scope.
-    queryset = model_admin.get_changelist_instance(request).get_queryset(request)
-    queryset = queryset.select_related(*[c.field for c in kind.columns if c.lookup is not None])
+    queryset = kind.queryset(model_admin.get_changelist_instance(request).get_queryset(request))
     personal = kind.personal_columns()
     whole = may_see_full_ids(request.user)
     handle = io.BytesIO()

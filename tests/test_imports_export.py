@@ -1,0 +1,42 @@
+import csv
+import io
+from decimal import Decimal
+
+from django.test import TestCase
+
+from beneficiaries.models import Gender, Household, Person, RiceReliefLine
+from tests.factories import default_commune, make_round, make_superuser
+
+# SQLite refused a prefetch of more than 1.000 related rows in one chunk of the export.
+LINES = 1_200
+
+
+class ExportOfALongListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        commune = default_commune()
+        heads = Person.objects.bulk_create(
+            Person(full_name=f"Người {number}", gender=Gender.MALE, birth_year=1950, commune=commune)
+            for number in range(LINES)
+        )
+        households = Household.objects.bulk_create(
+            Household(code=f"H{number:05d}", commune=commune, size=2, head=head) for number, head in enumerate(heads)
+        )
+        round = make_round(kg_allocated=LINES * 30)
+        RiceReliefLine.objects.bulk_create(
+            RiceReliefLine(round=round, household=household, commune=commune, persons=2, kg=Decimal(30))
+            for household in households
+        )
+
+    def setUp(self):
+        self.client.force_login(make_superuser())
+
+    def test_the_rice_lines_of_more_households_than_sqlite_takes_in_one_expression_export_whole(self):
+        for file_format in ("csv", "xlsx"):
+            with self.subTest(file_format=file_format):
+                response = self.client.get("/admin/beneficiaries/ricereliefline/export/", {"_format": file_format})
+                self.assertEqual(response.status_code, 200)
+        response = self.client.get("/admin/beneficiaries/ricereliefline/export/", {"_format": "csv"})
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertEqual(len(rows), LINES + 1)
+        self.assertEqual(sorted(row[rows[0].index("Mã hộ")] for row in rows[1:])[:2], ["H00000", "H00001"])
