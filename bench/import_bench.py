@@ -245,7 +245,13 @@ def main():
         else:
             url = args.pg_url
             fresh_postgres(url)
-        environment = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+        environment = {
+            **os.environ,
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": url,
+            "PYTHONPATH": str(ROOT),
+            "DJANGO_SETTINGS_MODULE": "bench.settings",
+        }
         command = [
             sys.executable,
             __file__,

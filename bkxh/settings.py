@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "import_export",
     "simple_history",
     "axes",
     "bkxh",
@@ -194,8 +193,6 @@ MEDIA_URL = "media/"
 
 # The name shown on every admin page; the report's letterhead comes from the Agency table.
 BKXH_ORGANISATION = os.environ.get("BKXH_ORGANISATION", "Sở Lao động – Thương binh và Xã hội tỉnh Bắc Kạn")
-
-IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Uploaded files wait here between the preview and the confirmation. The folder is private
 # (never under MEDIA_ROOT or STATIC_ROOT, never served) and shared by every worker process;

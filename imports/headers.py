@@ -34,9 +34,6 @@ class HeaderMatch:
     written: dict = field(default_factory=dict)  # Column.name -> the header as written in the file
     errors: list = field(default_factory=list)
 
-    def index_of(self, name):
-        return next((index for index, column in self.columns.items() if column.name == name), None)
-
 
 def match_header(cells, kind):
     """Which file column is which of `kind`'s columns; every problem with the header at once."""

@@ -28,11 +28,6 @@ from django.utils import timezone
 from bkxh.records import Record, guard_writes, pairs_of
 
 
-def insert(model, instances):
-    """Insert `instances` (all new) of `model`, give each its primary key, and its history."""
-    send(prepare(model, instances))
-
-
 class Prepared:
     """New records of one model, ready to be sent: ids drawn, rows built."""
 

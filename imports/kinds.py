@@ -436,9 +436,5 @@ def all_kinds():
     return sorted(_REGISTRY.values(), key=lambda kind: kind.name)
 
 
-def kinds_for_models():
-    return {kind.model: kind for kind in _REGISTRY.values()}
-
-
 def kind_for_model(model):
     return next((kind for kind in _REGISTRY.values() if kind.model is model), None)

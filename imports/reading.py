@@ -53,10 +53,6 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
 
-    @property
-    def format(self):
-        return "xlsx" if self.encoding == "xlsx" else "csv"
-
 
 def read_table(data, file_name, known_headers):
     """The Table in `data` (bytes); raises FileError. `known_headers` (folded header keys of
