@@ -1,9 +1,15 @@
+import datetime
 import os
 import subprocess
 import sys
 
 from django.conf import settings
-from django.test import SimpleTestCase
+from django.contrib.sessions.models import Session
+from django.template import Context, Template
+from django.test import SimpleTestCase, TestCase
+from django.utils import timezone
+
+from tests.factories import PASSWORD, make_superuser
 
 
 def import_settings(**env):
@@ -30,9 +36,6 @@ class ProductionSettingsTests(SimpleTestCase):
 
     def test_development_settings_need_nothing(self):
         self.assertEqual(import_settings(DJANGO_DEBUG="1").returncode, 0)
-
-    def test_vietnamese_and_the_local_time_zone(self):
-        self.assertEqual((settings.LANGUAGE_CODE, settings.TIME_ZONE), ("vi", "Asia/Ho_Chi_Minh"))
 
 
 class DeploymentChecksTests(SimpleTestCase):
@@ -72,6 +75,26 @@ class DeploymentChecksTests(SimpleTestCase):
         )
         self.assertEqual(probe.stdout.strip(), "True True True True ('HTTP_X_FORWARDED_PROTO', 'https')")
 
+
+class VietnameseOfficeTests(TestCase):
+    def test_pages_speak_vietnamese_and_tell_the_time_of_vietnam(self):
+        page = self.client.get("/admin/login/")
+        self.assertContains(page, '<html lang="vi"')
+        self.assertContains(page, "Đăng nhập")
+        # 17:30 on 31/12/2024 in UTC is half past midnight of the new year in Hà Nội (UTC+7).
+        moment = datetime.datetime(2024, 12, 31, 17, 30, tzinfo=datetime.UTC)
+        rendered = Template("{{ moment|date:'d/m/Y H:i' }}").render(Context({"moment": moment}))
+        self.assertEqual(rendered, "01/01/2025 00:30")
+
     def test_a_session_lasts_a_working_day_and_ends_with_the_browser(self):
-        self.assertEqual(settings.SESSION_COOKIE_AGE, 9 * 3600)
-        self.assertTrue(settings.SESSION_EXPIRE_AT_BROWSER_CLOSE)
+        user = make_superuser()
+        before = timezone.now()
+        response = self.client.post("/admin/login/", {"username": user.username, "password": PASSWORD})
+        self.assertEqual(response.status_code, 302)
+        cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+        # No expiry on the cookie: the browser forgets it when it closes.
+        self.assertEqual((cookie["expires"], cookie["max-age"]), ("", ""))
+        session = Session.objects.get(session_key=cookie.value)
+        self.assertAlmostEqual(
+            (session.expire_date - before).total_seconds(), 9 * 3600, delta=60, msg="a session ends after 9 hours"
+        )
