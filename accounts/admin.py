@@ -38,9 +38,14 @@ class StaffUserAdmin(AreaScopedAdmin, UserAdmin):
         return users.distinct()
 
     def writes_allowed(self, request, obj=None):
-        if obj is None or scope_of(request.user).is_whole_province:
+        """A user is managed (changed, given a password or roles, deleted) only by an
+        administrator whose scope holds every unit of theirs: one bound to another unit as well
+        would lend its rights there to whoever sets its password."""
+        scope = scope_of(request.user)
+        if obj is None or scope.is_whole_province:
             return True
-        return self.get_queryset(request).filter(pk=obj.pk).exists()
+        units = obj.areas.values_list("area_id", flat=True)
+        return self.get_queryset(request).filter(pk=obj.pk).exists() and all(map(scope.allows, units))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
