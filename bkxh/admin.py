@@ -1,11 +1,12 @@
 """The admin site's branding and the pieces every bkxh ModelAdmin shares."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bkxh.forms import VietnameseDecimalField
+from bkxh.numbers import format_decimal
 from bkxh.text import fold
 
 
@@ -28,8 +29,16 @@ class FoldedSearchMixin:
     """
 
     folded_search_fields = ()
+    # Each word adds an OR over every search field: a pasted page of text built megabytes of SQL
+    # that kept PostgreSQL busy long after the browser had given up. No name needs more.
+    max_search_words = 10
+    max_search_characters = 200
 
     def get_search_results(self, request, queryset, search_term):
+        problem = self.search_problem(search_term)
+        if problem:
+            messages.error(request, problem)
+            return queryset.none(), False
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         folded = fold(search_term)
         if not folded or not self.folded_search_fields:
@@ -40,6 +49,21 @@ class FoldedSearchMixin:
                 *[(f"{field}__contains", word) for field in self.folded_search_fields], _connector=models.Q.OR
             )
         return results | queryset.filter(matches), may_have_duplicates
+
+    def search_problem(self, search_term):
+        """Why `search_term` is not searched for, or None."""
+        words, characters = len(search_term.split()), len(search_term)
+        if words <= self.max_search_words and characters <= self.max_search_characters:
+            return None
+        return _(
+            "The search is too long (%(words)s words, %(characters)s characters; at most %(max_words)s words "
+            "and %(max_characters)s characters): search for a name, a code or an ID number."
+        ) % {
+            "words": format_decimal(words),
+            "characters": format_decimal(characters),
+            "max_words": self.max_search_words,
+            "max_characters": self.max_search_characters,
+        }
 
 
 class VietnameseNumbersMixin:

@@ -191,6 +191,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("BKXH_MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
+# A web request's database statement is cancelled after this many milliseconds (PostgreSQL;
+# bkxh/web.py): no page needs more, and a runaway query must not outlive the request.
+BKXH_WEB_STATEMENT_TIMEOUT_MS = int(os.environ.get("BKXH_WEB_STATEMENT_TIMEOUT_MS", "30000"))
+
 # The name shown on every admin page; the report's letterhead comes from the Agency table.
 BKXH_ORGANISATION = os.environ.get("BKXH_ORGANISATION", "Sở Lao động – Thương binh và Xã hội tỉnh Bắc Kạn")
 
