@@ -29,7 +29,9 @@ def env_list(name):
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+# .env.example's placeholder, which a copied file would otherwise put in production.
+PLACEHOLDER_SECRET_KEY = "change-me-to-50-random-characters"
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -47,6 +49,11 @@ else:
             "bkxh runs with production settings because DJANGO_DEBUG is off, and they need "
             + " and ".join(missing)
             + ". Set them (see .env.example), or use `make run` for development."
+        )
+    if len(SECRET_KEY) < 50 or SECRET_KEY == PLACEHOLDER_SECRET_KEY:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be at least 50 random characters of this installation's own, not the "
+            "placeholder of .env.example: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
 
 INSTALLED_APPS = [
@@ -127,6 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its `next` is missing or unsafe (Django's default is a page bkxh has not).
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginThrottleBackend",

@@ -34,6 +34,13 @@ class ProductionSettingsTests(SimpleTestCase):
         result = import_settings(DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="bkxh.example.vn")
         self.assertEqual(result.returncode, 0, result.stderr)
 
+    def test_production_settings_refuse_a_blank_short_or_placeholder_key(self):
+        for key in (" " * 60, "short-key", "change-me-to-50-random-characters"):
+            with self.subTest(key=key):
+                result = import_settings(DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="bkxh.example.vn")
+                self.assertNotEqual(result.returncode, 0)
+                self.assertIn("DJANGO_SECRET_KEY", result.stderr.splitlines()[-1])
+
     def test_development_settings_need_nothing(self):
         self.assertEqual(import_settings(DJANGO_DEBUG="1").returncode, 0)
 
@@ -85,6 +92,13 @@ class VietnameseOfficeTests(TestCase):
         moment = datetime.datetime(2024, 12, 31, 17, 30, tzinfo=datetime.UTC)
         rendered = Template("{{ moment|date:'d/m/Y H:i' }}").render(Context({"moment": moment}))
         self.assertEqual(rendered, "01/01/2025 00:30")
+
+    def test_a_login_whose_next_page_is_elsewhere_lands_on_the_admin_home(self):
+        user = make_superuser()
+        response = self.client.post(
+            "/admin/login/?next=https://ke-gian.example/", {"username": user.username, "password": PASSWORD}
+        )
+        self.assertRedirects(response, "/admin/")
 
     def test_a_session_lasts_a_working_day_and_ends_with_the_browser(self):
         user = make_superuser()
