@@ -18,6 +18,12 @@ def nfc(text):
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def visible(text):
+    """`text` as nfc() gives it, without format characters (Unicode Cf: zero-width spaces and
+    joiners, bidi marks): empty when nothing of it would show on the page."""
+    return nfc("".join(character for character in text if unicodedata.category(character) != "Cf"))
+
+
 @lru_cache(maxsize=65536)
 def fold(text):
     """Text without diacritics, lower case: the key for searching with or without accents.

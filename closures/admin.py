@@ -7,6 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoped_admin import AreaScopedAdmin
 from bkxh.admin import BkxhModelAdmin
+from bkxh.text import visible
 from closures import workflow
 from closures.models import YearClosure
 
@@ -69,7 +70,7 @@ class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     @admin.action(description=gettext_lazy("Reopen the selected years (with a reason)"), permissions=["reopen"])
     def reopen_years(self, request, queryset):
-        reason = request.POST.get("reason", "").strip()
+        reason = visible(request.POST.get("reason", ""))
         if "confirm" in request.POST and reason:
             self._each(request, queryset, workflow.reopen, reason=reason)
             return None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import scope_of
 from audit.context import changes_by
+from bkxh.text import visible
 from closures.models import YearClosure
 
 State = YearClosure.State
@@ -63,7 +64,7 @@ def reopen(closure, *, user, reason):
     """Back to draft, unlocking the year; `reason` is required and kept in the history."""
     closure = YearClosure.objects.select_for_update().get(pk=closure.pk)
     _check(user, closure, "reopen_yearclosure", [State.APPROVED, State.SUBMITTED], _("You may not reopen a year."))
-    reason = (reason or "").strip()
+    reason = visible(reason or "")
     if not reason:
         raise ValidationError(_("Write the reason for reopening the year."))
     closure.state = State.DRAFT

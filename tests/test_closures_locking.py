@@ -261,8 +261,17 @@ class ReopeningTests(TestCase):
 
     def test_reopening_needs_a_written_reason(self):
         closure = self.approved()
-        with self.assertRaises(ValidationError):
-            workflow.reopen(closure, user=self.reviewer, reason="  ")
+        for reason in ("  ", "\u200b", "\u200d\u2066 \ufeff"):
+            with self.subTest(reason=reason), self.assertRaises(ValidationError):
+                workflow.reopen(closure, user=self.reviewer, reason=reason)
+        closure.refresh_from_db()
+        self.assertTrue(closure.is_approved)
+
+    def test_the_admin_refuses_a_reason_of_invisible_characters(self):
+        closure = self.approved()
+        self.client.force_login(self.reviewer)
+        data = {"action": "reopen_years", "_selected_action": [closure.pk], "reason": "\u200b", "confirm": "1"}
+        self.assertContains(self.client.post("/admin/closures/yearclosure/", data), "Hãy ghi lý do mở lại năm")
         closure.refresh_from_db()
         self.assertTrue(closure.is_approved)
 
