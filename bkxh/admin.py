@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,19 @@ class BkxhAdminSite(admin.AdminSite):
     @property
     def site_header(self):
         return settings.BKXH_ORGANISATION
+
+    def autocomplete_view(self, request):
+        return AutocompleteView.as_view(admin_site=self)(request)
+
+
+class AutocompleteView(AutocompleteJsonView):
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        # A reverse relation (a household's members) has no choices to offer; Django's view
+        # failed on it with a server error.
+        if not source_field.concrete:
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
 
 
 class FoldedSearchMixin:

@@ -9,6 +9,7 @@ import io
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -117,7 +118,11 @@ def export_view(request, model_admin):
     request.GET = request.GET.copy()
     file_format = "xlsx" if request.GET.pop("_format", ["csv"])[0] == "xlsx" else "csv"
     # The changelist's own queryset: its filters, its search and the user's scope.
-    queryset = kind.queryset(model_admin.get_changelist_instance(request).get_queryset(request))
+    try:
+        queryset = kind.queryset(model_admin.get_changelist_instance(request).get_queryset(request))
+    except IncorrectLookupParameters:
+        messages.error(request, _("The list's filters in the address are not valid; nothing was exported."))
+        return HttpResponseRedirect(_url(model_admin, "changelist"))
     personal = kind.personal_columns()
     whole = may_see_full_ids(request.user)
     handle = io.BytesIO()

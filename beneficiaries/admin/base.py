@@ -2,6 +2,7 @@
 search, Vietnamese numbers, masked citizen IDs and the totals of what is filtered."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Max, Min
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +47,8 @@ class YearFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        if not self.value().isdigit():
+            raise IncorrectLookupParameters(self.value())
         if not self.relation:
             return queryset.filter(**{self.year_field: self.value()})
         rows = self.year_model.objects.filter(**{self.year_field: self.value()}).values_list("pk", flat=True)
@@ -63,6 +66,8 @@ class DistrictFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         # A register by area may name the district itself (a round allocated to it).
         if self.value():
+            if not self.value().isdigit():
+                raise IncorrectLookupParameters(self.value())
             # The district and its communes as a list of ids: the database then finds the
             # entries through the (year, commune) index instead of scanning the register.
             units = AdminUnit.objects.within(self.value()).values_list("pk", flat=True)
@@ -87,8 +92,14 @@ class CommuneFilter(admin.SimpleListFilter):
         communes = scope_of(request.user).units().filter(parent=district).order_by("code")
         return [(commune.pk, commune.name) for commune in communes]
 
+    def has_output(self):
+        # Chosen without a district (a link, a bookmark), the commune still filters the list.
+        return super().has_output() or self.value() is not None
+
     def queryset(self, request, queryset):
         if self.value():
+            if not self.value().isdigit():
+                raise IncorrectLookupParameters(self.value())
             return queryset.filter(**{self.area_field: self.value()})
         return queryset
 
