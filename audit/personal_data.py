@@ -10,6 +10,8 @@ import datetime
 from decimal import Decimal
 
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -27,6 +29,22 @@ def may_see_full_ids(user):
 
 def personal_fields_of(model):
     return tuple(getattr(model, "personal_fields", ()))
+
+
+def lookup_reads_personal_data(model, lookup):
+    """Whether a list's query-string lookup (`person__citizen_id__startswith`) filters on a
+    personal field of `model` or of a model its relations lead to."""
+    for name in lookup.split(LOOKUP_SEP):
+        if name in personal_fields_of(model):
+            return True
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False  # a lookup (startswith) or a transform: the path of fields has ended
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
 
 
 def log_full_view(request, subject):
