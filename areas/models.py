@@ -166,20 +166,16 @@ class AdminUnit(Record):
 
 class AgencyQuerySet(RecordQuerySet):
     def for_report(self, area, year):
-        """The agency that issues `year`'s report on `area`: one set up for the area or a unit
-        above it, in force at the end of the year (else at any time in it)."""
+        """The agency that issues `year`'s report on `area`: one set up for the area itself (a
+        district's report is its own office's, never the province department's), in force at the
+        end of the year, else at any time in it; None when the area has none."""
         first, last = year_bounds(year)
         candidates = self.filter(
-            Q(area=area) | Q(area__children=area) | Q(area__children__children=area),
             Q(valid_from__isnull=True) | Q(valid_from__lte=last),
             Q(valid_to__isnull=True) | Q(valid_to__gte=first),
-        ).distinct()
-
-        def preference(agency):
-            ended_during_year = agency.valid_to is not None and agency.valid_to < last
-            return (ended_during_year, agency.area_id != area.pk)
-
-        return min(candidates, key=preference, default=None)
+            area=area,
+        )
+        return min(candidates, key=lambda agency: agency.valid_to is not None and agency.valid_to < last, default=None)
 
 
 class Agency(Record):

@@ -30,6 +30,37 @@ ENTRIES = "entries"
 ROWS = Count("*")
 
 
+# The registers whose entries the report counts, and so the years a report has figures for.
+REGISTERS = (
+    RiceReliefLine,
+    LongevityGift,
+    HousingSupport,
+    TrainingClass,
+    FuneralAllowance,
+    WorshipAllowance,
+    MedicalReferral,
+    RecordAmendment,
+    AdmissionDossier,
+    ElderlyVisit,
+)
+
+
+def counted_entries(model):
+    """The entries of register `model` the report counts: a cancelled housing support is none."""
+    entries = model.objects.all()
+    if model is HousingSupport:
+        entries = entries.exclude(status=HousingSupport.Status.CANCELLED)
+    return entries
+
+
+def register_years(user):
+    """The years in which some register has entries the report counts in `user`'s units."""
+    years = set()
+    for model in REGISTERS:
+        years.update(counted_entries(model).in_scope_of(user).values_list(model.year_path, flat=True).distinct())
+    return years
+
+
 def _figures(queryset, **aggregates):
     totals = queryset.aggregate(**{ENTRIES: ROWS}, **aggregates)
     if not totals.pop(ENTRIES):
@@ -43,7 +74,7 @@ def register_figures(*, year, area):
     units = list(AdminUnit.objects.within(area).values_list("pk", flat=True))
 
     def entries(model):
-        return model.objects.for_year(year).in_units(units)
+        return counted_entries(model).for_year(year).in_units(units)
 
     figures = {}
     figures.update(
@@ -67,7 +98,7 @@ def register_figures(*, year, area):
     )
     figures.update(
         _figures(
-            entries(HousingSupport).exclude(status=HousingSupport.Status.CANCELLED),
+            entries(HousingSupport),
             **{RegisterSource.HOUSING_HOUSES: ROWS, RegisterSource.HOUSING_AMOUNT: Sum("amount_vnd")},
         )
     )

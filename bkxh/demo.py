@@ -94,23 +94,23 @@ def load_values():
     return len(result.rows)
 
 
-def load_agency():
-    """The 2024 letterhead. The department ceased on 28/02/2025 when its work went to other
-    departments; the signer is a fictional name, like every person in the demo."""
-    province = AdminUnit.objects.for_code("06", DEMO_YEAR)
-    agency = Agency.objects.filter(area=province, abbreviation="SLĐTBXH").first() or Agency(area=province)
-    agency.managing_body = "UBND TỈNH BẮC KẠN"
-    agency.name = "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI"
-    agency.abbreviation = "SLĐTBXH"
-    agency.place = "Bắc Kạn"
-    agency.signer_authority = ""
-    agency.signer_title = "GIÁM ĐỐC"
-    agency.signer_name = "Hoàng Văn Minh"
-    agency.recipients = (
-        "Bộ Lao động - Thương binh và Xã hội\nUBND tỉnh Bắc Kạn\nCác sở, ban, ngành liên quan\nLưu: VT, VP"
-    )
-    agency.valid_to = datetime.date(2025, 2, 28)
-    return _save(agency)
+def load_agencies():
+    """The 2024 letterheads: the province department and the office of each district
+    (Phòng Lao động - Thương binh và Xã hội under the district's People's Committee), which
+    issues the district's report. Both ceased on 28/02/2025, when their work went to other
+    departments and offices. The signers are fictional names, like every person in the demo."""
+    agencies = []
+    for row in _rows("agencies.csv"):
+        area = AdminUnit.objects.for_code(row["area_code"], DEMO_YEAR)
+        agency = Agency.objects.filter(area=area, abbreviation=row["abbreviation"]).first() or Agency(area=area)
+        for field in ("managing_body", "name", "abbreviation", "place", "signer_title", "signer_name"):
+            setattr(agency, field, row[field])
+        agency.signer_authority = ""
+        # One recipient per line in the model; the file separates them with ";".
+        agency.recipients = "\n".join(row["recipients"].split(";"))
+        agency.valid_to = datetime.date.fromisoformat(row["valid_to"])
+        agencies.append(_save(agency))
+    return agencies
 
 
 def ensure_demo_user():
@@ -145,7 +145,7 @@ def load_demo_data():
         "admin_units": load_admin_units(),
         "indicators": load_catalogue(),
         "values": load_values(),
-        "agency": load_agency(),
+        "agencies": load_agencies(),
         "registers": load_registers(),
         "user": ensure_demo_user(),
         "role_users": ensure_role_users(),

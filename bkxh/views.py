@@ -1,17 +1,16 @@
 """The printable annual report, and the page that picks its year and area."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
 from areas.models import AdminUnit, Agency
-from beneficiaries.reports import register_figures
+from beneficiaries.reports import register_figures, register_years
 from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
@@ -19,17 +18,19 @@ from indicators.reports import annual_report
 
 @login_required
 def report_index(request):
-    """Lists the years that have figures and the areas a report can cover.
+    """Lists the years that have figures (typed or counted in a register) and the areas a report
+    can cover.
 
-    Template: reports/index.html. Context: years, areas (the districts in the user's scope),
-    whole_province (whether the user may open the province's report).
+    Template: reports/index.html. Context: years (newest first), areas (the districts in the
+    user's scope), whole_province (whether the user may open the province's report).
     """
     scope = scope_of(request.user)
-    years = IndicatorValue.objects.in_scope_of(request.user).order_by("-year").values_list("year", flat=True)
+    years = set(IndicatorValue.objects.in_scope_of(request.user).values_list("year", flat=True).distinct())
+    years |= register_years(request.user)
     areas = scope.filter(
         AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]), "pk"
     ).select_related("parent")
-    context = {"years": list(years.distinct()), "areas": areas, "whole_province": scope.is_whole_province}
+    context = {"years": sorted(years, reverse=True), "areas": areas, "whole_province": scope.is_whole_province}
     return render(request, "reports/index.html", context)
 
 
@@ -39,8 +40,10 @@ def annual_report_view(request, year):
     works for a district gets that district's, and only units in their scope.
 
     Template: reports/annual_report.html. Context: report (indicators.reports.AnnualReport),
-    document_date (the date line, or None to leave it for the signer), approval (the approved
-    YearClosure covering the report, or None while its figures are provisional).
+    document_date (the date line, or None to leave it for the signer), blank_date_reason (why
+    it is None, for the screen), approval (the approved YearClosure covering the report, or
+    None while its figures are provisional). A year without any figure for the area is not a
+    report: reports/no_figures.html (context: year, area) answers 404.
     """
     code = request.GET.get("area")
     scope = scope_of(request.user)
@@ -53,9 +56,13 @@ def annual_report_view(request, year):
     agency = Agency.objects.for_report(area, year)
     figures = register_figures(year=year, area=area)
     report = annual_report(year=year, area=area, agency=agency, register_figures=figures)
+    if not report.has_data:
+        return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
+    document_date, blank_date_reason = _document_date(agency, year)
     context = {
         "report": report,
-        "document_date": _document_date(agency, year),
+        "document_date": document_date,
+        "blank_date_reason": blank_date_reason,
         "approval": closure_covering(area, year),
     }
     return render(request, "reports/annual_report.html", context)
@@ -74,11 +81,17 @@ def _report_area(year, code):
 
 
 def _document_date(agency, year):
-    """Today, when the agency still issues documents today and the year is over or running;
-    otherwise None, and the signer dates the paper by hand."""
+    """(date, None): today, when the agency still issues documents today and the year is over
+    or running; otherwise (None, why), and the signer dates the paper by hand. Without an
+    agency the page already says that none is set up."""
     today = timezone.localdate()
-    if agency is None or today.year < year:
-        return None
+    if agency is None:
+        return None, None
+    if today.year < year:
+        return None, _("The date line is left blank for the signer: %(year)s has not begun yet.") % {"year": year}
     if agency.valid_to and today > agency.valid_to:
-        return None
-    return today if today >= datetime.date(year, 1, 1) else None
+        return None, _(
+            "The date line is left blank for the signer: %(agency)s stopped issuing documents on %(date)s, "
+            "so the report cannot carry today's date; write the date it was issued on."
+        ) % {"agency": agency.name, "date": date_format(agency.valid_to, "SHORT_DATE_FORMAT")}
+    return today, None

@@ -80,6 +80,16 @@ class AnnualReport:
     def has_data(self):
         return bool(self.sections)
 
+    @property
+    def has_plans(self):
+        """Whether any line has a plan; a district's report usually has none (plans are set for
+        the province), and then prints no plan and percent columns."""
+        return any(
+            line.plan is not None or any(child.plan is not None for child in line.children)
+            for section in self.sections
+            for line in section.lines
+        )
+
 
 def annual_report(*, year, area, agency=None, register_figures=None):
     """The `year` report on `area` (a province or a district): sections of lines, and notes.

@@ -6,13 +6,19 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from areas.models import AdminUnit
 from tests.factories import (
     make_agency,
+    make_approved_year,
     make_commune,
     make_district,
     make_indicator,
+    make_longevity_gift,
+    make_person,
     make_province,
+    make_role_user,
     make_sector,
     make_superuser,
     make_value,
@@ -115,9 +121,40 @@ class ArticleReportTests(TestCase):
         self.assertNotIn("102,5", printed_part(response))
         self.assertEqual([n.indicator.code for n in response.context["report"].notes], ["si_compulsory"])
 
-    def test_a_year_without_figures_says_so(self):
-        text = page_text(self.client.get("/reports/2023/"))
-        self.assertIn("Chưa có số liệu của Tỉnh Bắc Kạn năm 2023.", text)
+    def test_a_year_without_figures_is_not_found_and_says_so_without_a_letterhead_or_signature(self):
+        for year in (2023, 1999):
+            with self.subTest(year=year):
+                response = self.client.get(f"/reports/{year}/")
+                self.assertEqual(response.status_code, 404)
+                text = page_text(response)
+                self.assertIn(f"Chưa có số liệu của Tỉnh Bắc Kạn năm {year}.", text)
+                for part in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SỞ LAO ĐỘNG", "GIÁM ĐỐC", "Hoàng Văn Minh"):
+                    self.assertNotIn(part, text)
+
+    def test_a_provisional_report_prints_the_draft_mark_and_not_a_line_under_the_title(self):
+        response = self.client.get("/reports/2024/")
+        printed = printed_part(response)
+        self.assertIn('<div class="draft-mark">DỰ THẢO</div>', printed)
+        # The mark comes first on the page, above the letterhead.
+        self.assertLess(printed.index("DỰ THẢO"), printed.index("UBND TỈNH BẮC KẠN"))
+        self.assertNotIn("Số liệu tạm thời", printed)
+        self.assertIn("Số liệu tạm thời, chưa được phê duyệt: bản in mang dấu DỰ THẢO", page_text(response))
+
+    def test_an_approved_report_has_no_draft_mark(self):
+        make_approved_year(area=AdminUnit.objects.for_code("06", 2024))
+        response = self.client.get("/reports/2024/")
+        self.assertNotContains(response, "DỰ THẢO")
+        self.assertNotContains(response, "Số liệu tạm thời")
+
+    def test_the_screen_says_why_the_date_line_is_blank(self):
+        response = self.client.get("/reports/2024/")
+        self.assertIn("Bắc Kạn, ngày …… tháng …… năm ……", page_text(response))
+        why = (
+            "Dòng ngày tháng để trống cho người ký: SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI "
+            "đã thôi ban hành văn bản từ ngày 28/02/2025"
+        )
+        self.assertIn(why, page_text(response))
+        self.assertNotIn("Dòng ngày tháng để trống", printed_part(response))
 
     def test_the_report_needs_a_login(self):
         self.client.logout()
@@ -133,6 +170,133 @@ class ArticleReportTests(TestCase):
 
         IndicatorValue.objects.filter(indicator__code="jobs_created").update(actual=6400)
         self.assertIn("6.400/6.400 người, đạt 100,0% kế hoạch", page_text(self.client.get("/reports/2024/")))
+
+
+DISTRICT_LETTERHEADS = {
+    "058": ("UBND THÀNH PHỐ BẮC KẠN", "Bắc Kạn, ngày"),
+    "060": ("UBND HUYỆN PÁC NẶM", "Pác Nặm, ngày"),
+    "061": ("UBND HUYỆN BA BỂ", "Ba Bể, ngày"),
+    "062": ("UBND HUYỆN NGÂN SƠN", "Ngân Sơn, ngày"),
+    "063": ("UBND HUYỆN BẠCH THÔNG", "Bạch Thông, ngày"),
+    "064": ("UBND HUYỆN CHỢ ĐỒN", "Chợ Đồn, ngày"),
+    "065": ("UBND HUYỆN CHỢ MỚI", "Chợ Mới, ngày"),
+    "066": ("UBND HUYỆN NA RÌ", "Na Rì, ngày"),
+}
+# What only the province department's letterhead and table say.
+PROVINCE_ONLY = [
+    "UBND TỈNH",
+    "SỞ LAO ĐỘNG",
+    "BC-SLĐTBXH",
+    "GIÁM ĐỐC",
+    "Hoàng Văn Minh",
+    "Kế hoạch",
+    "Tỷ lệ % so với KH",
+]
+DISTRICT_OFFICE = ["PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "/BC-LĐTBXH", "TRƯỞNG PHÒNG"]
+
+
+class DemoDistrictReportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo_data", stdout=StringIO())
+
+    def test_each_districts_report_is_issued_by_its_own_office_and_signed_by_its_head(self):
+        self.client.login(username="admin", password="bkxh-demo-2024")
+        for code, (managing_body, place) in DISTRICT_LETTERHEADS.items():
+            with self.subTest(district=code):
+                text = page_text(self.client.get(f"/reports/2024/?area={code}"))
+                for part in [managing_body, place, *DISTRICT_OFFICE]:
+                    self.assertIn(part, text)
+                for part in PROVINCE_ONLY:
+                    self.assertNotIn(part, text)
+
+    def test_a_district_user_gets_their_districts_letterhead_and_register_figures(self):
+        self.client.login(username="pacnam.xem", password="bkxh-demo-2024")
+        response = self.client.get("/reports/2024/")
+        text = page_text(response)
+        self.assertIn("UBND HUYỆN PÁC NẶM", text)
+        self.assertIn("Triệu Văn Quân", text)
+        self.assertIn("Toàn huyện", text)
+        self.assertNotIn("SỞ LAO ĐỘNG", text)
+
+    def test_a_district_users_report_index_offers_the_year_of_their_register_figures(self):
+        self.client.login(username="pacnam.xem", password="bkxh-demo-2024")
+        response = self.client.get("/reports/")
+        self.assertEqual(response.context["years"], [2024])
+        self.assertContains(response, 'href="/reports/2024/"')
+        self.assertNotContains(response, "Chưa có số liệu nào được nhập")
+
+    def test_a_district_user_opening_a_year_without_figures_gets_not_found(self):
+        self.client.login(username="pacnam.xem", password="bkxh-demo-2024")
+        response = self.client.get("/reports/1999/")
+        self.assertEqual(response.status_code, 404)
+        self.assertIn("Chưa có số liệu của Huyện Pác Nặm năm 1999.", page_text(response))
+        self.assertNotContains(response, "TRƯỞNG PHÒNG", status_code=404)
+
+
+class DistrictWithoutAgencyTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        make_agency(area=cls.province)
+        cls.district = make_district(parent=cls.province)
+        cls.commune = make_commune(parent=cls.district)
+        cls.jobs = make_indicator()
+        cls.user = make_superuser()
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_a_district_without_its_own_agency_prints_no_letterhead_and_the_screen_says_so(self):
+        make_value(indicator=self.jobs, area=self.district, actual=120)
+        response = self.client.get("/reports/2024/?area=060")
+        text = page_text(response)
+        self.assertIn("Chưa có cơ quan ban hành cho địa bàn và năm này", text)
+        for part in PROVINCE_ONLY:
+            with self.subTest(part=part):
+                self.assertNotIn(part, text)
+        self.assertNotIn("Chưa có cơ quan ban hành", printed_part(response))
+        self.assertIn("Toàn huyện giải quyết việc làm 120 người", text)
+
+    def test_a_report_without_any_plan_leaves_out_the_plan_and_percent_columns(self):
+        make_value(indicator=self.jobs, area=self.district, actual=120)
+        text = page_text(self.client.get("/reports/2024/?area=060"))
+        self.assertIn("ĐVT Thực hiện", text)
+        self.assertNotIn("Kế hoạch", text)
+        self.assertNotIn("Tỷ lệ % so với KH", text)
+
+    def test_a_report_with_one_plan_keeps_the_plan_and_percent_columns(self):
+        make_value(indicator=self.jobs, area=self.district, plan=100, actual=120)
+        text = page_text(self.client.get("/reports/2024/?area=060"))
+        self.assertIn("Kế hoạch", text)
+        self.assertIn("Tỷ lệ % so với KH", text)
+
+    def test_a_district_with_only_register_figures_has_its_year_listed_and_reported(self):
+        make_indicator(code="longevity_90", name="Mừng thọ 90 tuổi", has_plan=False, source="longevity.90")
+        make_longevity_gift(person=make_person(commune=self.commune, birth_year=1934))
+        clerk = make_role_user(username="pacnam.xem", role="Xem", units=[self.district])
+        self.client.force_login(clerk)
+        self.assertEqual(self.client.get("/reports/").context["years"], [2024])
+        self.assertIn("Mừng thọ 90 tuổi", page_text(self.client.get("/reports/2024/")))
+        self.assertEqual(self.client.get("/reports/2023/").status_code, 404)
+
+    def test_a_future_year_leaves_the_date_line_blank_and_says_why(self):
+        # Units still in force next year (those of 2024 ended with the 2025 reform).
+        province = make_province(code="19", name="Tỉnh Thái Nguyên", valid_to=None)
+        district = make_district(parent=province, code="164", name="Huyện Đại Từ")
+        make_agency(area=district, valid_to=None, managing_body="UBND HUYỆN ĐẠI TỪ")
+        next_year = timezone.localdate().year + 1
+        make_value(indicator=self.jobs, area=district, year=next_year, plan=100)
+        response = self.client.get(f"/reports/{next_year}/?area=164")
+        self.assertIn(f"năm {next_year} chưa bắt đầu", page_text(response))
+        self.assertNotIn("chưa bắt đầu", printed_part(response))
+
+    def test_an_agency_in_force_today_dates_the_report_today_without_a_note(self):
+        make_agency(area=self.district, valid_to=None, managing_body="UBND HUYỆN PÁC NẶM")
+        make_value(indicator=self.jobs, area=self.district, plan=100, actual=120)
+        response = self.client.get("/reports/2024/?area=060")
+        self.assertEqual(response.context["document_date"], timezone.localdate())
+        self.assertNotContains(response, "Dòng ngày tháng để trống")
 
 
 class RollUpTests(TestCase):

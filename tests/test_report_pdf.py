@@ -30,7 +30,11 @@ PRINTED_LINES = [
 ]
 # The data-quality note (its heading and the source's wrong 102,5%) and the toolbar are for the
 # screen only.
-SCREEN_ONLY = ["Dành cho người kiểm tra báo cáo", "102,5", "In báo cáo"]
+SCREEN_ONLY = ["Dành cho người kiểm tra báo cáo", "102,5", "In báo cáo", "Số liệu tạm thời", "Dòng ngày tháng để trống"]
+# Huyện Pác Nặm's report: its own office's letterhead, and no plan columns (districts have no plans);
+# whole printed lines, so that the agency's name breaks between its fields, not inside "THƯƠNG BINH".
+DISTRICT_LINES = ["UBND HUYỆN PÁC NẶM", "PHÒNG LAO ĐỘNG -", "THƯƠNG BINH VÀ XÃ HỘI", "TRƯỞNG PHÒNG", "Triệu Văn Quân"]
+DISTRICT_NOT_PRINTED = ["SỞ LAO ĐỘNG", "SLĐTBXH", "GIÁM ĐỐC", "Hoàng Văn Minh", "Kế hoạch", "Tỷ lệ"]
 # Liberation Serif (metric twin of Times New Roman) from fonts-liberation2 has every Vietnamese
 # letter; anything else in the PDF is a fallback font drawing the letters it lacks.
 TIMES_LIKE_FONTS = ("LiberationSerif", "TimesNewRoman", "Tinos")
@@ -41,19 +45,28 @@ def words(text):
     return " ".join(text.split())
 
 
-def texts_in_top_margin(page):
-    """(text, x, y) of every piece of text printed above the top margin line, in points."""
-    height = float(page.mediabox.height)
+def placed_texts(page):
+    """(text, x, y) of every piece of text on `page`, in points from its bottom left corner."""
     found = []
 
     def visit(text, cm, tm, font_dict, font_size):
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        if text.strip() and y > height - TOP_MARGIN:
+        if text.strip():
             found.append((text.strip(), x, y))
 
     page.extract_text(visitor_text=visit)
     return found
+
+
+def texts_in_top_margin(page):
+    """(text, x, y) of every piece of text printed above the top margin line, in points."""
+    height = float(page.mediabox.height)
+    return [(text, x, y) for text, x, y in placed_texts(page) if y > height - TOP_MARGIN]
+
+
+def printed_lines(pdf):
+    return [words(line) for page in pdf.pages for line in page.extract_text().splitlines()]
 
 
 def font_names(pdf):
@@ -66,7 +79,8 @@ def font_names(pdf):
 
 @pytest.mark.browser
 class PrintedReportTests(StaticLiveServerTestCase):
-    """The demo's 2024 report, printed once by Chromium; each test reads the same PDF."""
+    """The demo's 2024 reports on the province and on Huyện Pác Nặm, printed once by Chromium;
+    each test reads the same PDFs."""
 
     @classmethod
     def setUpClass(cls):
@@ -77,10 +91,13 @@ class PrintedReportTests(StaticLiveServerTestCase):
         call_command("load_demo_data", stdout=StringIO())
         with browser_page() as page:
             log_in(page, cls.live_server_url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
-            page.goto(f"{cls.live_server_url}/reports/2024/")
-            pdf = page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
-        cls.pdf = PdfReader(BytesIO(pdf))
+            pdfs = []
+            for url in ("/reports/2024/", "/reports/2024/?area=060"):
+                page.goto(f"{cls.live_server_url}{url}")
+                pdfs.append(PdfReader(BytesIO(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))))
+        cls.pdf, cls.district_pdf = pdfs
         cls.text = words(" ".join(sheet.extract_text() for sheet in cls.pdf.pages))
+        cls.district_text = words(" ".join(sheet.extract_text() for sheet in cls.district_pdf.pages))
 
     def test_every_page_is_a4_portrait(self):
         for number, page in enumerate(self.pdf.pages, start=1):
@@ -97,6 +114,25 @@ class PrintedReportTests(StaticLiveServerTestCase):
         for text in SCREEN_ONLY:
             with self.subTest(text=text):
                 self.assertNotIn(text, self.text)
+
+    def test_a_provisional_report_is_marked_draft_at_the_top_left_of_its_first_page_only(self):
+        first = self.pdf.pages[0]
+        [(_text, x, y)] = [placed for placed in placed_texts(first) if placed[0] == "DỰ THẢO"]
+        self.assertAlmostEqual(x, LEFT_MARGIN, delta=10)
+        highest_other = max(other_y for text, _x, other_y in placed_texts(first) if text != "DỰ THẢO")
+        self.assertGreater(y, highest_other)
+        self.assertEqual(self.text.count("DỰ THẢO"), 1)
+
+    def test_a_districts_report_prints_its_own_offices_letterhead_without_plan_columns(self):
+        lines = printed_lines(self.district_pdf)
+        for line in DISTRICT_LINES:
+            with self.subTest(line=line):
+                self.assertIn(line, lines)
+        self.assertIn("Số: /BC-LĐTBXH Pác Nặm, ngày", self.district_text)
+        for text in DISTRICT_NOT_PRINTED:
+            with self.subTest(text=text):
+                self.assertNotIn(text, self.district_text)
+        self.assertIn("Toàn huyện", self.district_text)
 
     def test_page_numbers_are_centred_at_the_top_from_page_two_on(self):
         self.assertGreater(len(self.pdf.pages), 1)

@@ -1,6 +1,7 @@
 """Vietnamese formatting for reports and admin pages: 7.000, 109,4%, 05/12/2024."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django import template
@@ -81,3 +82,15 @@ def vn_cell(value):
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return value
+
+
+# A Vietnamese word is several syllables written apart ("THƯƠNG BINH"), so a letterhead may not
+# break at any space: only where an agency name joins its fields, after " - " or ", " and before "VÀ".
+_BETWEEN_FIELDS = re.compile(r"(?<=[-,]) | (?=VÀ )", re.IGNORECASE)
+
+
+@register.filter
+def letterhead_name(name):
+    """The name of an issuing agency with its line breaks only between its fields: "PHÒNG LAO
+    ĐỘNG -" / "THƯƠNG BINH VÀ XÃ HỘI", never "… THƯƠNG" / "BINH …" (other spaces do not break)."""
+    return " ".join(part.replace(" ", "\N{NO-BREAK SPACE}") for part in _BETWEEN_FIELDS.split(name))

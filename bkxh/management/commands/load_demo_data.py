@@ -9,7 +9,7 @@ class Command(AuditedCommand):
         loaded = load_demo_data()
         self.stdout.write(
             f"{loaded['admin_units']} administrative units, {loaded['indicators']} indicators, "
-            f"{loaded['values']} values for {DEMO_YEAR}, letterhead: {loaded['agency'].name}."
+            f"{loaded['values']} values for {DEMO_YEAR}, {len(loaded['agencies'])} letterheads."
         )
         registers = dict(loaded["registers"])
         people, households = registers.pop("people"), registers.pop("households")
