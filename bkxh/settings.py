@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
-    "axes",
+    "bkxh.apps.BkxhAxesConfig",
     "bkxh",
     "areas",
     "indicators",
