@@ -15,6 +15,12 @@ class BkxhAdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "bkxh.admin.BkxhAdminSite"
 
+    def ready(self):
+        from bkxh.admin import write_figures_the_vietnamese_way
+
+        write_figures_the_vietnamese_way()
+        super().ready()
+
 
 class BkxhAxesConfig(axes_apps.AppConfig):
     """django-axes (the login throttle) under a name staff understand, not "Axes"."""
