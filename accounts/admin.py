@@ -13,7 +13,6 @@ from accounts.models import UserArea
 from accounts.scope import scope_of
 from accounts.scoped_admin import AreaScopedAdmin
 
-
 # A permission's stored name is English, written when `migrate` created it ("Can add person").
 PERMISSION_ACTIONS = {
     "add": _("Add %(things)s"),
