@@ -1,14 +1,61 @@
 """Users with their units, and the roles; scoped like the data, so a district administrator
 manages the district's staff only and can hand out no more than their own units."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import UserArea
 from accounts.scope import scope_of
 from accounts.scoped_admin import AreaScopedAdmin
+
+# A permission's stored name is English, written when `migrate` created it ("Can add person").
+PERMISSION_ACTIONS = {
+    "add": _("Add %(things)s"),
+    "change": _("Change %(things)s"),
+    "delete": _("Delete %(things)s"),
+    "view": _("View %(things)s"),
+    "import": _("Import %(things)s from files"),
+    "export": _("Export %(things)s to files"),
+}
+
+
+def permission_label(permission):
+    """A permission as staff read it: "Người hưởng | Thêm quà mừng thọ"; the permissions a model
+    declares itself are translated from their name."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None:
+        return str(permission)
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        # simple-history's copies are "historical …", untranslated: named after their model.
+        things = (
+            _("history of %(things)s") % {"things": model.instance_type._meta.verbose_name_plural}
+            if hasattr(model, "instance_type")
+            else model._meta.verbose_name_plural
+        )
+        name = PERMISSION_ACTIONS[action] % {"things": things}
+    else:
+        name = gettext(permission.name)
+    return f"{capfirst(model._meta.app_config.verbose_name)} | {capfirst(name)}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, permission):
+        return permission_label(permission)
+
+
+class VietnamesePermissionsMixin:
+    """The permissions select of the user and role forms, in Vietnamese."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in {"permissions", "user_permissions"}:
+            kwargs["form_class"] = PermissionsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class UserAreaInline(AreaScopedAdmin, admin.TabularInline):
@@ -22,7 +69,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class StaffUserAdmin(AreaScopedAdmin, UserAdmin):
+class StaffUserAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, UserAdmin):
     inlines = (UserAreaInline,)
     list_display = ("username", "first_name", "last_name", "is_active", "roles", "units")
     list_filter = ("is_active", "groups")
@@ -63,5 +110,5 @@ class StaffUserAdmin(AreaScopedAdmin, UserAdmin):
 
 
 @admin.register(Group)
-class RoleAdmin(AreaScopedAdmin, GroupAdmin):
+class RoleAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, GroupAdmin):
     pass

@@ -1,7 +1,11 @@
 """The admin site's branding and the pieces every bkxh ModelAdmin shares."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers, utils
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -92,3 +96,30 @@ class BkxhModelAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin
     counts, which cost a COUNT per filter choice on every page of a register of a million rows."""
 
     show_facets = admin.ShowFacets.NEVER
+
+
+def display_for_field(value, field, *args, **kwargs):
+    """Django's display of a field's value, with figures written as in forms, totals, reports and
+    history (bkxh.numbers.format_decimal): 23.400.000, 6.400, 109,4.
+
+    Django writes a DecimalField with every decimal place of the column and, since thousands
+    grouping is off (USE_THOUSAND_SEPARATOR would also print the year 2024 as 2.024), ungrouped:
+    23400000, 6400,00, 109,40.
+    """
+    if isinstance(field, models.DecimalField) and not field.flatchoices and value is not None:
+        return format_decimal(value)
+    return utils.display_for_field(value, field, *args, **kwargs)
+
+
+def display_for_value(value, *args, **kwargs):
+    """The same for a Decimal that a list column computes."""
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return utils.display_for_value(value, *args, **kwargs)
+
+
+def write_figures_the_vietnamese_way():
+    """Lists and read-only fields call Django's display functions by the names they imported; it
+    offers no other hook. Called once, from the admin app's ready()."""
+    admin_list.display_for_field = helpers.display_for_field = display_for_field
+    admin_list.display_for_value = display_for_value

@@ -20,7 +20,7 @@ import contextlib
 import contextvars
 from operator import attrgetter
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.signals import pre_delete, pre_save
@@ -74,7 +74,11 @@ def value_at(instance, path):
     *through, last = path.split("__")
     target = instance
     for name in through:
-        target = getattr(target, name)
+        try:
+            target = getattr(target, name)
+        except ObjectDoesNotExist:
+            # A required relation not set yet (a form sent without it): the form says so.
+            return None
         if target is None:
             return None
     if last == "pk":

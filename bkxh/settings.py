@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
-    "axes",
+    "bkxh.apps.BkxhAxesConfig",
     "bkxh",
     "areas",
     "indicators",

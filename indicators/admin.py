@@ -50,7 +50,7 @@ class IndicatorValueAdmin(ImportExportMixin, RecordAdmin):
 
     @admin.display(description=_("indicator"), ordering="indicator__order")
     def indicator_label(self, value):
-        return format_html('{}<br><small class="quiet">{}</small>', value.indicator.name, value.indicator.code)
+        return value.indicator.name
 
     @admin.action(description=_("Mark the selected figures as final"), permissions=["change"])
     def mark_final(self, request, queryset):
