@@ -88,11 +88,11 @@ class StaffUserAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, UserAdmin):
         """A user is managed (changed, given a password or roles, deleted) only by an
         administrator whose scope holds every unit of theirs: one bound to another unit as well
         would lend its rights there to whoever sets its password."""
-        scope = scope_of(request.user)
-        if obj is None or scope.is_whole_province:
+        if obj is None:
             return True
-        units = obj.areas.values_list("area_id", flat=True)
-        return self.get_queryset(request).filter(pk=obj.pk).exists() and all(map(scope.allows, units))
+        return self.get_queryset(request).filter(pk=obj.pk).exists() and scope_of(request.user).users().filter(
+            pk=obj.pk
+        ).exists()
 
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)

@@ -7,6 +7,7 @@ whole province in scope may change it, unless the model says `province_writes_on
 (decisions, which clerks of every unit record).
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -35,6 +36,15 @@ class Scope:
     def units(self):
         units = AdminUnit.objects.all()
         return units if self.unit_ids is None else units.filter(pk__in=self.unit_ids)
+
+    def users(self):
+        """The users whose every unit lies in the scope: those its holder may manage, and whose
+        work (their imports) they may hear of. A user bound to no unit works for no one's scope."""
+        users = get_user_model().objects.all()
+        if self.unit_ids is None:
+            return users
+        outside = AdminUnit.objects.exclude(pk__in=self.unit_ids)
+        return users.filter(areas__area__in=self.unit_ids).exclude(areas__area__in=outside).distinct()
 
 
 def scope_of(user):

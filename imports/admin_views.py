@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.scope import scope_of
 from audit.models import AccessLog, log_access
 from audit.personal_data import may_see_full_ids
 from imports import process, storage
@@ -151,7 +152,8 @@ def _preview_page(request, model_admin, log, result):
         new_rows=[(number, kind.export_row(instance)) for number, instance in result.new[:SHOWN_NEW]],
         hidden_new=max(0, len(result.new) - SHOWN_NEW),
         headers=[column.header for column in kind.export_columns],
-        earlier=list(ImportLog.objects.earlier_imports_of(log)[:3]),
+        # Only imports of colleagues in the user's units: another district's work is not theirs to know.
+        earlier=list(ImportLog.objects.earlier_imports_of(log).filter(user__in=scope_of(request.user).users())[:3]),
         can_confirm=log.outcome == ImportLog.Outcome.PREVIEWED,
         has_failed_rows=bool(result.failed_rows) and bool(log.stored_file),
     )

@@ -347,6 +347,18 @@ class RoleScopeAndLockTests(PrivateFolderMixin, TestCase):
         self.assertContains(history, f"(nhật ký nhập số {log.pk})")
         self.assertContains(history, "Thêm mới")
 
+    def test_a_clerk_hears_of_earlier_imports_of_the_same_file_by_colleagues_of_their_units_only(self):
+        row = ["jobs_created", "2024", "060", "", "5", ""]
+        province_clerk = make_role_user(username="tinh.nhaplieu", role=CLERK, units=[self.province])
+        for user in (self.clerk, province_clerk):
+            self.client.force_login(user)
+            self.upload(row)
+            self.assertEqual(self.confirm_last().outcome, ImportLog.Outcome.IMPORTED)
+        self.client.force_login(make_role_user(username="pacnam.nv2", role=CLERK, units=[self.pac_nam]))
+        response = self.upload(row)
+        self.assertContains(response, "Tệp này đã được pacnam.nhaplieu nhập ngày")
+        self.assertNotContains(response, "tinh.nhaplieu")
+
     def confirm_last(self):
         log = ImportLog.objects.latest("started_at")
         self.client.post(f"{IMPORT}{log.pk}/confirm/", {"confirm": "1"})
