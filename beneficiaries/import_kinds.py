@@ -17,6 +17,7 @@ from areas.models import AdminUnit
 from beneficiaries.import_lookups import (
     DecisionOfRow,
     HouseholdOfRow,
+    MaskedCitizenIdOfRow,
     PersonOfRow,
     birth_date_column,
     person_columns,
@@ -88,6 +89,7 @@ class People(UnitYearColumnMixin, Kind):
     model = Person
     key = ("citizen_id",)
     derived_fields = ("full_name", "search_name", "duplicate_key")
+    resolvers = (MaskedCitizenIdOfRow(),)
     columns = (
         Column("year", "Năm", field="", parser=cells.integer),
         Column("commune_code", "Mã xã", field="commune", lookup=UnitOfYear(levels=COMMUNES)),
