@@ -141,6 +141,18 @@ class RiceReliefRoundFormTests(AdminFormTestCase):
         make_rice_line(round=tet, kg=60)
         self.assertSaved(self.change(tet, kg_allocated="60"))
 
+    def test_fewer_months_than_the_lines_rations_need_are_refused(self):
+        lean_season = make_round(code="2024-giap-hat", months=3, kg_allocated=1000)
+        make_rice_line(round=lean_season, persons=2, kg=90)
+        make_rice_line(round=lean_season, persons=2, kg=60)
+        self.assertChangeRefused(
+            lean_season,
+            "1 dòng của đợt này phát quá 15 kg mỗi khẩu cho mỗi tháng trong 2 tháng; "
+            "số tháng của đợt không thể ít hơn số tháng các dòng đã phát.",
+            months=2,
+        )
+        self.assertSaved(self.change(lean_season, months=4))
+
     def test_no_allocation_is_refused(self):
         self.assertAddRefused(
             RiceReliefRound, "Số gạo được cấp phải lớn hơn 0 kg.", **self.round_form(kg_allocated="0")

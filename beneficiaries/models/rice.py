@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from areas.models import AdminUnit
 from beneficiaries.models.base import (
@@ -109,17 +110,31 @@ class RiceReliefRound(RuleAcrossRows, Record):
         return f"rice-relief-round:{self.pk}"
 
     def problems_with_other_rows(self):
-        """The allocation may not be less than the round's lines already give."""
-        if not self.pk or self.kg_allocated is None:
+        """The allocation may not be less than the round's lines already give, nor the months
+        fewer than their rations need (the lines' own rule, with this round's months)."""
+        if not self.pk:
             return {}
         hold_lock(self.lock_name)
+        problems = {}
         distributed = self.distributed_kg()
-        if distributed <= self.kg_allocated:
-            return {}
-        message = _(
-            "%(distributed)s kg have already been distributed in this round; the allocation cannot be less."
-        ) % {"distributed": format_decimal(distributed)}
-        return {"kg_allocated": message}
+        if self.kg_allocated is not None and distributed > self.kg_allocated:
+            problems["kg_allocated"] = _(
+                "%(distributed)s kg have already been distributed in this round; the allocation cannot be less."
+            ) % {"distributed": format_decimal(distributed)}
+        if self.months and "months" in self.changed_fields():
+            lines = list(self.lines.all())
+            for line in lines:
+                line.round = self
+            over = sum(1 for line in lines if line.problems_of_row())
+            if over:
+                problems["months"] = ngettext(
+                    "%(count)s line of this round gives more than 15 kg per person for each of %(months)s months; "
+                    "the round cannot cover fewer months than its lines.",
+                    "%(count)s lines of this round give more than 15 kg per person for each of %(months)s months; "
+                    "the round cannot cover fewer months than its lines.",
+                    over,
+                ) % {"count": over, "months": self.months}
+        return problems
 
     def distributed_kg(self):
         return self.lines.aggregate(total=Sum("kg", default=Decimal(0)))["total"]
