@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from beneficiaries.models import RiceReliefLine, RiceReliefRound
+from imports.inserting import insert
 from tests.admin_forms import AdminFormTestCase
 from tests.factories import (
     default_commune,
@@ -245,6 +246,10 @@ class RiceRationInCodeTests(TestCase):
         over.commune = self.commune
         lines = [self.line(kg=30), over]
         self.assertRefusedOverTheRation(lambda: RiceReliefLine.objects.bulk_create(lines))
+        self.assertFalse(RiceReliefLine.objects.exists())
+
+    def test_the_imports_fast_insert_refuses_500_kg_for_2_persons_in_1_month(self):
+        self.assertRefusedOverTheRation(lambda: insert(RiceReliefLine, [self.line()]))
         self.assertFalse(RiceReliefLine.objects.exists())
 
     def test_bulk_update_and_update_refuse_raising_a_line_over_the_ration(self):
