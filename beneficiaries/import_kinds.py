@@ -9,9 +9,7 @@ of the file format staff exchange, not translations of the interface.
 import datetime
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.lookups import UnitOfYear
@@ -19,6 +17,7 @@ from areas.models import AdminUnit
 from beneficiaries.import_lookups import (
     DecisionOfRow,
     HouseholdOfRow,
+    MaskedCitizenIdOfRow,
     PersonOfRow,
     birth_date_column,
     person_columns,
@@ -39,9 +38,8 @@ from beneficiaries.models import (
     TrainingClass,
     WorshipAllowance,
 )
-from beneficiaries.models.base import hold_lock
 from beneficiaries.models.people import duplicate_key
-from bkxh.numbers import format_decimal
+from beneficiaries.models.rice import over_allocation
 from imports import cells
 from imports.checking import Problem
 from imports.kinds import ByCode, Column, Kind, matching, register
@@ -91,6 +89,7 @@ class People(UnitYearColumnMixin, Kind):
     model = Person
     key = ("citizen_id",)
     derived_fields = ("full_name", "search_name", "duplicate_key")
+    resolvers = (MaskedCitizenIdOfRow(),)
     columns = (
         Column("year", "Năm", field="", parser=cells.integer),
         Column("commune_code", "Mã xã", field="commune", lookup=UnitOfYear(levels=COMMUNES)),
@@ -415,8 +414,9 @@ class RiceReliefRounds(Kind):
 @register
 class RiceReliefLines(Kind):
     """The lines of a file must together stay within each round's allocation, with the round's
-    lines already on file; each line's own check (the model's) sees only the lines on file. The
-    rounds are locked, as the model locks them, while the lines are written."""
+    lines already on file: the model's rule (over_allocation) for the file's lines at once, so
+    each row is checked without it. The rounds are locked, as the model locks them, while the
+    lines are written."""
 
     name = "rice_relief_lines"
     label = gettext_lazy("rice relief lines")
@@ -443,48 +443,22 @@ class RiceReliefLines(Kind):
         "kg": Decimal(60),
     }
 
+    rows_checked_together = True
+
     def check_together(self, result):
-        for message in self._over_allocation(result, lock=False):
+        for message in over_allocation(self._lines(result), lock=False):
             result.file_problems.append(Problem(message))
 
     def before_write(self, result):
         super().before_write(result)
-        problems = self._over_allocation(result, lock=True)
+        # Under the rounds' locks, as the model takes them, so an admin save waits for the import.
+        problems = over_allocation(self._lines(result))
         if problems:
             raise WriteError(" ".join(problems))
 
-    def _over_allocation(self, result, *, lock):
-        """A message for each round the file's lines would take past its allocation, counting
-        the round's other lines on file."""
-        lines = [instance for _row, instance in result.new] + [change.instance for change in result.changed]
-        round_ids = sorted({line.round_id for line in lines})
-        if lock:
-            # The lock the model takes for the same rule, so an admin save waits for the import.
-            for round_id in round_ids:
-                hold_lock(RiceReliefRound(pk=round_id).lock_name)
-        rounds = RiceReliefRound.objects.filter(pk__in=round_ids)
-        rewritten = {line.pk for line in lines if line.pk}
-        problems = []
-        for rice_round in rounds:
-            others = (
-                RiceReliefLine.objects.filter(round=rice_round)
-                .exclude(pk__in=rewritten)
-                .aggregate(total=Sum("kg", default=Decimal(0)))["total"]
-            )
-            total = others + sum((line.kg for line in lines if line.round_id == rice_round.pk), Decimal(0))
-            if total > rice_round.kg_allocated:
-                problems.append(
-                    _(
-                        "The lines of round %(round)s would come to %(total)s kg, "
-                        "more than the %(allocated)s kg allocated."
-                    )
-                    % {
-                        "round": rice_round.code,
-                        "total": format_decimal(total),
-                        "allocated": format_decimal(rice_round.kg_allocated),
-                    }
-                )
-        return problems
+    @staticmethod
+    def _lines(result):
+        return [instance for _row, instance in result.new] + [change.instance for change in result.changed]
 
 
 @register

@@ -4,6 +4,11 @@ A register file names a person by their columns (name, gender, birth year, citiz
 a database id. A person with a citizen ID is the one with that ID; one without is the one with
 the same folded name, birth year and commune (Person.duplicate_key). A person not on file yet
 is created with the rows, after the model's own rules for a person have passed.
+
+A file exported for a user who may not see citizen IDs whole has them masked (••••••••1234).
+Imported again, a masked ID means "the ID on file": that of the person with the row's name,
+year of birth and commune, if it ends in the digits the mask shows. So a clerk's own export,
+edited, imports as it should, and no mask is ever stored or whole ID shown.
 """
 
 from collections import defaultdict
@@ -12,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from beneficiaries.citizen_id import masked_tail
 from beneficiaries.models import Decision, Household, Person
 from beneficiaries.models.people import duplicate_key
 from bkxh.text import fold
@@ -37,6 +43,58 @@ def birth_date_column():
     return Column("birth_date", "Ngày sinh", of=Person, required=False, export=False)
 
 
+def unmask_citizen_ids(kind, rows_and_details):
+    """Put the ID on file for each masked citizen ID of `rows_and_details` ((row, {full_name,
+    birth_year, commune, citizen_id})), in one query; a masked ID that is not the one on file
+    of the person with that name, year of birth and commune is an error of its row. Returns the
+    ids of the rows of those errors."""
+    masked = [(row, details, masked_tail(details["citizen_id"])) for row, details in rows_and_details]
+    masked = [(row, details, tail) for row, details, tail in masked if tail is not None]
+    keys_of = {id(row): duplicate_key(d["full_name"], d["birth_year"], d["commune"].pk) for row, d, _t in masked}
+    on_file = defaultdict(list)
+    people = Person.objects.exclude(citizen_id="").values_list("duplicate_key", "citizen_id")
+    for key, citizen_id in matching(people, "duplicate_key", set(keys_of.values())):
+        on_file[key].append(citizen_id)
+    refused = set()
+    for row, details, tail in masked:
+        candidates = [citizen_id for citizen_id in on_file[keys_of[id(row)]] if citizen_id.endswith(tail)]
+        if len(candidates) == 1:
+            details["citizen_id"] = candidates[0]
+            continue
+        row.add_error(
+            kind.column("citizen_id"),
+            _(
+                "%(masked)s is a masked citizen ID, which stands for the one on file, but no one on file "
+                "with this name, year of birth and commune has a citizen ID ending in %(digits)s: "
+                "write the whole citizen ID."
+            )
+            % {"masked": details["citizen_id"], "digits": tail},
+        )
+        refused.add(id(row))
+    return refused
+
+
+class MaskedCitizenIdOfRow(Resolver):
+    """For the people kind: a masked citizen ID stands for the ID on file (see the module)."""
+
+    def resolve(self, kind, rows, present, result):
+        wanted = []
+        for row in rows:
+            values = row.values
+            birth_date = values.get("birth_date")
+            birth_year = values.get("birth_year") or (birth_date.year if birth_date else None)
+            if masked_tail(values.get("citizen_id")) is None:
+                continue
+            if not values.get("full_name") or not birth_year or values.get("commune") is None:
+                values["citizen_id"] = ""  # the problem is the other columns', not the mask's
+                continue
+            details = {"full_name": values["full_name"], "birth_year": birth_year, "commune": values["commune"]}
+            wanted.append((row, {**details, "citizen_id": values["citizen_id"]}))
+        refused = unmask_citizen_ids(kind, wanted)
+        for row, details in wanted:
+            row.values["citizen_id"] = "" if id(row) in refused else details["citizen_id"]
+
+
 class PersonOfRow(Resolver):
     """Sets the row's `field` (person, deceased, worshipper) from its person columns."""
 
@@ -52,6 +110,8 @@ class PersonOfRow(Resolver):
         added = []
         rows = [row for row in rows if self._has_person(kind, row)]
         details_of = {id(row): self._details(row) for row in rows}
+        refused = unmask_citizen_ids(kind, [(row, details_of[id(row)]) for row in rows])
+        rows = [row for row in rows if id(row) not in refused]
         by_citizen_id, by_key = self._stored(details_of.values())
         for row in rows:
             details = details_of[id(row)]

@@ -8,6 +8,8 @@ A model declares where its rows belong:
 
 and gets, on every path that writes (save(), delete(), the admin, imports, and its QuerySet's
 update(), delete(), bulk_create() and bulk_update()):
+- a refusal of a row that breaks one of the model's own rules no database constraint can hold
+  (Record.problems_of_row: a rice line's ceiling reads its round);
 - a refusal when the row's year is approved for its unit (closures.locking) or when the acting
   user (audit.context) works for other units (accounts.scope);
 - one history row per changed row, with the user and the path of the change (simple-history);
@@ -22,7 +24,7 @@ from operator import attrgetter
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, prefetch_related_objects
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import formats, timezone
@@ -118,6 +120,23 @@ def guard_writes(model, pairs):
         check_years_open(pairs)
 
 
+def has_row_rules(model):
+    return model.problems_of_row is not Record.problems_of_row
+
+
+def refuse_broken_rules(model, instances):
+    """Raise the problems of the first of `instances` that breaks a rule of the model's
+    problems_of_row(); the rows its rules read (model.read_by_row_rules) are read in one query
+    each rather than one per row."""
+    if not has_row_rules(model) or not instances:
+        return
+    prefetch_related_objects(instances, *model.read_by_row_rules)
+    for instance in instances:
+        problems = instance.problems_of_row()
+        if problems:
+            raise ValidationError(problems)
+
+
 def write_refusals(model, instances, *, user=None):
     """Why each of `instances` (new, or read from the database and perhaps changed) could not be
     written: {position in `instances`: [messages]}, for an import to name its rows before it
@@ -194,7 +213,9 @@ class RecordQuerySet(models.QuerySet):
             # given another round), which the arguments above do not show; a refusal rolls the
             # update back. The guard before it names a lock before a constraint can fail.
             guard_writes(self.model, rows._stored_pairs())
-            self._history(list(rows.all()), update=True)
+            updated = list(rows.all())
+            refuse_broken_rules(self.model, updated)
+            self._history(updated, update=True)
         return count
 
     update.alters_data = True
@@ -213,6 +234,7 @@ class RecordQuerySet(models.QuerySet):
         if _inside_bulk_update.get() or not objs:
             return super().bulk_create(objs, *args, **kwargs)
         guard_writes(self.model, pairs_of(self.model, objs))
+        refuse_broken_rules(self.model, objs)
         with transaction.atomic(using=self.db, savepoint=False):
             created = super().bulk_create(objs, *args, **kwargs)
             self._history(created, update=False)
@@ -232,6 +254,7 @@ class RecordQuerySet(models.QuerySet):
             stored = RecordQuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
             _check_versions(RecordQuerySet(self.model, using=self.db), objs)
             guard_writes(self.model, stored._stored_pairs() + [pair_of(obj) for obj in objs])
+            refuse_broken_rules(self.model, objs)
             with _setting(_inside_bulk_update, True):
                 count = super().bulk_update(objs, fields, *args, **kwargs)
             # One UPDATE per batch for the versions: a CASE per row, as bulk_update writes
@@ -280,6 +303,8 @@ def _check_versions(rows, objs):
 class Record(models.Model):
     area_path = "area"
     year_path = None
+    # The foreign keys problems_of_row() follows.
+    read_by_row_rules = ()
 
     version = models.PositiveIntegerField(
         gettext_lazy("version"), default=0, help_text=gettext_lazy("Raised by one at every change of the row.")
@@ -296,6 +321,7 @@ class Record(models.Model):
             return
         with transaction.atomic(using=kwargs.get("using")):
             guard_writes(type(self), self._pairs_written())
+            refuse_broken_rules(type(self), [self])
             if not self._is_stored():
                 super().save(*args, **kwargs)
             else:
@@ -313,6 +339,15 @@ class Record(models.Model):
         self._remember_stored_values()
 
     save.alters_data = True
+
+    def problems_of_row(self):
+        """{field name: [message, …]} for the model's rules about one row that no database
+        constraint can hold, because they read a row it points at (a rice line's ceiling depends
+        on its round's months). Defined here once, they are reported by full_clean() (the admin
+        form) and by the import's rule book (imports.rules), and refused by every write: save(),
+        bulk_create(), bulk_update() and update(). They may read only the row and the rows its
+        foreign keys point at."""
+        return {}
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
@@ -379,6 +414,9 @@ class Record(models.Model):
             super().full_clean(exclude, validate_unique, validate_constraints)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        problems = self.problems_of_row()
+        if problems:
+            errors = ValidationError(problems).update_error_dict(errors)
         if not self._state.adding:
             stored_version = type(self)._base_manager.filter(pk=self.pk).values_list("version", flat=True).first()
             if stored_version != self.version:

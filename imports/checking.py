@@ -6,7 +6,7 @@ old and new values) and unchanged, comparing with the stored records looked up i
 """
 
 import gc
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -359,7 +359,9 @@ def _apply_rules(kind, book, row, instance, fields):
     checked = (
         [name for name in fields if row.header_of(kind.column_for_field(name)) not in failed] if failed else fields
     )
-    for name, messages in book.row_errors(instance, checked).items():
+    with instance.alone() if kind.rows_checked_together else nullcontext():
+        problems = book.row_errors(instance, checked)
+    for name, messages in problems.items():
         column = kind.column_for_field(name) if name != NON_FIELD_ERRORS else None
         if column is not None and row.header_of(column) in failed:
             continue

@@ -9,9 +9,10 @@ does, so auto_now fields are set and values reach the database as Django would s
 Other databases use bulk_create.
 
 A data model (bkxh.records.Record) gets what its own bulk_create gives it: the write is refused
-for a locked year or a unit outside the acting user's scope, and each new row gets its history
-row, stamped with the user, the path and the import log; the database copies those itself
-(INSERT … SELECT) from the rows just written, so they cost no round trip per row.
+for a locked year, a unit outside the acting user's scope or a row breaking the model's
+problems_of_row(), and each new row gets its history row, stamped with the user, the path and
+the import log; the database copies those itself (INSERT … SELECT) from the rows just written,
+so they cost no round trip per row.
 
 `insert` is `prepare` (Python's work: the ids, the rows) then `send` (the database's);
 an import on PostgreSQL runs the two in different threads (imports.writing.PartWriter).
@@ -25,7 +26,7 @@ from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
-from bkxh.records import Record, guard_writes, pairs_of
+from bkxh.records import Record, guard_writes, pairs_of, refuse_broken_rules
 
 
 class Prepared:
@@ -74,6 +75,7 @@ def send(prepared):
         # In the writing transaction, as late as can be: a year approved while the file was
         # being checked still stops it.
         guard_writes(model, pairs_of(model, prepared.instances))
+        refuse_broken_rules(model, prepared.instances)
     connection = connections[router.db_for_write(model)]
     fields = _fields(model)
     table = connection.ops.quote_name(model._meta.db_table)

@@ -106,6 +106,9 @@ class Kind:
     related_fields = {}
     # Fields the model derives from others in save(), which bulk writes skip (see prepare()).
     derived_fields = ()
+    # Whether check_together() applies the model's rule across rows (RuleAcrossRows) to the
+    # file's rows together, so that each row is checked without it (alone()).
+    rows_checked_together = False
 
     def __init__(self):
         for column in self.columns:

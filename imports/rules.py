@@ -3,7 +3,8 @@
 `full_clean()` is the single source of the rules, but run on 100.000 rows it would ask the
 database about every foreign key, every check constraint and every unique constraint of every
 row. Here the same rules run in bulk: the fields' own validation (`clean_fields`, foreign keys
-excluded because the import resolved them), the model's `clean()`, every CheckConstraint's
+excluded because the import resolved them), the model's `clean()` and, for a Record, its
+`problems_of_row()` (the rules save() and bulk_create() refuse too), every CheckConstraint's
 condition evaluated in Python on the instance (with SQL's rule that an unknown result passes),
 and every unique constraint checked within the file and against the database in a few queries.
 The messages are the model's own. A condition this evaluator does not understand falls back to
@@ -15,6 +16,7 @@ from collections import defaultdict
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import F, Q, UniqueConstraint
 
+from bkxh.records import Record
 from imports.kinds import matching
 
 
@@ -61,6 +63,9 @@ class RuleBook:
         except ValidationError as error:
             for name, messages in error.update_error_dict({}).items():
                 errors[name].extend(message for message_error in messages for message in message_error.messages)
+        if isinstance(instance, Record):
+            for name, messages in instance.problems_of_row().items():
+                errors[name].extend(messages)
         for constraint, check, field_name in self.checks:
             if _violates(constraint, check, instance):
                 errors[field_name].append(constraint.get_violation_error_message())

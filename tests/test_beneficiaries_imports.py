@@ -359,7 +359,7 @@ class OtherRegisterFileTests(RegisterFileTestCase):
         header = ["Mã đợt", "Mã xã", "Mã hộ", "Số khẩu", "Số gạo (kg)"]
         self.assertRefused(
             [["2024-tet", "01858", "BT-01", "4", "60"], ["2024-tet", "01858", "BT-02", "4", "60"]],
-            ["Các dòng của đợt 2024-tet cộng lại được 120 kg, vượt số 100 kg đã phân bổ."],
+            ["Các dòng của đợt 2024-tet cộng lại được 120 kg, vượt số 100 kg được cấp."],
             kind="rice_relief_lines",
             header=header,
         )

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from beneficiaries.models import RiceReliefLine, RiceReliefRound
+from imports.inserting import insert
 from tests.admin_forms import AdminFormTestCase
 from tests.factories import (
     default_commune,
@@ -46,14 +47,16 @@ class RiceReliefLineFormTests(AdminFormTestCase):
         make_rice_line(round=self.round, kg=60)
         self.assertAddRefused(
             RiceReliefLine,
-            "Tổng số gạo phát của đợt sẽ là 120 kg, vượt số 100 kg được cấp.",
+            "Các dòng của đợt 2024-tet cộng lại được 120 kg, vượt số 100 kg được cấp.",
             **self.line(kg="60"),
         )
 
     def test_raising_a_line_past_the_allocation_is_refused_and_the_line_is_unchanged(self):
         make_rice_line(round=self.round, kg=45, persons=3)
         line = make_rice_line(round=self.round, household=self.household, persons=4, kg=50)
-        self.assertChangeRefused(line, "Tổng số gạo phát của đợt sẽ là 105 kg, vượt số 100 kg được cấp.", kg="60")
+        self.assertChangeRefused(
+            line, "Các dòng của đợt 2024-tet cộng lại được 105 kg, vượt số 100 kg được cấp.", kg="60"
+        )
 
     def test_a_line_for_more_persons_than_the_household_has_is_refused(self):
         self.assertAddRefused(
@@ -139,6 +142,18 @@ class RiceReliefRoundFormTests(AdminFormTestCase):
         make_rice_line(round=tet, kg=60)
         self.assertSaved(self.change(tet, kg_allocated="60"))
 
+    def test_fewer_months_than_the_lines_rations_need_are_refused(self):
+        lean_season = make_round(code="2024-giap-hat", months=3, kg_allocated=1000)
+        make_rice_line(round=lean_season, persons=2, kg=90)
+        make_rice_line(round=lean_season, persons=2, kg=60)
+        self.assertChangeRefused(
+            lean_season,
+            "1 dòng của đợt này phát quá 15 kg mỗi khẩu cho mỗi tháng trong 2 tháng; "
+            "số tháng của đợt không thể ít hơn số tháng các dòng đã phát.",
+            months=2,
+        )
+        self.assertSaved(self.change(lean_season, months=4))
+
     def test_no_allocation_is_refused(self):
         self.assertAddRefused(
             RiceReliefRound, "Số gạo được cấp phải lớn hơn 0 kg.", **self.round_form(kg_allocated="0")
@@ -201,3 +216,45 @@ class RiceReliefBatchValidationTests(TestCase):
         with self.assertRaises(ValidationError) as refused:
             line.full_clean()
         self.assertIn("kg", refused.exception.message_dict)
+
+
+class RiceRationInCodeTests(TestCase):
+    """The ration (persons × 15 kg × months) holds for writes from code as for the admin form."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.commune = default_commune()
+        cls.round = make_round(area=cls.commune.parent, months=1, kg_allocated=10_000)
+        cls.household = make_household(commune=cls.commune, size=4)
+
+    def line(self, **changes):
+        values = {"round": self.round, "household": self.household, "commune": self.commune, "persons": 2, "kg": 500}
+        return RiceReliefLine(**{**values, **changes})
+
+    def assertRefusedOverTheRation(self, write):
+        with self.assertRaises(ValidationError) as refused:
+            write()
+        self.assertEqual(refused.exception.message_dict, {"kg": ["Tối đa 30 kg: 2 khẩu × 15 kg × 1 tháng."]})
+
+    def test_save_refuses_500_kg_for_2_persons_in_1_month(self):
+        self.assertRefusedOverTheRation(self.line().save)
+        self.assertFalse(RiceReliefLine.objects.exists())
+
+    def test_bulk_create_refuses_500_kg_for_2_persons_in_1_month(self):
+        # The second line names its round by id only: the rule reads the round for it.
+        over = RiceReliefLine(round_id=self.round.pk, household=make_household(commune=self.commune), persons=2, kg=500)
+        over.commune = self.commune
+        lines = [self.line(kg=30), over]
+        self.assertRefusedOverTheRation(lambda: RiceReliefLine.objects.bulk_create(lines))
+        self.assertFalse(RiceReliefLine.objects.exists())
+
+    def test_the_imports_fast_insert_refuses_500_kg_for_2_persons_in_1_month(self):
+        self.assertRefusedOverTheRation(lambda: insert(RiceReliefLine, [self.line()]))
+        self.assertFalse(RiceReliefLine.objects.exists())
+
+    def test_bulk_update_and_update_refuse_raising_a_line_over_the_ration(self):
+        line = make_rice_line(round=self.round, household=self.household, persons=2, kg=30)
+        line.kg = 500
+        self.assertRefusedOverTheRation(lambda: RiceReliefLine.objects.bulk_update([line], ["kg"]))
+        self.assertRefusedOverTheRation(lambda: RiceReliefLine.objects.filter(pk=line.pk).update(kg=500))
+        self.assertEqual(RiceReliefLine.objects.get().kg, 30)

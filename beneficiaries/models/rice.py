@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from areas.models import AdminUnit
 from beneficiaries.models.base import (
@@ -109,21 +110,34 @@ class RiceReliefRound(RuleAcrossRows, Record):
         return f"rice-relief-round:{self.pk}"
 
     def problems_with_other_rows(self):
-        """The allocation may not be less than the round's lines already give."""
-        if not self.pk or self.kg_allocated is None:
+        """The allocation may not be less than the round's lines already give, nor the months
+        fewer than their rations need (the lines' own rule, with this round's months)."""
+        if not self.pk:
             return {}
         hold_lock(self.lock_name)
+        problems = {}
         distributed = self.distributed_kg()
-        if distributed <= self.kg_allocated:
-            return {}
-        message = _(
-            "%(distributed)s kg have already been distributed in this round; the allocation cannot be less."
-        ) % {"distributed": format_decimal(distributed)}
-        return {"kg_allocated": message}
+        if self.kg_allocated is not None and distributed > self.kg_allocated:
+            problems["kg_allocated"] = _(
+                "%(distributed)s kg have already been distributed in this round; the allocation cannot be less."
+            ) % {"distributed": format_decimal(distributed)}
+        if self.months and "months" in self.changed_fields():
+            lines = list(self.lines.all())
+            for line in lines:
+                line.round = self
+            over = sum(1 for line in lines if line.problems_of_row())
+            if over:
+                problems["months"] = ngettext(
+                    "%(count)s line of this round gives more than 15 kg per person for each of %(months)s months; "
+                    "the round cannot cover fewer months than its lines.",
+                    "%(count)s lines of this round give more than 15 kg per person for each of %(months)s months; "
+                    "the round cannot cover fewer months than its lines.",
+                    over,
+                ) % {"count": over, "months": self.months}
+        return problems
 
-    def distributed_kg(self, *, excluding=None):
-        lines = self.lines.exclude(pk=excluding.pk) if excluding and excluding.pk else self.lines.all()
-        return lines.aggregate(total=Sum("kg", default=Decimal(0)))["total"]
+    def distributed_kg(self):
+        return self.lines.aggregate(total=Sum("kg", default=Decimal(0)))["total"]
 
 
 class RiceReliefLineQuerySet(RegisterQuerySet):
@@ -170,9 +184,22 @@ class RiceReliefLine(RuleAcrossRows, Record):
     def __str__(self):
         return f"{self.household} – {self.kg} kg"
 
+    read_by_row_rules = ("round",)
+
     @property
     def kg_ceiling(self):
         return self.persons * KG_PER_PERSON_MONTH * self.round.months
+
+    def problems_of_row(self):
+        """The ration: at most 15 kg per person for each month the round covers."""
+        if not self.round_id or not self.persons or self.kg is None or self.kg <= self.kg_ceiling:
+            return {}
+        message = _("At most %(ceiling)s kg: %(persons)s persons × 15 kg × %(months)s months.") % {
+            "ceiling": format_decimal(self.kg_ceiling),
+            "persons": self.persons,
+            "months": self.round.months,
+        }
+        return {"kg": [message]}
 
     def clean(self):
         if not self.round_id:
@@ -188,15 +215,6 @@ class RiceReliefLine(RuleAcrossRows, Record):
                 _("The household has %(size)s members; a line cannot cover more persons.")
                 % {"size": self.household.size}
             )
-        if self.persons and self.kg is not None and self.kg > self.kg_ceiling:
-            errors["kg"].append(
-                _("At most %(ceiling)s kg: %(persons)s persons × 15 kg × %(months)s months.")
-                % {
-                    "ceiling": format_decimal(self.kg_ceiling),
-                    "persons": self.persons,
-                    "months": self.round.months,
-                }
-            )
         for field, message in self.problems_for_clean().items():
             errors[field].append(message)
         if errors:
@@ -206,14 +224,40 @@ class RiceReliefLine(RuleAcrossRows, Record):
         """The round's lines, this one included, may not exceed its allocation."""
         if not self.round_id or self.kg is None:
             return {}
-        hold_lock(self.round.lock_name)
-        # Read again under the lock: a colleague may have just lowered the allocation.
-        allocated = RiceReliefRound.objects.values_list("kg_allocated", flat=True).get(pk=self.round_id)
-        total = self.round.distributed_kg(excluding=self) + self.kg
-        if total <= allocated:
-            return {}
-        message = _("The round's lines would come to %(total)s kg, more than the %(allocated)s kg allocated.") % {
-            "total": format_decimal(total),
-            "allocated": format_decimal(allocated),
-        }
-        return {"kg": message}
+        problems = over_allocation([self])
+        return {"kg": problems[0]} if problems else {}
+
+
+def over_allocation(lines, *, lock=True):
+    """The rule of a round's allocation, for one line saved alone and for a file of lines alike:
+    a message for each round that `lines` (new, or changed) would take past its allocation,
+    counting the round's other lines on file. With `lock`, each round's lock is held first
+    (hold_lock) and the allocation read under it: a colleague may have just lowered it."""
+    round_ids = sorted({line.round_id for line in lines})
+    if lock:
+        for round_id in round_ids:
+            hold_lock(RiceReliefRound(pk=round_id).lock_name)
+    rewritten = [line.pk for line in lines if line.pk]
+    others = dict(
+        RiceReliefLine.objects.filter(round__in=round_ids)
+        .exclude(pk__in=rewritten)
+        .order_by()
+        .values("round")
+        .annotate(total=Sum("kg"))
+        .values_list("round", "total")
+    )
+    problems = []
+    for rice_round in RiceReliefRound.objects.filter(pk__in=round_ids).order_by("code"):
+        total = others.get(rice_round.pk, Decimal(0)) + sum(
+            (line.kg for line in lines if line.round_id == rice_round.pk), Decimal(0)
+        )
+        if total > rice_round.kg_allocated:
+            problems.append(
+                _("The lines of round %(round)s would come to %(total)s kg, more than the %(allocated)s kg allocated.")
+                % {
+                    "round": rice_round.code,
+                    "total": format_decimal(total),
+                    "allocated": format_decimal(rice_round.kg_allocated),
+                }
+            )
+    return problems
