@@ -84,7 +84,7 @@ class ImportPagesTests(PrivateFolderMixin, TestCase):
         for query in ("?year=2024", ""):  # today the district has ceased: its last year, 2025
             with self.subTest(query=query):
                 codes = self.template(query)["Mã xã"]
-                listed = [row for row in codes.iter_rows(min_row=2, values_only=True)]
+                listed = list(codes.iter_rows(min_row=2, values_only=True))
                 self.assertEqual([code for code, _name in listed], ["01858", "01861"])
                 self.assertIn("Xã Bằng Thành", listed[0][1])
 
