@@ -242,8 +242,10 @@ class HouseholdOfRow(ByCode):
             else:
                 row.values[column.field] = household
 
-    def code_list(self, column):
+    def code_list(self, column, units=None):
         households = Household.objects.select_related("commune").order_by("commune__code", "code")
+        if units is not None:
+            households = households.filter(commune__in=units)
         return column.header, [(household.code, str(household)) for household in households]
 
 

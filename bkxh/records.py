@@ -22,8 +22,8 @@ import contextlib
 import contextvars
 from operator import attrgetter
 
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db import models, router, transaction
 from django.db.models import F, prefetch_related_objects
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from audit.context import current_user, history_user
 from audit.history import RowHistory
 from audit.models import HistoricalContext
+from imports.rules import field_of_condition
 
 # Set while bulk_update() runs Django's own bulk_update, which calls QuerySet.update() back.
 _inside_bulk_update = contextvars.ContextVar("bkxh_inside_bulk_update", default=False)
@@ -406,6 +407,27 @@ class Record(models.Model):
 
     def _pairs_written(self):
         return (self._old_pairs() if self._is_stored() else []) + [pair_of(self)]
+
+    def validate_constraints(self, exclude=None):
+        """Django's, except that a check constraint about one field reports on that field (as the
+        import reports it on that field's column), so the form shows the error beside its input
+        rather than above the form."""
+        using = router.db_for_write(type(self), instance=self)
+        errors = {}
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    if isinstance(constraint, models.CheckConstraint):
+                        key = field_of_condition(constraint.condition)
+                    elif getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                        key = constraint.fields[0]  # as Django does
+                    else:
+                        key = NON_FIELD_ERRORS
+                    errors.setdefault(key, []).append(error)
+        if errors:
+            raise ValidationError(errors)
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
         """Django's checks, and those of a write: the row is current, its year open, its unit ours."""

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
+from django.db.models import Max
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from accounts.scope import scope_of
 from audit.models import AccessLog, log_access
 from audit.personal_data import may_see_full_ids
+from beneficiaries.citizen_id import mask
 from imports import process, storage
 from imports.checking import check_file
 from imports.exporting import export_records, write_template
@@ -62,7 +64,13 @@ def import_view(request, model_admin):
         log, result = process.preview_upload(kind, upload.read(), upload.name, request.user)
         return _preview_page(request, model_admin, log, result)
     context = _context(request, model_admin, _("Import %(kind)s") % {"kind": kind.label})
-    context.update(form=form, kind=kind, max_size=describe_size(settings.BKXH_IMPORT_MAX_BYTES))
+    context.update(
+        form=form,
+        kind=kind,
+        columns=[(column, kind.requirement(column)) for column in kind.columns],
+        max_size=describe_size(settings.BKXH_IMPORT_MAX_BYTES),
+        template_year=_template_year(request),
+    )
     return TemplateResponse(request, "admin/imports/import.html", context)
 
 
@@ -106,11 +114,28 @@ def failed_rows_view(request, model_admin, log_id):
 
 
 def template_view(request, model_admin):
+    """The kind's template; its code sheets list the units the user may use that are in force in
+    the year asked for (`?year=`), a district clerk's ten communes rather than every unit ever."""
     _require(model_admin.has_import_permission(request))
     kind = model_admin.import_kind_object
+    year = _template_year(request)
     handle = io.BytesIO()
-    write_template(kind, handle)
-    return _download(handle.getvalue(), "xlsx", f"mau-{kind.name}.xlsx")
+    write_template(kind, handle, units=scope_of(request.user).units().in_force_during(year))
+    return _download(handle.getvalue(), "xlsx", f"mau-{kind.name}-{year}.xlsx")
+
+
+def _template_year(request):
+    """The year asked for, or the current year; for a user whose units have all ceased (a
+    district before the 2025 reform) the last year they were in force."""
+    asked = request.GET.get("year", "")
+    if asked.isdigit() and 1900 <= int(asked) <= 2100:
+        return int(asked)
+    year = timezone.localdate().year
+    units = scope_of(request.user).units()
+    if units.in_force_during(year).exists():
+        return year
+    last = units.aggregate(last=Max("valid_to"))["last"]
+    return last.year if last is not None else year
 
 
 def export_view(request, model_admin):
@@ -138,18 +163,20 @@ def export_view(request, model_admin):
 def _preview_page(request, model_admin, log, result):
     kind = model_admin.import_kind_object
     problems = result.problems
+    masked = () if may_see_full_ids(request.user) else kind.personal_columns()
     context = _context(request, model_admin, _("Check the import of %(file)s") % {"file": log.file_name})
     context.update(
         kind=kind,
         log=log,
         result=result,
+        is_workbook=result.encoding == "xlsx",
         encoding=ENCODING_NAMES.get(result.encoding, result.encoding),
         delimiter=DELIMITER_NAMES.get(result.delimiter, ""),
         problems=problems[:SHOWN_PROBLEMS],
         hidden_problems=max(0, len(problems) - SHOWN_PROBLEMS),
         changes=result.changed[:SHOWN_CHANGES],
         hidden_changes=max(0, len(result.changed) - SHOWN_CHANGES),
-        new_rows=[(number, kind.export_row(instance)) for number, instance in result.new[:SHOWN_NEW]],
+        new_rows=[(number, _preview_cells(kind, instance, masked)) for number, instance in result.new[:SHOWN_NEW]],
         hidden_new=max(0, len(result.new) - SHOWN_NEW),
         headers=[column.header for column in kind.export_columns],
         # Only imports of colleagues in the user's units: another district's work is not theirs to know.
@@ -158,6 +185,21 @@ def _preview_page(request, model_admin, log, result):
         has_failed_rows=bool(result.failed_rows) and bool(log.stored_file),
     )
     return TemplateResponse(request, "admin/imports/preview.html", context)
+
+
+def _preview_cells(kind, instance, masked):
+    """A new row as the preview shows it: the file's values, a code with what it names
+    ("01858 – Xã Bằng Thành"), and citizen IDs masked for a user who sees them so everywhere."""
+    shown = []
+    for column, value in zip(kind.export_columns, kind.export_row(instance), strict=True):
+        if column in masked:
+            value = mask(value)
+        elif column.lookup is not None and value:
+            owner = kind.related_of(column, instance) if column.of is not None else instance
+            name = str(getattr(owner, column.field))
+            value = name if name.startswith(value) else f"{value} – {name}"
+        shown.append(value)
+    return shown
 
 
 def _already_done(request, model_admin):

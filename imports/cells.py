@@ -19,6 +19,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Our CSV export puts an apostrophe before text starting with one of these (or with an
 # apostrophe) so that Excel does not run it as a formula; the reader takes one off again.
 ESCAPED_STARTS = (*FORMULA_STARTS, "'")
+# What the template's example row carries, so that a file sent with it still in is refused
+# rather than the example imported as a real person.
+EXAMPLE_MARK = "(ví dụ – xóa dòng này)"
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -27,6 +30,8 @@ def text(value):
     """Text as written, with line breaks as "\n" whatever wrote them; a number from an XLSX
     cell as its digits."""
     if isinstance(value, str):
+        if EXAMPLE_MARK in value:
+            raise ValueError(_("This is the template's example row; delete it."))
         return value if "\r" not in value else value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, float) and value.is_integer():
         value = int(value)

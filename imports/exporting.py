@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from beneficiaries.citizen_id import mask
 from bkxh.numbers import format_decimal
+from imports import cells
 from imports.cells import ESCAPED_STARTS, FORMULA_STARTS
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -102,27 +103,30 @@ def export_records(kind, queryset, file_format, handle, masked=()):
     return count
 
 
-def write_template(kind, handle):
-    """An empty file of `kind` for staff to fill in: the header, one example row, the text
-    columns formatted as text (so Excel keeps "06" and 12-digit IDs whole), and a sheet per list
-    of valid codes."""
-    from imports import cells
-
+def write_template(kind, handle, units=None):
+    """An empty file of `kind` for staff to fill in: the header, one example row marked as one
+    (the importer refuses it if it is left in), the text columns formatted as text (so Excel keeps
+    "06" and 12-digit IDs whole), and a sheet per list of valid codes, those of units only for
+    `units` when given (the user's, in force in the year the file is for)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Dữ liệu"
+    marked = _example_marked_column(kind)
     for index, column in enumerate(kind.export_columns, start=1):
         letter = get_column_letter(index)
         header = sheet.cell(row=1, column=index, value=column.header)
         header.font = Font(bold=True)
-        sheet.column_dimensions[letter].width = max(12, len(column.header) + 4)
-        example = sheet.cell(row=2, column=index, value=kind.example.get(column.name))
+        value = kind.example.get(column.name)
+        if column is marked:
+            value = f"{value} {cells.EXAMPLE_MARK}" if value not in (None, "") else cells.EXAMPLE_MARK
+        sheet.column_dimensions[letter].width = max(12, len(column.header) + 4, len(str(value or "")) + 2)
+        example = sheet.cell(row=2, column=index, value=value)
         if column.parser is cells.text:
             sheet.column_dimensions[letter].number_format = "@"
             example.number_format = "@"
         elif column.parser is cells.date:
             example.number_format = DATE_FORMAT
-    for title, codes in kind.code_lists():
+    for title, codes in kind.code_lists(units):
         codes_sheet = workbook.create_sheet(title[:31])
         codes_sheet.append(["Mã", "Tên"] if any(name for _code, name in codes) else ["Giá trị"])
         codes_sheet["A1"].font = codes_sheet["B1"].font = Font(bold=True)
@@ -132,3 +136,11 @@ def write_template(kind, handle):
         codes_sheet.column_dimensions["A"].width = 24
         codes_sheet.column_dimensions["B"].width = 60
     workbook.save(handle)
+
+
+def _example_marked_column(kind):
+    """The cell of the example row that says it is one: a text column, since only text carries
+    the mark through to the importer; a name, number or note rather than a code where there is
+    one, so the row reads "Hoàng Thị Mai (ví dụ – xóa dòng này)"."""
+    text_columns = [column for column in kind.export_columns if column.parser is cells.text]
+    return next((column for column in text_columns if column.lookup is None), text_columns[0])

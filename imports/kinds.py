@@ -139,6 +139,18 @@ class Kind:
             if column.field in getattr(column.of or self.model, "personal_fields", ())
         ]
 
+    def requirement(self, column):
+        """What a file must give for `column`, in words for the import page: from whether the
+        column must be there, whether its cells may be blank, and the groups of which one will do
+        (Năm sinh or Ngày sinh)."""
+        group = next((group for group in self.one_of if column.name in group), None)
+        if group is not None:
+            either = f" {_('or')} ".join(self.column(name).header for name in group)
+            return _("%(columns)s is needed") % {"columns": either}
+        if column.required:
+            return _("required") if not column.blank else _("the column is required; its cells may be left blank")
+        return _("optional") if column.blank else _("optional; if the column is there, fill in every cell")
+
     def describe_columns(self):
         return ", ".join(f"{column.header} ({column.name})" for column in self.columns)
 
@@ -252,9 +264,10 @@ class Kind:
         """The record of `column.of` that `instance` points at (for columns describing it)."""
         return getattr(instance, self.related_fields[column.of])
 
-    def code_lists(self):
-        """(title, [(code, name), …]) tables of valid codes, for the template's other sheets."""
-        lists = [column.lookup.code_list(column) for column in self.columns if column.lookup is not None]
+    def code_lists(self, units=None):
+        """(title, [(code, name), …]) tables of valid codes, for the template's other sheets; codes
+        of administrative units (and of what lies in them) only for `units`, when given."""
+        lists = [column.lookup.code_list(column, units) for column in self.columns if column.lookup is not None]
         lists += [
             (column.header, [(capfirst(str(label)), "") for _value, label in column.choices])
             for column in self.export_columns
@@ -316,7 +329,8 @@ class ByCode:
     def code_of(self, record, instance):
         return getattr(record, self.code_field) if record is not None else ""
 
-    def code_list(self, column):
+    def code_list(self, column, units=None):
+        """The codes a template lists; `units` matters to lookups of codes within units."""
         return column.header, [(getattr(record, self.code_field), str(record)) for record in self.queryset()]
 
 

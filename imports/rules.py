@@ -43,7 +43,7 @@ class RuleBook:
         self.model = model
         self.fields = {field.name: field for field in model._meta.concrete_fields}
         self.checks = [
-            (constraint, _compile(constraint.condition, model), _named_field(constraint.condition))
+            (constraint, _compile(constraint.condition, model), field_of_condition(constraint.condition))
             for constraint in model._meta.constraints
             if not isinstance(constraint, UniqueConstraint)
         ]
@@ -126,7 +126,9 @@ def _violates(constraint, check, instance):
     return False
 
 
-def _named_field(condition):
+def field_of_condition(condition):
+    """The one field a check constraint's condition is about, or NON_FIELD_ERRORS: where its
+    error is reported, by the import and by the model's full_clean() alike."""
     referenced = condition_fields(condition)
     return referenced.pop() if len(referenced) == 1 else NON_FIELD_ERRORS
 

@@ -41,6 +41,7 @@ class IndicatorValueAdmin(ImportExportMixin, RecordAdmin):
     folded_search_fields = ("indicator__search_name", "area__search_name")
     autocomplete_fields = ("indicator", "area")
     list_per_page = 50
+    change_list_template = "admin/indicators/indicatorvalue/change_list.html"
     actions = ("mark_final",)
     fieldsets = (
         (None, {"fields": ("indicator", "year", "area", "status")}),

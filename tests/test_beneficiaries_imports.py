@@ -256,7 +256,7 @@ class LongevityGiftFileTests(RegisterFileTestCase):
                 "Dòng 5, cột “Ngày tặng”: “31/02/2024” không phải là ngày có thật.",
                 "Dòng 6, cột “Số CCCD”: Chữ số thứ tư (0) không khớp với giới tính và thế kỷ sinh.",
                 "Dòng 7, cột “Ngày tặng”: Ngày tặng phải trong năm của mốc tuổi.",
-                "Dòng 7: Số tiền không được là số âm.",
+                "Dòng 7, cột “Tiền mặt (đồng)”: Số tiền không được là số âm.",
                 "Dòng 8, cột “Mã xã”: “99999” không phải là mã đơn vị hành chính trong năm 2024.",
             ],
         )

@@ -4,6 +4,7 @@ search, Vietnamese numbers, masked citizen IDs and the totals of what is filtere
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Max, Min
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
@@ -121,6 +122,13 @@ class RegisterAdmin(ImportExportMixin, RecordAdmin):
     show_full_result_count = False
     change_list_template = "admin/beneficiaries/change_list.html"
 
+    def get_changeform_initial_data(self, request):
+        """A new entry is for the current year unless the link says otherwise."""
+        initial = super().get_changeform_initial_data(request)
+        if self.year_field == "year":
+            initial.setdefault("year", timezone.localdate().year)
+        return initial
+
     def get_list_filter(self, request):
         filters = [*self.area_filters, *self.list_filter]
         return [YearFilter, *filters] if self.year_field else filters
@@ -136,6 +144,16 @@ class RegisterAdmin(ImportExportMixin, RecordAdmin):
                 (label, sums[f"total_{i}"] or 0) for i, (label, _agg) in enumerate(self.changelist_totals)
             ]
         return response
+
+
+class HouseholdRegisterAdmin(RegisterAdmin):
+    """A register about households, listed beside their commune: the household is named by its
+    code and head without the commune again, which made the column twice as wide."""
+
+    @admin.display(description=_("household"), ordering="household__code")
+    def household_label(self, entry):
+        household = entry.household
+        return f"{household.code} – {household.head.full_name}" if household.head_id else household.code
 
 
 class PersonRegisterAdmin(RegisterAdmin):

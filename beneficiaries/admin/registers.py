@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
-from beneficiaries.admin.base import DistrictFilter, PersonRegisterAdmin, RegisterAdmin
+from beneficiaries.admin.base import DistrictFilter, HouseholdRegisterAdmin, PersonRegisterAdmin, RegisterAdmin
 from beneficiaries.models import (
     AdmissionDossier,
     ElderlyVisit,
@@ -40,9 +40,9 @@ class RoundFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(RiceReliefLine)
-class RiceReliefLineAdmin(RegisterAdmin):
+class RiceReliefLineAdmin(HouseholdRegisterAdmin):
     year_field = "round__year"
-    list_display = ("household", "commune", "round", "persons", "kg")
+    list_display = ("household_label", "commune", "round", "persons", "kg")
     list_filter = (("round", RoundFilter),)
     list_select_related = ("commune", "round__area")
     search_fields = ("household__code", "household__head__full_name", "=household__head__citizen_id")
@@ -74,6 +74,19 @@ class LongevityGiftAdmin(PersonRegisterAdmin):
     )
     list_filter = ("milestone", "occasion")
     list_select_related = ("person", "commune")
+    # The person and the milestone first: they decide the gift (and the giver); the note last.
+    fields = (
+        "person",
+        "milestone",
+        "year",
+        "commune",
+        "cash_vnd",
+        "in_kind_vnd",
+        "gift_date",
+        "occasion",
+        "decision",
+        "note",
+    )
     changelist_totals = (
         (_("people"), Count("pk")),
         (_("cash (đồng)"), Sum("cash_vnd")),
@@ -86,9 +99,9 @@ class LongevityGiftAdmin(PersonRegisterAdmin):
 
 
 @admin.register(HousingSupport)
-class HousingSupportAdmin(RegisterAdmin):
+class HousingSupportAdmin(HouseholdRegisterAdmin):
     list_display = (
-        "household",
+        "household_label",
         "commune",
         "year",
         "funding_source",

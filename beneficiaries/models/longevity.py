@@ -59,9 +59,15 @@ class LongevityGift(RegisterEntry):
                 name="longevitygift_over_100_once_a_year",
                 violation_error_message=_("This person has already been given the over-100 gift this year."),
             ),
+            # One constraint per amount, so that the error sits on the amount that is wrong.
             models.CheckConstraint(
-                condition=Q(cash_vnd__gte=0, in_kind_vnd__gte=0),
-                name="longevitygift_amounts_non_negative",
+                condition=Q(cash_vnd__gte=0),
+                name="longevitygift_cash_non_negative",
+                violation_error_message=_("Amounts cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(in_kind_vnd__gte=0),
+                name="longevitygift_in_kind_non_negative",
                 violation_error_message=_("Amounts cannot be negative."),
             ),
         ]
