@@ -24,7 +24,7 @@ from operator import attrgetter
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F, Q, prefetch_related_objects
 from django.db.models.signals import pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import formats, timezone
@@ -34,7 +34,6 @@ from django.utils.translation import gettext_lazy
 from audit.context import current_user, history_user
 from audit.history import RowHistory
 from audit.models import HistoricalContext
-from imports.rules import field_of_condition
 
 # Set while bulk_update() runs Django's own bulk_update, which calls QuerySet.update() back.
 _inside_bulk_update = contextvars.ContextVar("bkxh_inside_bulk_update", default=False)
@@ -299,6 +298,19 @@ def _check_versions(rows, objs):
     stale = [obj.pk for obj in objs if current.get(obj.pk) != obj.version]
     if stale:
         raise StaleRows(stale)
+
+
+def field_of_condition(condition):
+    """The one field a check constraint's condition is about, or NON_FIELD_ERRORS: where its
+    error is reported, by the import and by the model's full_clean() alike."""
+    referenced = condition_fields(condition)
+    return referenced.pop() if len(referenced) == 1 else NON_FIELD_ERRORS
+
+
+def condition_fields(node):
+    if isinstance(node, Q):
+        return set().union(*(condition_fields(child) for child in node.children)) if node.children else set()
+    return {node[0].split("__")[0]} if isinstance(node, tuple) else set()
 
 
 class Record(models.Model):

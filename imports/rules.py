@@ -13,10 +13,10 @@ the constraint's own `validate()`.
 
 from collections import defaultdict
 
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import F, Q, UniqueConstraint
 
-from bkxh.records import Record
+from bkxh.records import Record, field_of_condition
 from imports.kinds import matching
 
 
@@ -126,13 +126,6 @@ def _violates(constraint, check, instance):
     return False
 
 
-def field_of_condition(condition):
-    """The one field a check constraint's condition is about, or NON_FIELD_ERRORS: where its
-    error is reported, by the import and by the model's full_clean() alike."""
-    referenced = condition_fields(condition)
-    return referenced.pop() if len(referenced) == 1 else NON_FIELD_ERRORS
-
-
 def _compile(node, model):
     """`node` (a Q condition) as a function of an instance giving True, False or None (unknown,
     as SQL's NULL, which a CHECK lets pass); None when it uses what this does not understand."""
@@ -197,12 +190,6 @@ def _attname(model, name):
         return model._meta.get_field(name).attname
     except FieldDoesNotExist:
         raise Unsupported(name) from None
-
-
-def condition_fields(node):
-    if isinstance(node, Q):
-        return set().union(*(condition_fields(child) for child in node.children)) if node.children else set()
-    return {node[0].split("__")[0]} if isinstance(node, tuple) else set()
 
 
 def unique_errors(model, instances, skip=(), claimed=None):

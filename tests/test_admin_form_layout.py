@@ -10,8 +10,7 @@ from django.db.models import CheckConstraint
 from django.utils import timezone
 
 from beneficiaries.models import FuneralAllowance, LongevityGift
-from bkxh.records import Record
-from imports.rules import condition_fields
+from bkxh.records import Record, condition_fields
 from tests.admin_forms import AdminFormTestCase, admin_url
 from tests.factories import make_funeral_allowance, make_longevity_gift, make_person
 
