@@ -35,7 +35,9 @@ check-deploy: $(VENV)/.installed
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# Every catalogue, even one whose .mo looks newer (a merge or a checkout leaves such stale ones).
 messages: $(VENV)/.installed
+	git ls-files '*.po' | xargs touch
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 clean:
