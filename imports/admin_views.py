@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -238,5 +239,6 @@ def _require(allowed):
 
 def _download(content, file_format, file_name):
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    # Django's header quotes or encodes the name: an uploaded name may hold Vietnamese or a quote.
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=file_name)
     return response

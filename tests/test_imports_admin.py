@@ -152,6 +152,12 @@ class ImportAdminTests(PrivateFolderMixin, TestCase):
         self.assertEqual(log.outcome, ImportLog.Outcome.REJECTED)
         failed = self.client.get(f"{IMPORT}{log.pk}/failed-rows/")
         self.assertEqual(failed["Content-Disposition"], 'attachment; filename="chi-tieu-loi.csv"')
+        self.upload(data, name="số liệu.csv")
+        failed = self.client.get(f"{IMPORT}{ImportLog.objects.latest('pk').pk}/failed-rows/")
+        self.assertEqual(
+            failed["Content-Disposition"],
+            "attachment; filename*=utf-8''s%E1%BB%91%20li%E1%BB%87u-loi.csv",
+        )
         lines = failed.content.decode("utf-8-sig").splitlines()
         self.assertEqual(lines[0], "Mã chỉ tiêu,Năm,Mã địa bàn,Kế hoạch,Thực hiện,Ghi chú,Lỗi")
         self.assertEqual(len(lines), 2)
