@@ -2,12 +2,19 @@
 
 from django.test import TestCase
 
+from accounts.roles import CLERK
+from beneficiaries.admin.registers import RoundFilter
 from tests.factories import (
     default_commune,
     make_commune,
+    make_district,
     make_household,
     make_longevity_gift,
     make_person,
+    make_province,
+    make_rice_line,
+    make_role_user,
+    make_round,
     make_superuser,
 )
 
@@ -49,3 +56,19 @@ class CraftedQueryTests(TestCase):
             {"term": "a", "app_label": "beneficiaries", "model_name": "household", "field_name": "members"},
         )
         self.assertEqual(response.status_code, 403)
+
+
+class RoundFilterTests(TestCase):
+    def test_a_district_clerk_is_offered_the_rounds_of_their_district_and_of_the_province_not_anothers(self):
+        province = make_province()
+        pac_nam = make_district(parent=province)
+        ba_be = make_district(parent=province, code="061", name="Huyện Ba Bể")
+        commune = make_commune(parent=pac_nam)
+        own = make_round(code="2024-pac-nam", area=pac_nam)
+        provincial = make_round(code="2024-tinh", area=province)
+        make_rice_line(round=provincial, commune=commune)
+        make_round(code="2024-ba-be", area=ba_be)
+        self.client.force_login(make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[pac_nam]))
+        response = self.client.get("/admin/beneficiaries/ricereliefline/")
+        (round_filter,) = [spec for spec in response.context["cl"].filter_specs if isinstance(spec, RoundFilter)]
+        self.assertEqual(sorted(name for _pk, name in round_filter.lookup_choices), sorted([str(own), str(provincial)]))

@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
 from beneficiaries.admin.base import DistrictFilter, HouseholdRegisterAdmin, PersonRegisterAdmin, RegisterAdmin
 from beneficiaries.models import (
     AdmissionDossier,
@@ -33,10 +34,16 @@ class RiceReliefRoundAdmin(RegisterAdmin):
 
 
 class RoundFilter(admin.RelatedFieldListFilter):
-    """The rounds named with their area, read in one query rather than one per round."""
+    """The rounds named with their area, read in one query rather than one per round: those of
+    the user's units and those that gave rice there (a province's round), no other district's."""
 
     def field_choices(self, field, request, model_admin):
-        return [(round.pk, str(round)) for round in RiceReliefRound.objects.select_related("area")]
+        rounds = RiceReliefRound.objects.select_related("area")
+        scope = scope_of(request.user)
+        if not scope.is_whole_province:
+            lines_here = model_admin.get_queryset(request).values("round")
+            rounds = rounds.filter(Q(area__in=scope.unit_ids) | Q(pk__in=lines_here))
+        return [(round.pk, str(round)) for round in rounds]
 
 
 @admin.register(RiceReliefLine)
