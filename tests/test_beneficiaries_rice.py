@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from beneficiaries.models import RiceReliefLine, RiceReliefRound
-from imports.inserting import insert
+from imports.inserting import prepare, send
 from tests.admin_forms import AdminFormTestCase
 from tests.factories import (
     default_commune,
@@ -249,7 +249,7 @@ class RiceRationInCodeTests(TestCase):
         self.assertFalse(RiceReliefLine.objects.exists())
 
     def test_the_imports_fast_insert_refuses_500_kg_for_2_persons_in_1_month(self):
-        self.assertRefusedOverTheRation(lambda: insert(RiceReliefLine, [self.line()]))
+        self.assertRefusedOverTheRation(lambda: send(prepare(RiceReliefLine, [self.line()])))
         self.assertFalse(RiceReliefLine.objects.exists())
 
     def test_bulk_update_and_update_refuse_raising_a_line_over_the_ration(self):
