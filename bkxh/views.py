@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import home_unit, scope_of
 from areas.models import AdminUnit, Agency
 from beneficiaries.reports import register_figures, register_years
+from bkxh.years import MAX_YEAR, MIN_YEAR
 from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
@@ -69,6 +70,10 @@ def annual_report_view(request, year):
 
 
 def _report_area(year, code):
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404(
+            _("bkxh keeps figures for the years %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": MAX_YEAR}
+        )
     if not code:
         area = AdminUnit.objects.province_for(year)
         if area is None:

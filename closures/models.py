@@ -15,8 +15,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import AdminUnit
 from audit.context import history_user
 from audit.models import HistoricalContext
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
+from bkxh.years import MAX_YEAR, MIN_YEAR
 
 
 class YearClosureQuerySet(models.QuerySet):

@@ -15,9 +15,9 @@ from areas.models import AdminUnit
 from bkxh.numbers import percent_of
 from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
+from bkxh.years import MAX_YEAR, MIN_YEAR
 
 FIGURE = {"max_digits": 18, "decimal_places": 2}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class Sector(Record):

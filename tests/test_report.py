@@ -165,6 +165,11 @@ class ArticleReportTests(TestCase):
     def test_an_unknown_area_is_not_found(self):
         self.assertEqual(self.client.get("/reports/2024/?area=99999").status_code, 404)
 
+    def test_a_year_outside_the_years_kept_is_not_found(self):
+        for year in (0, 1, 1999, 2101, 99999):
+            with self.subTest(year=year):
+                self.assertEqual(self.client.get(f"/reports/{year}/").status_code, 404)
+
     def test_a_changed_figure_changes_the_report(self):
         from indicators.models import IndicatorValue
 

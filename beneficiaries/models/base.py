@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from bkxh.records import Record, RecordQuerySet
+from bkxh.years import MAX_YEAR, MIN_YEAR
 
 MONEY = {"max_digits": 16, "decimal_places": 0}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class RegisterQuerySet(RecordQuerySet):
