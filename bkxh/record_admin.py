@@ -82,12 +82,18 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             cache[key] = closures[0] if closures else None
         return cache[key]
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        if request.method == "POST" or self.lock_of(request, obj) is None:
-            return readonly
-        fields = flatten_fieldsets(super().get_fieldsets(request, obj))
-        return [*readonly, *(name for name in fields if name not in readonly and name != "version")]
+    def has_change_permission(self, request, obj=None):
+        # A row of an approved year opens as Django opens a row the user may only view: every
+        # field read-only, no save button. A POST still reaches the model, which refuses it with
+        # the approval's message (a form opened before the year was approved).
+        if request.method != "POST" and self.lock_of(request, obj) is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if request.method != "POST" and self.lock_of(request, obj) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
@@ -96,13 +102,6 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             from closures.locking import locked_message
 
             self.message_user(request, locked_message(lock), messages.WARNING)
-            extra_context = {
-                **(extra_context or {}),
-                "show_save": False,
-                "show_save_and_continue": False,
-                "show_save_and_add_another": False,
-                "show_delete": False,
-            }
         with changes_by(source=Source.FORM):
             return self._refusing_writes(request, super().changeform_view, request, object_id, form_url, extra_context)
 

@@ -88,6 +88,14 @@ class LockedYearTests(TestCase):
         self.assertNotContains(response, 'name="plan"')
         self.assertNotContains(response, 'name="_save"')
 
+    def test_a_register_entry_of_the_year_opens_read_only_and_says_why(self):
+        response = self.client.get(f"{GIFTS}{self.gift.pk}/change/")
+        self.assertEqual(response.status_code, 200)
+        self.assertRefusedWithReasons(self.messages_of(response))
+        self.assertContains(response, "Tiền mặt")
+        self.assertNotContains(response, 'name="cash_vnd"')
+        self.assertNotContains(response, 'name="_save"')
+
     def test_a_change_form_saved_after_approval_is_refused(self):
         response = self.client.post(
             f"{VALUES}{self.value.pk}/change/",
