@@ -106,12 +106,14 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             return self._refusing_writes(request, super().changeform_view, request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
-        source = Source.ACTION if "action" in request.POST else Source.LIST_EDIT
+        # Django's list sends its action menu with every submit, empty unless an action is
+        # chosen; a list edit is the "Save" button.
+        is_action = request.POST.get("action") and "_save" not in request.POST
         extra_context = {
             **(extra_context or {}),
             "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
         }
-        with changes_by(source=source):
+        with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT):
             return self._refusing_writes(request, super().changelist_view, request, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
