@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import conditional_escape
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -43,6 +44,8 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["version"].required = True
             self.initial.setdefault("version", self.instance.version)
+        if getattr(self.instance, "_bkxh_lock", None) is not None:
+            self.show_read_only()
 
     def clean(self):
         cleaned = super().clean()
@@ -51,6 +54,20 @@ class RecordForm(forms.ModelForm):
             cleaned["version"] = self.instance.version
         self.instance.version = cleaned["version"]
         return cleaned
+
+    def show_read_only(self):
+        """Its values as text and nothing to send: a row of an approved year on a list page."""
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.disabled = True
+                field.widget = ShownValue()
+
+
+class ShownValue(forms.Widget):
+    """A list-edit cell of a locked row: the value as the input would have shown it, as text."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return conditional_escape(self.format_value(value) or "")
 
 
 class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
@@ -105,6 +122,48 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         with changes_by(source=Source.FORM):
             return self._refusing_writes(request, super().changeform_view, request, object_id, form_url, extra_context)
 
+    def get_changelist_instance(self, request):
+        """The list, with the rows of approved years shown as they are: read-only.
+
+        A locked row of the page has no list-edit inputs and no action checkbox, and a page
+        whose every row is locked offers neither list edit nor actions (all of which write).
+        A POST is left alone: sent from a page shown before the approval, it reaches the
+        model, which refuses it with the approval's message.
+        """
+        changelist = super().get_changelist_instance(request)
+        if request.method == "POST" or self.model.year_path is None:
+            return changelist
+        rows = list(changelist.result_list)
+        locks = self.remember_locks(request, rows)
+        for row, lock in zip(rows, locks, strict=True):
+            # Read by the row's checkbox and list-edit form (action_checkbox, RecordForm).
+            row._bkxh_lock = lock
+        if rows and all(locks):
+            changelist.list_editable = ()
+            changelist.list_display = [name for name in changelist.list_display if name != "action_checkbox"]
+            request._bkxh_read_only_list = True
+        return changelist
+
+    def remember_locks(self, request, rows):
+        """lock_of() each of `rows`, asked for all of them at once (two queries)."""
+        from closures.locking import closures_by_pair
+
+        pairs = [pair_of(row) for row in rows]
+        found = closures_by_pair(pairs)
+        cache = request.__dict__.setdefault("_bkxh_locks", {})
+        locks = [found.get(pair) for pair in pairs]
+        for row, lock in zip(rows, locks, strict=True):
+            cache[(self.model._meta.label, row.pk)] = lock
+        return locks
+
+    def get_actions(self, request):
+        if getattr(request, "_bkxh_read_only_list", False):
+            return {}
+        return super().get_actions(request)
+
+    def action_checkbox(self, obj):
+        return "" if getattr(obj, "_bkxh_lock", None) is not None else super().action_checkbox(obj)
+
     def changelist_view(self, request, extra_context=None):
         # Django's list sends its action menu with every submit, empty unless an action is
         # chosen; a list edit is the "Save" button.
@@ -114,9 +173,20 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
         }
         with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT):
-            return self._refusing_writes(request, super().changelist_view, request, extra_context)
+            response = self._refusing_writes(request, super().changelist_view, request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            locks = {row._bkxh_lock for row in changelist.result_list if getattr(row, "_bkxh_lock", None)}
+            response.context_data["locked_years"] = locked_years(locks)
+        return response
 
     def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if request.method != "POST" and self.lock_of(request, obj) is not None:
+            # Nothing to confirm: the row's own page, read-only, says why it stays.
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            )
         with changes_by(source=Source.FORM):
             return self._refusing_writes(request, super().delete_view, request, object_id, extra_context)
 
@@ -170,6 +240,18 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+def locked_years(closures):
+    """One line per year for the approvals that lock rows of a list: whose year, approved."""
+    areas = {}
+    for closure in sorted(closures, key=lambda closure: (closure.year, closure.area.code)):
+        areas.setdefault(closure.year, []).append(str(closure.area))
+    return [
+        _("The year %(year)s of %(areas)s has been approved and cannot be changed.")
+        % {"year": year, "areas": ", ".join(names)}
+        for year, names in areas.items()
+    ]
 
 
 def _described(record):

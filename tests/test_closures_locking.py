@@ -1,5 +1,6 @@
 """An approved year is locked on every path that writes, and the year's rows stay byte for byte."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -95,6 +96,32 @@ class LockedYearTests(TestCase):
         self.assertContains(response, "Tiền mặt")
         self.assertNotContains(response, 'name="cash_vnd"')
         self.assertNotContains(response, 'name="_save"')
+
+    def test_a_locked_row_offers_no_delete(self):
+        change = f"{GIFTS}{self.gift.pk}/change/"
+        self.assertNotContains(self.client.get(change), f"{GIFTS}{self.gift.pk}/delete/")
+        response = self.client.get(f"{GIFTS}{self.gift.pk}/delete/")
+        self.assertRedirects(response, change)
+
+    def test_a_list_of_locked_rows_is_read_only_and_says_whose_year_is_approved(self):
+        for url in (GIFTS, f"{VALUES}?year__exact=2024"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "Năm 2024 của Huyện Pác Nặm đã được duyệt, không sửa được.")
+                self.assertNotContains(response, 'name="_selected_action"')
+                self.assertNotContains(response, 'name="action"')
+                self.assertNotContains(response, 'name="_save"')
+                self.assertNotContains(response, 'name="form-0-')
+
+    def test_a_list_of_open_and_locked_rows_leaves_only_the_open_rows_editable(self):
+        response = self.client.get(VALUES)
+        self.assertContains(response, "Năm 2024 của Huyện Pác Nặm đã được duyệt, không sửa được.")
+        selectable = re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode())
+        self.assertEqual(selectable, [str(self.open_value.pk)])
+        editable = [form.instance.pk for form in response.context["cl"].formset if not form["actual"].field.disabled]
+        self.assertEqual(editable, [self.open_value.pk])
+        self.assertEqual(re.findall(r'name="form-\d+-(plan|actual)"', response.content.decode()), ["plan", "actual"])
+        self.assertContains(response, '<td class="field-actual">120</td>')  # a locked figure, as text
 
     def test_a_change_form_saved_after_approval_is_refused(self):
         response = self.client.post(
