@@ -6,9 +6,10 @@
 - rows outside the user's units are invisible (accounts.scoped_admin);
 - the change form and every list-edit row carry the version they were read at, and a save
   after someone else's is refused with a message naming them;
-- a row of an approved year opens read-only, saying who approved it and who can reopen it; a
-  write that reaches the model anyway (a stale form, an action, an inline) is refused with
-  that message and rolls back whole;
+- a row of an approved year opens read-only, saying who approved it and who can reopen it, and
+  offers no delete; on a list it has no inputs and no checkbox, under a banner naming the
+  approved years; a write that reaches the model anyway (a stale form, an action, an inline)
+  is refused with that message and rolls back whole;
 - every change is stamped with its path (form, list edit, action) in the row's history,
   which the "History" button shows; reverting from history is off.
 """

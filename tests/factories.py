@@ -465,7 +465,7 @@ class DistrictRows:
     editing this; a field it cannot fill fails loudly until someone teaches it.
     """
 
-    def __init__(self, *, province, code, name, commune_code, serial, indicator):
+    def __init__(self, *, province, indicator, code="060", name="Pác Nặm", commune_code="01858", serial=1234):
         self.district = make_district(parent=province, code=code, name=name)
         self.commune = make_commune(parent=self.district, code=commune_code, name=f"Xã {name}")
         self.person = make_person(

@@ -47,14 +47,7 @@ class ScopeMatrixTests(TestCase):
     def setUpTestData(cls):
         cls.province = make_province()
         cls.indicator = make_indicator()
-        cls.own = DistrictRows(
-            province=cls.province,
-            code="060",
-            name="Pác Nặm",
-            commune_code="01858",
-            serial=1234,
-            indicator=cls.indicator,
-        )
+        cls.own = DistrictRows(province=cls.province, indicator=cls.indicator)
         cls.other = DistrictRows(
             province=cls.province, code="061", name="Ba Bể", commune_code="01840", serial=5678, indicator=cls.indicator
         )

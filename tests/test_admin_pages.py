@@ -30,14 +30,7 @@ class OpenYearAdminPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.province = make_province()
-        cls.pacnam = DistrictRows(
-            province=cls.province,
-            code="060",
-            name="Pác Nặm",
-            commune_code="01858",
-            serial=1234,
-            indicator=make_indicator(),
-        )
+        cls.pacnam = DistrictRows(province=cls.province, indicator=make_indicator())
         for model, model_admin in admin.site._registry.items():
             scoped = isinstance(model_admin, AreaScopedAdmin) and model_admin.area_path is not None
             if scoped and model is not YearClosure:
