@@ -24,6 +24,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -163,7 +164,8 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         return super().get_actions(request)
 
     def action_checkbox(self, obj):
-        return "" if getattr(obj, "_bkxh_lock", None) is not None else super().action_checkbox(obj)
+        # Blank, not the list's "-" for an empty value.
+        return mark_safe("&nbsp;") if getattr(obj, "_bkxh_lock", None) is not None else super().action_checkbox(obj)
 
     def changelist_view(self, request, extra_context=None):
         # Django's list sends its action menu with every submit, empty unless an action is
