@@ -23,7 +23,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import conditional_escape
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -58,18 +58,18 @@ class RecordForm(forms.ModelForm):
         return cleaned
 
     def show_read_only(self):
-        """Its values as text and nothing to send: a row of an approved year on a list page."""
+        """Its values as text, for a row of an approved year on a list page."""
         for field in self.fields.values():
             if not field.widget.is_hidden:
-                field.disabled = True
                 field.widget = ShownValue()
 
 
-class ShownValue(forms.Widget):
-    """A list-edit cell of a locked row: the value as the input would have shown it, as text."""
+class ShownValue(forms.HiddenInput):
+    """A list-edit cell of a locked row: the value as the input would have shown it, as text,
+    and sent back as it is, so that saving the page's open rows leaves the locked ones alone."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        return conditional_escape(self.format_value(value) or "")
+        return format_html("{}{}", super().render(name, value, attrs, renderer), self.format_value(value) or "")
 
 
 class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):

@@ -15,6 +15,7 @@ from closures import workflow
 from closures.locking import YearLockedError
 from closures.models import YearClosure
 from indicators.models import IndicatorValue
+from tests.admin_forms import form_fields
 from tests.factories import (
     make_approved_year,
     make_commune,
@@ -118,10 +119,28 @@ class LockedYearTests(TestCase):
         self.assertContains(response, "Năm 2024 của Huyện Pác Nặm đã được duyệt, không sửa được.")
         selectable = re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode())
         self.assertEqual(selectable, [str(self.open_value.pk)])
-        editable = [form.instance.pk for form in response.context["cl"].formset if not form["actual"].field.disabled]
-        self.assertEqual(editable, [self.open_value.pk])
-        self.assertEqual(re.findall(r'name="form-\d+-(plan|actual)"', response.content.decode()), ["plan", "actual"])
-        self.assertContains(response, '<td class="field-actual">120</td>')  # a locked figure, as text
+        html = response.content.decode()
+        (index,) = [i for i, form in enumerate(response.context["cl"].formset) if form.instance == self.open_value]
+        self.assertEqual(
+            re.findall(r'type="text" name="(form-\d+-(?:plan|actual))"', html),
+            [f"form-{index}-plan", f"form-{index}-actual"],
+        )
+        # A locked figure as text, sent back as it is.
+        self.assertRegex(
+            html, r'<td class="field-actual"><input type="hidden" name="form-\d+-actual" value="120"[^>]*>120</td>'
+        )
+
+    def test_the_open_rows_of_a_list_with_locked_rows_are_saved_as_the_browser_sends_them(self):
+        page = self.client.get(VALUES)
+        data = form_fields(page.content.decode())
+        (index,) = [i for i, form in enumerate(page.context["cl"].formset) if form.instance == self.open_value]
+        data[f"form-{index}-actual"] = "97"
+        response = self.client.post(VALUES, {**data, "_save": "Lưu"}, follow=True)
+        self.assertNotIn("phê duyệt", self.messages_of(response))
+        self.open_value.refresh_from_db()
+        self.assertEqual(self.open_value.actual, 97)
+        locked = IndicatorValue.objects.filter(year=2024).order_by("pk")
+        self.assertEqual(list(locked.values_list("actual", "version")), [(120, 0), (12, 0)])
 
     def test_a_change_form_saved_after_approval_is_refused(self):
         response = self.client.post(
