@@ -6,9 +6,10 @@
 - rows outside the user's units are invisible (accounts.scoped_admin);
 - the change form and every list-edit row carry the version they were read at, and a save
   after someone else's is refused with a message naming them;
-- a row of an approved year opens read-only, saying who approved it and who can reopen it; a
-  write that reaches the model anyway (a stale form, an action, an inline) is refused with
-  that message and rolls back whole;
+- a row of an approved year opens read-only, saying who approved it and who can reopen it, and
+  offers no delete; on a list it has no inputs and no checkbox, under a banner naming the
+  approved years; a write that reaches the model anyway (a stale form, an action, an inline)
+  is refused with that message and rolls back whole;
 - every change is stamped with its path (form, list edit, action) in the row's history,
   which the "History" button shows; reverting from history is off.
 """
@@ -22,6 +23,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -49,6 +52,8 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["version"].required = True
             self.initial.setdefault("version", self.instance.version)
+        if getattr(self.instance, "_bkxh_lock", None) is not None:
+            self.show_read_only()
 
     def clean(self):
         cleaned = super().clean()
@@ -57,6 +62,20 @@ class RecordForm(forms.ModelForm):
             cleaned["version"] = self.instance.version
         self.instance.version = cleaned["version"]
         return cleaned
+
+    def show_read_only(self):
+        """Its values as text, for a row of an approved year on a list page."""
+        for field in self.fields.values():
+            if not field.widget.is_hidden:
+                field.widget = ShownValue()
+
+
+class ShownValue(forms.HiddenInput):
+    """A list-edit cell of a locked row: the value as the input would have shown it, as text,
+    and sent back as it is, so that saving the page's open rows leaves the locked ones alone."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html("{}{}", super().render(name, value, attrs, renderer), self.format_value(value) or "")
 
 
 class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
@@ -88,12 +107,18 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             cache[key] = closures[0] if closures else None
         return cache[key]
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        if request.method == "POST" or self.lock_of(request, obj) is None:
-            return readonly
-        fields = flatten_fieldsets(super().get_fieldsets(request, obj))
-        return [*readonly, *(name for name in fields if name not in readonly and name != "version")]
+    def has_change_permission(self, request, obj=None):
+        # A row of an approved year opens as Django opens a row the user may only view: every
+        # field read-only, no save button. A POST still reaches the model, which refuses it with
+        # the approval's message (a form opened before the year was approved).
+        if request.method != "POST" and self.lock_of(request, obj) is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if request.method != "POST" and self.lock_of(request, obj) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
@@ -102,26 +127,75 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             from closures.locking import locked_message
 
             self.message_user(request, locked_message(lock), messages.WARNING)
-            extra_context = {
-                **(extra_context or {}),
-                "show_save": False,
-                "show_save_and_continue": False,
-                "show_save_and_add_another": False,
-                "show_delete": False,
-            }
         with changes_by(source=Source.FORM):
             return self._refusing_writes(request, super().changeform_view, request, object_id, form_url, extra_context)
 
+    def get_changelist_instance(self, request):
+        """The list, with the rows of approved years shown as they are: read-only.
+
+        A locked row of the page has no list-edit inputs and no action checkbox, and a page
+        whose every row is locked offers neither list edit nor actions (all of which write).
+        A POST is left alone: sent from a page shown before the approval, it reaches the
+        model, which refuses it with the approval's message.
+        """
+        changelist = super().get_changelist_instance(request)
+        if request.method == "POST" or self.model.year_path is None:
+            return changelist
+        rows = list(changelist.result_list)
+        locks = self.remember_locks(request, rows)
+        for row, lock in zip(rows, locks, strict=True):
+            # Read by the row's checkbox and list-edit form (action_checkbox, RecordForm).
+            row._bkxh_lock = lock
+        if rows and all(locks):
+            changelist.list_editable = ()
+            changelist.list_display = [name for name in changelist.list_display if name != "action_checkbox"]
+            request._bkxh_read_only_list = True
+        return changelist
+
+    def remember_locks(self, request, rows):
+        """lock_of() each of `rows`, asked for all of them at once (two queries)."""
+        from closures.locking import closures_by_pair
+
+        pairs = [pair_of(row) for row in rows]
+        found = closures_by_pair(pairs)
+        cache = request.__dict__.setdefault("_bkxh_locks", {})
+        locks = [found.get(pair) for pair in pairs]
+        for row, lock in zip(rows, locks, strict=True):
+            cache[(self.model._meta.label, row.pk)] = lock
+        return locks
+
+    def get_actions(self, request):
+        if getattr(request, "_bkxh_read_only_list", False):
+            return {}
+        return super().get_actions(request)
+
+    def action_checkbox(self, obj):
+        # Blank, not the list's "-" for an empty value.
+        return mark_safe("&nbsp;") if getattr(obj, "_bkxh_lock", None) is not None else super().action_checkbox(obj)
+
     def changelist_view(self, request, extra_context=None):
-        source = Source.ACTION if "action" in request.POST else Source.LIST_EDIT
+        # Django's list sends its action menu with every submit, empty unless an action is
+        # chosen; a list edit is the "Save" button.
+        is_action = request.POST.get("action") and "_save" not in request.POST
         extra_context = {
             **(extra_context or {}),
             "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
         }
-        with changes_by(source=source):
-            return self._refusing_writes(request, super().changelist_view, request, extra_context)
+        with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT):
+            response = self._refusing_writes(request, super().changelist_view, request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            locks = {row._bkxh_lock for row in changelist.result_list if getattr(row, "_bkxh_lock", None)}
+            response.context_data["locked_years"] = locked_years(locks)
+        return response
 
     def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if request.method != "POST" and self.lock_of(request, obj) is not None:
+            # Nothing to confirm: the row's own page, read-only, says why it stays.
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[obj.pk])
+            )
         with changes_by(source=Source.FORM):
             return self._refusing_writes(request, super().delete_view, request, object_id, extra_context)
 
@@ -182,6 +256,18 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+def locked_years(closures):
+    """One line per year for the approvals that lock rows of a list: whose year, approved."""
+    areas = {}
+    for closure in sorted(closures, key=lambda closure: (closure.year, closure.area.code)):
+        areas.setdefault(closure.year, []).append(str(closure.area))
+    return [
+        _("The year %(year)s of %(areas)s has been approved and cannot be changed.")
+        % {"year": year, "areas": ", ".join(names)}
+        for year, names in areas.items()
+    ]
 
 
 def _described(record):

@@ -21,7 +21,7 @@ _NOT_SENT = {"submit", "button", "file", "image", "reset"}
 
 class _FormFields(HTMLParser):
     """The name → value pairs a browser sends for the page's model form (the one whose id
-    ends in _form; the logout form and the sidebar's filter are left out)."""
+    ends in _form) or list (changelist-form); the logout form and the sidebar's filter are left out."""
 
     def __init__(self):
         super().__init__()
@@ -34,7 +34,7 @@ class _FormFields(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self._in_form = (attrs.get("id") or "").endswith("_form")
+            self._in_form = (attrs.get("id") or "").endswith(("_form", "changelist-form"))
         if not self._in_form:
             return
         name = attrs.get("name")

@@ -456,6 +456,76 @@ def make_approved_year(*, area, year=2024, approver=None):
     )
 
 
+class DistrictRows:
+    """One row of any model, in one district: the unit itself, a user bound to it, its year
+    approval (a draft), or a row whose required fields are filled in from the district's commune,
+    person and household (2024), made on first asking and kept in `rows`.
+
+    Built from the model's fields, so a model registered later gets its rows without anyone
+    editing this; a field it cannot fill fails loudly until someone teaches it.
+    """
+
+    def __init__(self, *, province, indicator, code="060", name="Pác Nặm", commune_code="01858", serial=1234):
+        self.district = make_district(parent=province, code=code, name=name)
+        self.commune = make_commune(parent=self.district, code=commune_code, name=f"Xã {name}")
+        self.person = make_person(
+            commune=self.commune, full_name=f"Người {name}", citizen_id=make_citizen_id(serial=serial)
+        )
+        self.household = make_household(commune=self.commune, code=f"HO-{code}")
+        self.rows = {Person: self.person, Household: self.household, Indicator: indicator}
+
+    def row(self, model):
+        if model not in self.rows:
+            self.rows[model] = self._new_row(model)
+        return self.rows[model]
+
+    def _new_row(self, model):
+        from closures.models import YearClosure
+
+        if model is AdminUnit:
+            return self.commune
+        if model is get_user_model():
+            from accounts.roles import ADMINISTRATOR
+
+            code = self.district.code
+            return make_role_user(username=f"user-{code}", role=ADMINISTRATOR, units=[self.district])
+        if model is YearClosure:
+            return YearClosure.objects.create(area=self.district, year=2024)
+        values = {}
+        for field in model._meta.concrete_fields:
+            if field.primary_key or field.has_default() or field.null or not field.editable:
+                continue
+            if field.blank and not field.is_relation and field.empty_strings_allowed:
+                continue
+            values[field.name] = self._value_for(model, field)
+        return model.objects.create(**values)
+
+    def _value_for(self, model, field):
+        from django.db import models
+
+        if field.is_relation:
+            target = field.related_model
+            if target is AdminUnit:
+                communes_allowed = AdminUnit.objects.filter(pk=self.commune.pk).complex_filter(
+                    field.get_limit_choices_to()
+                )
+                return self.commune if communes_allowed.exists() else self.district
+            return self.row(target)
+        if field.choices:
+            return field.choices[0][0]
+        if field.name == "year" or field.name.endswith("_year"):
+            return 2024
+        if isinstance(field, models.DateField):
+            return datetime.date(2024, 6, 1)
+        if isinstance(field, models.DecimalField):
+            return Decimal(1)
+        if isinstance(field, models.IntegerField):
+            return 1
+        if isinstance(field, models.CharField | models.TextField):
+            return f"{model._meta.model_name}-{self.district.code}"[: field.max_length]
+        raise AssertionError(f"Teach DistrictRows to fill {model._meta.label}.{field.name}")
+
+
 # Files as staff send them, built in code for the import tests.
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"

@@ -1,35 +1,27 @@
 """The scope matrix: every model registered in the admin × every page × own unit and other unit.
 
 The matrix is built from the admin registry, so a model registered later is in it without
-anyone editing this file: a data model gets a row per side from its required fields, and a
+anyone editing this file: a data model gets a row per side from its required fields
+(tests.factories.DistrictRows), and a
 model the matrix cannot classify fails the test until someone says how it is scoped.
 """
 
 import csv
-import datetime
 import io
-from decimal import Decimal
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
 from accounts.roles import ADMINISTRATOR
 from accounts.scope import province_writes_only
 from accounts.scoped_admin import AreaScopedAdmin
-from areas.models import AdminUnit
-from closures.models import YearClosure
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import IndicatorValue
 from tests.factories import (
-    make_citizen_id,
-    make_commune,
+    DistrictRows,
     make_district,
-    make_household,
     make_indicator,
-    make_person,
     make_province,
     make_role_user,
     make_superuser,
@@ -50,31 +42,20 @@ def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
 
-class Side:
-    """One district's world: its commune, a person, a household and one row of every data model."""
-
-    def __init__(self, province, code, name, commune_code, serial):
-        self.district = make_district(parent=province, code=code, name=name)
-        self.commune = make_commune(parent=self.district, code=commune_code, name=f"Xã {name}")
-        self.person = make_person(
-            commune=self.commune, full_name=f"Người {name}", citizen_id=make_citizen_id(serial=serial)
-        )
-        self.household = make_household(commune=self.commune, code=f"HO-{code}")
-        self.rows = {}
-
-
 class ScopeMatrixTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.province = make_province()
         cls.indicator = make_indicator()
-        cls.own = Side(cls.province, "060", "Pác Nặm", "01858", 1234)
-        cls.other = Side(cls.province, "061", "Ba Bể", "01840", 5678)
+        cls.own = DistrictRows(province=cls.province, indicator=cls.indicator)
+        cls.other = DistrictRows(
+            province=cls.province, code="061", name="Ba Bể", commune_code="01840", serial=5678, indicator=cls.indicator
+        )
         cls.user = make_role_user(username="pacnam.quantri", role=ADMINISTRATOR, units=[cls.own.district])
         for model, model_admin in admin.site._registry.items():
             if cls.kind(model, model_admin) == "scoped":
                 for side in (cls.own, cls.other):
-                    cls.row_for(model, side)
+                    side.row(model)
 
     @staticmethod
     def kind(model, model_admin):
@@ -83,56 +64,6 @@ class ScopeMatrixTests(TestCase):
         if not isinstance(model_admin, AreaScopedAdmin):
             return "unclassified"
         return "unscoped" if model_admin.area_path is None else "scoped"
-
-    @classmethod
-    def row_for(cls, model, side):
-        if model not in side.rows:
-            side.rows[model] = cls.new_row(model, side)
-        return side.rows[model]
-
-    @classmethod
-    def new_row(cls, model, side):
-        """A row of `model` in `side`'s district: the unit itself, a user bound to it, or a row
-        whose required fields are filled in from the side."""
-        if model is AdminUnit:
-            return side.commune
-        if model is get_user_model():
-            return make_role_user(username=f"user-{side.district.code}", role=ADMINISTRATOR, units=[side.district])
-        if model is YearClosure:
-            return YearClosure.objects.create(area=side.district, year=2024)
-        related = {type(side.person): side.person, type(side.household): side.household, Indicator: cls.indicator}
-        values = {}
-        for field in model._meta.concrete_fields:
-            if field.primary_key or field.has_default() or field.null or not field.editable:
-                continue
-            if field.blank and not field.is_relation and field.empty_strings_allowed:
-                continue
-            values[field.name] = cls.value_for(model, field, side, related)
-        return model.objects.create(**values)
-
-    @classmethod
-    def value_for(cls, model, field, side, related):
-        if field.is_relation:
-            target = field.related_model
-            if target is AdminUnit:
-                communes_allowed = AdminUnit.objects.filter(pk=side.commune.pk).complex_filter(
-                    field.get_limit_choices_to()
-                )
-                return side.commune if communes_allowed.exists() else side.district
-            return related[target] if target in related else cls.row_for(target, side)
-        if field.choices:
-            return field.choices[0][0]
-        if field.name == "year" or field.name.endswith("_year"):
-            return 2024
-        if isinstance(field, models.DateField):
-            return datetime.date(2024, 6, 1)
-        if isinstance(field, models.DecimalField):
-            return Decimal(1)
-        if isinstance(field, models.IntegerField):
-            return 1
-        if isinstance(field, models.CharField | models.TextField):
-            return f"{model._meta.model_name}-{side.district.code}"[: field.max_length]
-        raise AssertionError(f"Teach the scope matrix to fill {model._meta.label}.{field.name}")
 
     def setUp(self):
         self.client.force_login(self.user)

@@ -86,6 +86,31 @@ class HistoryPerChangePathTests(TestCase):
         )
         self.assertOneRecordPerRow([self.a], Source.LIST_EDIT)
 
+    def test_a_list_edit_saved_as_the_browser_sends_it_is_a_list_edit_in_the_rows_history(self):
+        # The browser sends the list's action menu too, left on its empty choice.
+        self.client.post(
+            VALUES,
+            {
+                "action": "",
+                "form-TOTAL_FORMS": "1",
+                "form-INITIAL_FORMS": "1",
+                "form-0-id": self.a.pk,
+                "form-0-version": self.a.version,
+                "form-0-plan": "100",
+                "form-0-actual": "140",
+                "_save": "Lưu",
+            },
+        )
+        self.assertOneRecordPerRow([self.a], Source.LIST_EDIT)
+        page = self.client.get(f"{VALUES}{self.a.pk}/history/")
+        self.assertContains(page, "Sửa trên danh sách")
+        self.assertNotContains(page, "Thao tác hàng loạt")
+
+    def test_an_action_chosen_from_the_menu_is_an_action_in_the_rows_history(self):
+        self.client.post(VALUES, {"action": "mark_final", "index": "0", "_selected_action": [self.a.pk]})
+        self.assertOneRecordPerRow([self.a], Source.ACTION)
+        self.assertContains(self.client.get(f"{VALUES}{self.a.pk}/history/"), "Thao tác hàng loạt")
+
     def test_an_action_records_each_row_it_changes(self):
         self.client.post(VALUES, {"action": "mark_final", "_selected_action": [self.a.pk, self.b.pk]})
         self.assertOneRecordPerRow([self.a, self.b], Source.ACTION)

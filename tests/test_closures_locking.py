@@ -1,5 +1,6 @@
 """An approved year is locked on every path that writes, and the year's rows stay byte for byte."""
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from closures import workflow
 from closures.locking import YearLockedError
 from closures.models import YearClosure
 from indicators.models import IndicatorValue
+from tests.admin_forms import form_fields
 from tests.factories import (
     make_approved_year,
     make_commune,
@@ -87,6 +89,58 @@ class LockedYearTests(TestCase):
         self.assertRefusedWithReasons(self.messages_of(response))
         self.assertNotContains(response, 'name="plan"')
         self.assertNotContains(response, 'name="_save"')
+
+    def test_a_register_entry_of_the_year_opens_read_only_and_says_why(self):
+        response = self.client.get(f"{GIFTS}{self.gift.pk}/change/")
+        self.assertEqual(response.status_code, 200)
+        self.assertRefusedWithReasons(self.messages_of(response))
+        self.assertContains(response, "Tiền mặt")
+        self.assertNotContains(response, 'name="cash_vnd"')
+        self.assertNotContains(response, 'name="_save"')
+
+    def test_a_locked_row_offers_no_delete(self):
+        change = f"{GIFTS}{self.gift.pk}/change/"
+        self.assertNotContains(self.client.get(change), f"{GIFTS}{self.gift.pk}/delete/")
+        response = self.client.get(f"{GIFTS}{self.gift.pk}/delete/")
+        self.assertRedirects(response, change)
+
+    def test_a_list_of_locked_rows_is_read_only_and_says_whose_year_is_approved(self):
+        for url in (GIFTS, f"{VALUES}?year__exact=2024"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, "Năm 2024 của Huyện Pác Nặm đã được duyệt, không sửa được.")
+                self.assertNotContains(response, 'name="_selected_action"')
+                self.assertNotContains(response, 'name="action"')
+                self.assertNotContains(response, 'name="_save"')
+                self.assertNotContains(response, 'name="form-0-')
+
+    def test_a_list_of_open_and_locked_rows_leaves_only_the_open_rows_editable(self):
+        response = self.client.get(VALUES)
+        self.assertContains(response, "Năm 2024 của Huyện Pác Nặm đã được duyệt, không sửa được.")
+        selectable = re.findall(r'name="_selected_action" value="(\d+)"', response.content.decode())
+        self.assertEqual(selectable, [str(self.open_value.pk)])
+        html = response.content.decode()
+        (index,) = [i for i, form in enumerate(response.context["cl"].formset) if form.instance == self.open_value]
+        self.assertEqual(
+            re.findall(r'type="text" name="(form-\d+-(?:plan|actual))"', html),
+            [f"form-{index}-plan", f"form-{index}-actual"],
+        )
+        # A locked figure as text, sent back as it is.
+        self.assertRegex(
+            html, r'<td class="field-actual"><input type="hidden" name="form-\d+-actual" value="120"[^>]*>120</td>'
+        )
+
+    def test_the_open_rows_of_a_list_with_locked_rows_are_saved_as_the_browser_sends_them(self):
+        page = self.client.get(VALUES)
+        data = form_fields(page.content.decode())
+        (index,) = [i for i, form in enumerate(page.context["cl"].formset) if form.instance == self.open_value]
+        data[f"form-{index}-actual"] = "97"
+        response = self.client.post(VALUES, {**data, "_save": "Lưu"}, follow=True)
+        self.assertNotIn("phê duyệt", self.messages_of(response))
+        self.open_value.refresh_from_db()
+        self.assertEqual(self.open_value.actual, 97)
+        locked = IndicatorValue.objects.filter(year=2024).order_by("pk")
+        self.assertEqual(list(locked.values_list("actual", "version")), [(120, 0), (12, 0)])
 
     def test_a_change_form_saved_after_approval_is_refused(self):
         response = self.client.post(
