@@ -21,6 +21,7 @@ from imports.kinds import all_kinds
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
 from tests.admin_forms import admin_url, form_fields
+from tests.admin_pages import admin_pages
 from tests.factories import (
     make_agency,
     make_approved_year,
@@ -124,15 +125,6 @@ def foreign_phrases(text):
     return found
 
 
-def admin_pages(model, instance):
-    """The pages of one registered model: list, add, and the change and history pages of
-    `instance` (tests/admin_pages.py enumerates them all for the no-server-error sweep)."""
-    pages = [admin_url(model, "changelist"), admin_url(model, "add")]
-    if instance is not None:
-        pages += [admin_url(model, view, instance.pk) for view in ("change", "history")]
-    return pages
-
-
 def form_pages(model, instance):
     """The pages whose form a test sends empty, to see the form's errors."""
     return [admin_url(model, "add")] + ([admin_url(model, "change", instance.pk)] if instance is not None else [])
@@ -185,11 +177,13 @@ class VietnameseAdminTests(PageTextAssertions, TestCase):
     def visit(self, user):
         """Every admin page of every registered model as `user`, and each form sent empty."""
         self.client.force_login(user)
-        responses = {}
-        for model, model_admin in admin.site._registry.items():
-            instance = model_admin.get_queryset(self._request_of(user)).order_by("pk").first()
-            for url in admin_pages(model, instance):
-                responses[url] = self.client.get(url)
+        request = self._request_of(user)
+        rows = {
+            model: model_admin.get_queryset(request).order_by("pk").first()
+            for model, model_admin in admin.site._registry.items()
+        }
+        responses = {page.url: self.client.get(page.url) for page in admin_pages(rows)}
+        for model, instance in rows.items():
             for url in form_pages(model, instance):
                 responses[f"POST {url}"] = self.client.post(url, {})
         for response in responses.values():
