@@ -14,9 +14,9 @@ PROVINCE_CODES = frozenset(
     "040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 077 079 080 082 "
     "083 084 086 087 089 091 092 093 094 095 096".split()
 )
-_TWELVE_DIGITS = re.compile(r"^\d{12}$")
+_TWELVE_DIGITS = re.compile(r"^\d{12}$", re.ASCII)
 MASK = "•"
-_MASKED = re.compile(rf"^{MASK}+(\d{{4}})$")
+_MASKED = re.compile(rf"^{MASK}+(\d{{4}})$", re.ASCII)
 
 
 def gender_century_digit(*, female, birth_year):

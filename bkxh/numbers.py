@@ -11,11 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 HUNDRED = Decimal(100)
-_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
-_COMMA_DECIMAL = re.compile(r"^\d+,\d+$")
-_GROUPED_COMMA_DECIMAL = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$")
-_AMBIGUOUS_COMMA = re.compile(r"^\d{1,3},\d{3}$")
+_DOT_GROUPS = re.compile(r"^\d{1,3}(\.\d{3})+$", re.ASCII)
+_PLAIN = re.compile(r"^\d+$", re.ASCII)
+_COMMA_DECIMAL = re.compile(r"^\d+,\d+$", re.ASCII)
+_GROUPED_COMMA_DECIMAL = re.compile(r"^\d{1,3}(\.\d{3})*,\d+$", re.ASCII)
+_AMBIGUOUS_COMMA = re.compile(r"^\d{1,3},\d{3}$", re.ASCII)
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -42,7 +42,7 @@ def parse_decimal(text):
         )
     elif _COMMA_DECIMAL.match(compact) or _GROUPED_COMMA_DECIMAL.match(compact):
         digits = compact.replace(".", "").replace(",", ".")
-    elif re.match(r"^\d+\.\d+$", compact):
+    elif re.match(r"^\d+\.\d+$", compact, re.ASCII):
         raise ValueError(
             _("“%(value)s” is ambiguous: use a comma for decimals (%(example)s) and a dot only for thousands.")
             % {"value": raw, "example": compact.replace(".", ",")}

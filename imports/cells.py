@@ -22,8 +22,8 @@ ESCAPED_STARTS = (*FORMULA_STARTS, "'")
 # What the template's example row carries, so that a file sent with it still in is refused
 # rather than the example imported as a real person.
 EXAMPLE_MARK = "(ví dụ – xóa dòng này)"
-_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", re.ASCII)
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 
 
 def text(value):

@@ -50,6 +50,11 @@ class PersonFormTests(AdminFormTestCase):
     def test_a_citizen_id_with_letters_is_refused(self):
         self.assertPersonRefused("Số CCCD phải gồm đúng 12 chữ số.", citizen_id="00119001234A")
 
+    def test_a_citizen_id_with_full_width_or_arabic_indic_digits_is_refused(self):
+        for citizen_id in ("00119000１２３", "٠٠١١٩٠٠٠١٢٣٤"):
+            with self.subTest(citizen_id=citizen_id):
+                self.assertPersonRefused("Số CCCD phải gồm đúng 12 chữ số.", citizen_id=citizen_id)
+
     def test_a_citizen_id_with_an_unknown_province_code_is_refused(self):
         self.assertPersonRefused("Ba chữ số đầu (003) không phải là mã tỉnh.", citizen_id="003190012345")
 

@@ -28,6 +28,11 @@ class ParseDecimalTests(SimpleTestCase):
             with self.subTest(text=text), self.assertRaises(ValueError):
                 parse_decimal(text)
 
+    def test_refuses_digits_other_than_ascii(self):
+        for text in ["１００.０００", "٣", "１２", "1٣"]:
+            with self.subTest(text=text), self.assertRaisesMessage(ValueError, "không phải là số"):
+                parse_decimal(text)
+
     def test_message_of_an_ambiguous_number_says_how_to_write_it(self):
         with self.assertRaisesMessage(ValueError, "7.000"):
             parse_decimal("7,000")
