@@ -322,8 +322,10 @@ def _compare(kind, keyed, unkeyed, present, result, checking):
         kind.model, [instance for _row, instance, _d in pending], skip=[kind.key], claimed=checking.claimed
     )
     for row, instance, _differences in pending:
-        for name, message in clashes.get(id(instance), ()):
-            row.add_error(kind.column_for_field(name), message)
+        for fields, message in clashes.get(id(instance), ()):
+            # On the first of the rule's columns the file has (the milestone of a person's gift).
+            columns = [kind.column_for_field(name) for name in fields]
+            row.add_error(next((column for column in columns if column is not None), None), message)
     for row, instance, differences in pending:
         if row.problems:
             continue
