@@ -73,7 +73,7 @@ class LongevityGiftFormTests(AdminFormTestCase):
         make_longevity_gift(person=self.born_1921, milestone=101)
         self.assertAddRefused(
             LongevityGift,
-            "Người này đã được mừng thọ trên 100 tuổi trong năm nay.",
+            "Người này đã được mừng thọ ở mốc tuổi này trong năm.",
             **self.gift(person=self.born_1921, milestone=101, gift_date=datetime.date(2024, 6, 6)),
         )
 

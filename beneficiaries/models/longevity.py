@@ -52,12 +52,12 @@ class LongevityGift(RegisterEntry):
                 name="longevitygift_unique_person_milestone",
                 violation_error_message=_("This person has already been given the gift for this age."),
             ),
-            # Past 100 the commune celebrates every year, not once.
+            # Past 100 the commune celebrates every year, not once (below 100 this follows from
+            # the constraint above). It is also the key an import matches a row on.
             models.UniqueConstraint(
-                fields=["person", "year"],
-                condition=Q(milestone=101),
-                name="longevitygift_over_100_once_a_year",
-                violation_error_message=_("This person has already been given the over-100 gift this year."),
+                fields=["person", "milestone", "year"],
+                name="longevitygift_unique_person_milestone_year",
+                violation_error_message=_("This person has already been given this gift this year."),
             ),
             models.CheckConstraint(
                 condition=Q(cash_vnd__gte=0, in_kind_vnd__gte=0),
