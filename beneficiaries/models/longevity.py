@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models.base import MONEY, RegisterEntry
 from beneficiaries.models.people import Person
 
+ONE_GIFT_A_YEAR = "longevitygift_unique_person_milestone_year"
+
 
 class LongevityGift(RegisterEntry):
     class Milestone(models.IntegerChoices):
@@ -56,7 +58,7 @@ class LongevityGift(RegisterEntry):
             # the constraint above). It is also the key an import matches a row on.
             models.UniqueConstraint(
                 fields=["person", "milestone", "year"],
-                name="longevitygift_unique_person_milestone_year",
+                name=ONE_GIFT_A_YEAR,
                 violation_error_message=_("This person has already been given this gift this year."),
             ),
             models.CheckConstraint(
@@ -68,6 +70,17 @@ class LongevityGift(RegisterEntry):
 
     def __str__(self):
         return f"{self.person} – {self.get_milestone_display()} ({self.year})"
+
+    def get_constraints(self):
+        """The constraints validation checks: below 100 the once-per-age one says all that the
+        once-a-year one would, so a gift entered twice is refused once, in the better words."""
+        constraints = super().get_constraints()
+        if self.milestone == self.Milestone.OVER_100:
+            return constraints
+        return [
+            (model, [constraint for constraint in those if constraint.name != ONE_GIFT_A_YEAR])
+            for model, those in constraints
+        ]
 
     @property
     def giver(self):
