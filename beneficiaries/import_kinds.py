@@ -88,6 +88,8 @@ class People(UnitYearColumnMixin, Kind):
     label = gettext_lazy("people")
     model = Person
     key = ("citizen_id",)
+    # The citizen ID is unique only where it is given (the model's constraint has a condition).
+    matched_by = "the citizen ID; without one, the name, year of birth and commune (Person.duplicate_key)"
     derived_fields = ("full_name", "search_name", "duplicate_key")
     resolvers = (MaskedCitizenIdOfRow(),)
     columns = (
@@ -232,7 +234,8 @@ class LongevityGifts(PersonRegister):
     name = "longevity_gifts"
     label = gettext_lazy("longevity gifts")
     model = LongevityGift
-    key = ("person", "milestone")
+    # The year too: past 100 a person is given a gift every year.
+    key = ("person", "milestone", "year")
     own_columns = (
         Column("milestone", "Mốc tuổi"),
         Column("cash_vnd", "Tiền mặt (đồng)", required=False),

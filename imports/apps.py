@@ -9,6 +9,7 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports")
 
     def ready(self):
+        from imports import checks  # noqa: F401 - registers the system check of the kinds' keys
         from imports.permissions import create_exchange_permissions
 
         # Each app declares its kinds of file in its import_kinds.py.

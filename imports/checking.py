@@ -54,7 +54,10 @@ class Row:
         return self._written.get(column.name, column.header) if column is not None else ""
 
     def add_error(self, column, message):
-        self.problems.append(Problem(str(message), self.number, self.header_of(column)))
+        problem = Problem(str(message), self.number, self.header_of(column))
+        # Said once: a new person's unit and the row's are refused with the same words.
+        if problem not in self.problems:
+            self.problems.append(problem)
 
 
 @dataclass
@@ -311,19 +314,18 @@ def _compare(kind, keyed, unkeyed, present, result, checking):
     for row, instance, _differences in pending:
         _apply_rules(kind, checking.book, row, instance, result.fields)
     # Unchanged rows too: a row of another unit is not the user's to send (nor to learn that it
-    # matches), and a row of an approved year is locked whether or not it would change.
-    refuse_writes(
-        kind.model,
-        [*[(row, instance) for row, instance, _d in pending if not row.problems], *untouched],
-        result.user,
-    )
+    # matches), and a row of an approved year is locked whether or not it would change. Rows
+    # with other problems too: the clerk learns all of a row's problems at once.
+    refuse_writes(kind.model, [*[(row, instance) for row, instance, _d in pending], *untouched], result.user)
     result.unchanged += sum(1 for row, _record in untouched if not row.problems)
     clashes = rules.unique_errors(
         kind.model, [instance for _row, instance, _d in pending], skip=[kind.key], claimed=checking.claimed
     )
     for row, instance, _differences in pending:
-        for name, message in clashes.get(id(instance), ()):
-            row.add_error(kind.column_for_field(name), message)
+        for fields, message in clashes.get(id(instance), ()):
+            # On the first of the rule's columns the file has (the milestone of a person's gift).
+            columns = [kind.column_for_field(name) for name in fields]
+            row.add_error(next((column for column in columns if column is not None), None), message)
     for row, instance, differences in pending:
         if row.problems:
             continue

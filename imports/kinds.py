@@ -94,7 +94,13 @@ class Kind:
     label = ""
     model = None
     columns = ()
+    # The fields a row is matched on: one of the model's unconditional unique constraints (the
+    # system check imports.E001 says so otherwise), so that a row can only change its own record.
     key = ()
+    # Said by a kind that matches rows in a way of its own (its key_of and stored_records), for
+    # a key the model cannot hold unique: how it matches. The system check then leaves the key
+    # to the kind's own tests.
+    matched_by = ""
     # Groups of columns of which the file must have at least one (birth_year or birth_date).
     one_of = ()
     # Column name -> an example cell, for the template's example row.

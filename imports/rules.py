@@ -193,43 +193,58 @@ def _attname(model, name):
 
 
 def unique_errors(model, instances, skip=(), claimed=None):
-    """{id(instance): [(field name, message)]} for the unique rules `instances` break among
+    """{id(instance): [(field names, message)]} for the unique rules `instances` break among
     themselves, against the instances of earlier calls sharing `claimed` (a file checked in
     parts), or against stored rows (other than themselves). `skip` lists field sets already
-    handled (the business key)."""
+    handled (the business key). A rule with a condition (one current worshipper per martyr)
+    holds among the instances and the stored rows that meet it, as its partial index does."""
     errors = defaultdict(list)
     claimed = {} if claimed is None else claimed
-    for fields, constraint in _unique_rules(model):
+    for fields, constraint in unique_rules(model):
         if set(fields) in [set(handled) for handled in skip]:
+            continue
+        condition = None if constraint is None else constraint.condition
+        applies = _compile(condition, model) if condition is not None else None
+        if condition is not None and applies is None:
+            # A condition the evaluator does not understand: the constraint's own query, row by row.
+            for instance in instances:
+                if _violates(constraint, None, instance):
+                    errors[id(instance)].append((fields, _unique_message(model, instance, fields, constraint)))
             continue
         attnames = [model._meta.get_field(name).attname for name in fields]
         earlier = claimed.setdefault(fields, set())
         fresh = {}
         for instance in instances:
+            if applies is not None and applies(instance) is not True:
+                continue  # outside the partial index (an unknown condition leaves the row out too)
             value = tuple(getattr(instance, attname) for attname in attnames)
             if None in value:
                 continue
             if value in earlier or value in fresh:
-                errors[id(instance)].append((fields[0], _unique_message(model, instance, fields, constraint)))
+                errors[id(instance)].append((fields, _unique_message(model, instance, fields, constraint)))
             else:
                 fresh[value] = instance
         stored = {}
         first = attnames[0]
-        for row in matching(model._default_manager.values_list("pk", *attnames), first, {value[0] for value in fresh}):
+        candidates = model._default_manager.all() if condition is None else model._default_manager.filter(condition)
+        for row in matching(candidates.values_list("pk", *attnames), first, {value[0] for value in fresh}):
             stored[tuple(row[1:])] = row[0]
         for value, instance in fresh.items():
             if value in stored and stored[value] != instance.pk:
-                errors[id(instance)].append((fields[0], _unique_message(model, instance, fields, constraint)))
+                errors[id(instance)].append((fields, _unique_message(model, instance, fields, constraint)))
         earlier.update(fresh)
     return errors
 
 
-def _unique_rules(model):
+def unique_rules(model, *, conditional=True):
+    """(field names, UniqueConstraint or None) for each unique rule of `model`: unique fields,
+    unique constraints on fields (with a condition too, unless not `conditional`) and
+    unique_together."""
     for field in model._meta.concrete_fields:
         if field.unique and not field.primary_key:
             yield (field.name,), None
     for constraint in model._meta.constraints:
-        if isinstance(constraint, UniqueConstraint) and constraint.fields and constraint.condition is None:
+        if isinstance(constraint, UniqueConstraint) and constraint.fields and (conditional or not constraint.condition):
             yield tuple(constraint.fields), constraint
     for together in model._meta.unique_together:
         yield tuple(together), None

@@ -265,8 +265,8 @@ class LongevityGiftFileTests(RegisterFileTestCase):
         self.assertRefused(
             [gift_row(), gift_row(**{"Tiền mặt (đồng)": "1.000.000"})],
             [
-                "Dòng 3: Dòng này trùng với dòng 2 (cùng “Họ và tên”, “Giới tính”, “Năm sinh”, “Số CCCD”, “Mốc tuổi”); "
-                "chỉ giữ lại một dòng."
+                "Dòng 3: Dòng này trùng với dòng 2 (cùng “Họ và tên”, “Giới tính”, “Năm sinh”, “Số CCCD”, “Mốc tuổi”, "
+                "“Năm”); chỉ giữ lại một dòng."
             ],
         )
 

@@ -3,7 +3,7 @@
 import datetime
 
 from beneficiaries.models import LongevityGift
-from tests.admin_forms import AdminFormTestCase
+from tests.admin_forms import AdminFormTestCase, form_errors
 from tests.factories import make_longevity_gift, make_person, make_reformed_commune
 
 
@@ -69,11 +69,16 @@ class LongevityGiftFormTests(AdminFormTestCase):
         make_longevity_gift(person=self.born_1934, milestone=90)
         self.assertAddRefused(LongevityGift, "Người này đã được mừng thọ ở mốc tuổi này.", **self.gift())
 
+    def test_a_gift_entered_twice_is_refused_once(self):
+        make_longevity_gift(person=self.born_1934, milestone=90)
+        response = self.add(LongevityGift, **self.gift())
+        self.assertEqual(form_errors(response), ["Người này đã được mừng thọ ở mốc tuổi này."])
+
     def test_a_second_over_100_gift_in_the_same_year_is_refused(self):
         make_longevity_gift(person=self.born_1921, milestone=101)
         self.assertAddRefused(
             LongevityGift,
-            "Người này đã được mừng thọ trên 100 tuổi trong năm nay.",
+            "Người này đã được mừng thọ ở mốc tuổi này trong năm.",
             **self.gift(person=self.born_1921, milestone=101, gift_date=datetime.date(2024, 6, 6)),
         )
 

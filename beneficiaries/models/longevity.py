@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from beneficiaries.models.base import MONEY, RegisterEntry
 from beneficiaries.models.people import Person
 
+ONE_GIFT_A_YEAR = "longevitygift_unique_person_milestone_year"
+
 
 class LongevityGift(RegisterEntry):
     class Milestone(models.IntegerChoices):
@@ -52,12 +54,12 @@ class LongevityGift(RegisterEntry):
                 name="longevitygift_unique_person_milestone",
                 violation_error_message=_("This person has already been given the gift for this age."),
             ),
-            # Past 100 the commune celebrates every year, not once.
+            # Past 100 the commune celebrates every year, not once (below 100 this follows from
+            # the constraint above). It is also the key an import matches a row on.
             models.UniqueConstraint(
-                fields=["person", "year"],
-                condition=Q(milestone=101),
-                name="longevitygift_over_100_once_a_year",
-                violation_error_message=_("This person has already been given the over-100 gift this year."),
+                fields=["person", "milestone", "year"],
+                name=ONE_GIFT_A_YEAR,
+                violation_error_message=_("This person has already been given this gift this year."),
             ),
             # One constraint per amount, so that the error sits on the amount that is wrong.
             models.CheckConstraint(
@@ -74,6 +76,17 @@ class LongevityGift(RegisterEntry):
 
     def __str__(self):
         return f"{self.person} – {self.get_milestone_display()} ({self.year})"
+
+    def get_constraints(self):
+        """The constraints validation checks: below 100 the once-per-age one says all that the
+        once-a-year one would, so a gift entered twice is refused once, in the better words."""
+        constraints = super().get_constraints()
+        if self.milestone == self.Milestone.OVER_100:
+            return constraints
+        return [
+            (model, [constraint for constraint in those if constraint.name != ONE_GIFT_A_YEAR])
+            for model, those in constraints
+        ]
 
     @property
     def giver(self):

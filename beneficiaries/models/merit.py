@@ -80,6 +80,12 @@ class WorshipAllowance(RuleAcrossRows, RegisterEntry):
         ordering = ["-year", "martyr_record"]
         constraints = [
             *RegisterEntry.Meta.constraints,
+            # What an import matches a row on (periods of one martyr cannot overlap anyway).
+            models.UniqueConstraint(
+                fields=["martyr_record", "valid_from"],
+                name="worshipallowance_unique_martyr_valid_from",
+                violation_error_message=_("This martyr already has an allowance paid from this date."),
+            ),
             models.UniqueConstraint(
                 fields=["martyr_record"],
                 condition=Q(valid_to__isnull=True),
@@ -149,6 +155,14 @@ class MedicalReferral(RegisterEntry):
         verbose_name = _("medical assessment referral")
         verbose_name_plural = _("medical assessment referrals")
         ordering = ["-referred_on"]
+        constraints = [
+            *RegisterEntry.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["person", "referred_on"],
+                name="medicalreferral_unique_person_date",
+                violation_error_message=_("This person has already been referred on this date."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.referred_on:%d/%m/%Y}"
@@ -170,6 +184,14 @@ class RecordAmendment(RegisterEntry):
         verbose_name = _("record amendment")
         verbose_name_plural = _("record amendments")
         ordering = ["-year"]
+        constraints = [
+            *RegisterEntry.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["person", "decision"],
+                name="recordamendment_unique_person_decision",
+                violation_error_message=_("This decision already amends this person's record."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.person} – {self.decision}"

@@ -64,6 +64,11 @@ class AdmissionDossier(RegisterEntry):
         verbose_name_plural = _("admission dossiers")
         constraints = [
             *RegisterEntry.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["person", "received_on"],
+                name="admissiondossier_unique_person_received_on",
+                violation_error_message=_("A dossier of this person received on this date already exists."),
+            ),
             models.CheckConstraint(
                 condition=Q(appraised_on__isnull=True) | Q(appraised_on__gte=models.F("received_on")),
                 name="admissiondossier_dates_in_order",

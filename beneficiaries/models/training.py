@@ -44,6 +44,11 @@ class TrainingClass(Record):
         ordering = ["-year", "starts_on"]
         constraints = [
             year_constraint("trainingclass_year_range"),
+            models.UniqueConstraint(
+                fields=["year", "area", "title"],
+                name="trainingclass_unique_year_area_title",
+                violation_error_message=_("This area already has a class with this title in this year."),
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="trainingclass_dates_in_order",
