@@ -10,10 +10,13 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
+import re
+import zipfile
 from decimal import Decimal
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -51,32 +54,86 @@ def write_csv(header, rows, handle):
     text.detach()
 
 
-def xlsx_cell(sheet, value, bold=False):
+# The parts of a workbook of one sheet, but the sheet. Styles: 1 a date, 2 a header, 3 text
+# that would look like a formula (Excel's quotePrefix, as typing an apostrophe first does).
+_XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_WORKBOOK_PARTS = {
+    "[Content_Types].xml": _XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_CONTENT_TYPE}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_CONTENT_TYPE}.worksheet+xml"/>'
+    f'<Override PartName="/xl/styles.xml" ContentType="{_CONTENT_TYPE}.styles+xml"/>'
+    "</Types>",
+    "_rels/.rels": _XML + f'<Relationships xmlns="{_RELATIONSHIPS}">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>",
+    "xl/workbook.xml": _XML + f'<workbook xmlns="{_MAIN}" xmlns:r="{_OFFICE}">'
+    '<sheets><sheet name="Dữ liệu" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": _XML + f'<Relationships xmlns="{_RELATIONSHIPS}">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_OFFICE}/styles" Target="styles.xml"/>'
+    "</Relationships>",
+    "xl/styles.xml": _XML + f'<styleSheet xmlns="{_MAIN}">'
+    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>'
+    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>',
+}
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
+# Characters XML 1.0 cannot carry (a vertical tab is how Word writes a line break in a cell pasted from it).
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_cell(reference, value, header=False):
+    """The XML of one cell: numbers as numbers, dates as dates shown dd/mm/yyyy, and any text as
+    text (stored inline), never a formula, so "06" keeps its zero."""
     if isinstance(value, bool):
         value = "Có" if value else "Không"
-    cell = WriteOnlyCell(sheet, value=value)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        return f'<c r="{reference}"><v>{value:f}</v></c>'
+    if isinstance(value, (int, float)):
+        return f'<c r="{reference}"><v>{value!r}</v></c>'
+    if isinstance(value, datetime.datetime):
+        serial = (value.replace(tzinfo=None) - _EXCEL_EPOCH).total_seconds() / 86400
+        return f'<c r="{reference}" s="1"><v>{serial!r}</v></c>'
     if isinstance(value, datetime.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, str):
-        # Stored as text whatever it starts with: never a formula, and "06" keeps its zero.
-        cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
+        return f'<c r="{reference}" s="1"><v>{(value - _EXCEL_EPOCH.date()).days}</v></c>'
+    text = _NOT_IN_XML.sub("", str(value))
+    style = ' s="2"' if header else ' s="3"' if text.startswith(FORMULA_STARTS) else ""
+    return f'<c r="{reference}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
-def write_xlsx(header, rows, handle, title="Dữ liệu", extra_sheets=()):
-    """`rows` under `header` as the first sheet of a workbook; `extra_sheets` are (title,
-    header, rows) for the sheets after it."""
-    workbook = Workbook(write_only=True)
-    for sheet_title, sheet_header, sheet_rows in ((title, header, rows), *extra_sheets):
-        sheet = workbook.create_sheet(sheet_title[:31])
-        sheet.append([xlsx_cell(sheet, value, bold=True) for value in sheet_header])
-        for row in sheet_rows:
-            sheet.append([xlsx_cell(sheet, value) for value in row])
-    workbook.save(handle)
+def write_xlsx(header, rows, handle):
+    """`rows` under `header` as a workbook of one sheet, in the binary `handle`. The sheet is
+    written as text, row by row: openpyxl takes some 50 µs a cell (without lxml), which made the
+    export of 200.000 rows take minutes."""
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in _WORKBOOK_PARTS.items():
+            archive.writestr(name, text)
+        with archive.open("xl/worksheets/sheet1.xml", "w") as part, io.TextIOWrapper(part, "utf-8") as sheet:
+            sheet.write(f'{_XML}<worksheet xmlns="{_MAIN}"><sheetData>')
+            for number, row in enumerate(itertools.chain([header], rows), start=1):
+                cells = "".join(
+                    xlsx_cell(f"{get_column_letter(column)}{number}", value, header=number == 1)
+                    for column, value in enumerate(row, start=1)
+                )
+                sheet.write(f'<row r="{number}">{cells}</row>')
+            sheet.write("</sheetData></worksheet>")
 
 
 def export_records(kind, queryset, file_format, handle, masked=()):

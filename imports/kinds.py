@@ -217,11 +217,12 @@ class Kind:
 
     def queryset(self, records=None):
         """Records of this kind (those of `records`, a list's filtered queryset, or all) with
-        what the export and the comparison need joined in. A list's prefetches are dropped: for
-        each chunk of rows Django 5.2 writes a prefetch's ids as one OR per id on SQLite, past
-        its limit of 1.000 terms."""
+        what the export and the comparison need joined in. A list's own joins and prefetches
+        are dropped: its joins made the export build records no column reads (a household's
+        head and the head's commune), and for each chunk of rows Django 5.2 writes a prefetch's
+        ids as one OR per id on SQLite, past its limit of 1.000 terms."""
         related = [column.field for column in self.columns if column.lookup is not None]
-        records = self.model.objects.all() if records is None else records.prefetch_related(None)
+        records = self.model.objects.all() if records is None else records.prefetch_related(None).select_related(None)
         return records.select_related(*related, *self.related_fields.values())
 
     def resolve(self, rows, present, result):

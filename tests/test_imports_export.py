@@ -3,9 +3,10 @@ import io
 from decimal import Decimal
 
 from django.test import TestCase
+from openpyxl import load_workbook
 
 from beneficiaries.models import Gender, Household, Person, RiceReliefLine
-from tests.factories import default_commune, make_round, make_superuser
+from tests.factories import default_commune, make_longevity_gift, make_round, make_superuser
 
 # SQLite refused a prefetch of more than 1.000 related rows in one chunk of the export.
 LINES = 1_200
@@ -40,3 +41,16 @@ class ExportOfALongListTests(TestCase):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(len(rows), LINES + 1)
         self.assertEqual(sorted(row[rows[0].index("Mã hộ")] for row in rows[1:])[:2], ["H00000", "H00001"])
+
+
+class ExportOfTextExcelCannotHoldTests(TestCase):
+    def setUp(self):
+        self.client.force_login(make_superuser())
+
+    def test_a_note_with_a_line_break_pasted_from_word_exports_to_xlsx_without_it(self):
+        # Word writes a line break inside a cell as a vertical tab, which XML 1.0 cannot carry.
+        make_longevity_gift(note="Trao tại nhà\x0bđã ký nhận")
+        response = self.client.get("/admin/beneficiaries/longevitygift/export/", {"_format": "xlsx"})
+        self.assertEqual(response.status_code, 200)
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        self.assertEqual(rows[1][rows[0].index("Ghi chú")], "Trao tại nhàđã ký nhận")
