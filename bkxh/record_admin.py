@@ -219,6 +219,19 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             log_full_view(request, row or self.model.history.filter(id=pk).latest())
         return response
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if not self._is_past_version_page(request):
+            return readonly
+        # A past version is read, never edited (reverting is off): every field as text, as
+        # Django shows a row the user may only view.
+        fields = [field.name for field in self.model._meta.fields if field.editable and field.name != "version"]
+        return [*readonly, *(name for name in fields if name not in readonly)]
+
+    def _is_past_version_page(self, request):
+        match = getattr(request, "resolver_match", None)
+        return match is not None and match.url_name == f"{self.opts.app_label}_{self.opts.model_name}_simple_history"
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """One past version, to read: reverting is a write no lock or version check would expect."""
         if request.method == "POST":

@@ -7,10 +7,12 @@ from django.test import TestCase
 
 from accounts.roles import CLERK
 from audit.context import Source, changes_by
+from beneficiaries.models import LongevityGift
 from indicators.models import IndicatorValue
 from tests.factories import (
     make_district,
     make_indicator,
+    make_longevity_gift,
     make_province,
     make_role_user,
     make_superuser,
@@ -208,3 +210,17 @@ class DeletedRowHistoryTests(TestCase):
         self.assertEqual(self.client.get(f"{VALUES}{self.theirs.pk}/history/{record.history_id}/").status_code, 404)
         self.client.force_login(make_superuser())
         self.assertContains(self.client.get(f"{VALUES}deleted/"), f"{self.theirs.pk}/history/")
+
+
+class PastVersionTests(TestCase):
+    def test_a_past_version_of_a_row_is_shown_to_read_not_as_a_form_to_edit(self):
+        gift = make_longevity_gift(cash_vnd=500_000)
+        gift.cash_vnd = 600_000
+        gift.save()
+        self.client.force_login(make_superuser())
+        first = LongevityGift.history.filter(id=gift.pk).earliest()
+        page = self.client.get(f"/admin/beneficiaries/longevitygift/{gift.pk}/history/{first.history_id}/")
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "500.000")
+        self.assertNotContains(page, 'name="cash_vnd"')
+        self.assertNotContains(page, 'name="person"')
