@@ -14,6 +14,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models.constants import LOOKUP_SEP
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from audit.models import AccessLog, log_access
@@ -65,6 +66,11 @@ class MaskingHistoryHelper(HistoricalRecordContextHelper):
 
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
+        if value is None or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"  # simple-history writes an empty relation as "Deleted user (pk=None)"
+        field = self.model._meta.get_field(change.field)
+        if field.choices:
+            value = dict(field.flatchoices).get(value, value)  # "Đã trình", not "submitted"
         # Written as everywhere else (simple-history would print str(): 7000.00, 2024-03-05).
         if isinstance(value, Decimal):
             value = format_decimal(value)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoped_admin import AreaScopedAdmin
+from audit.personal_data import MaskingHistoryHelper
 from bkxh.admin import BkxhModelAdmin
 from bkxh.text import visible
 from closures import workflow
@@ -15,6 +16,10 @@ from closures.models import YearClosure
 @admin.register(YearClosure)
 class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     """The year approvals: created as drafts, moved on only by the actions, never deleted."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        # The states and times of the approval written as the rows' are (Đã duyệt, 01/12/2026 18:04).
+        return MaskingHistoryHelper(self.model, historical_record, masked_fields=())
 
     list_display = ("area", "year", "state", "submitted_by", "approved_by", "approved_at", "reopen_reason")
     list_filter = ("year", "state")

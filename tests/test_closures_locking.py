@@ -8,6 +8,7 @@ from django.core import serializers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from accounts.roles import CLERK, REVIEWER
 from beneficiaries.models import LongevityGift, RiceReliefLine
@@ -328,6 +329,17 @@ class ReopeningTests(TestCase):
         self.assertContains(self.client.post("/admin/closures/yearclosure/", data), "Hãy ghi lý do mở lại năm")
         closure.refresh_from_db()
         self.assertTrue(closure.is_approved)
+
+    def test_the_approvals_history_writes_states_and_times_as_staff_read_them(self):
+        closure = self.approved()
+        self.client.force_login(self.reviewer)
+        page = self.client.get(f"/admin/closures/yearclosure/{closure.pk}/history/")
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "đã trình duyệt")
+        self.assertNotContains(page, "submitted →")
+        self.assertNotContains(page, "pk=None")
+        approved_at = timezone.localtime(closure.approved_at).strftime("%d/%m/%Y %H:%M")
+        self.assertContains(page, approved_at)
 
     def test_reopening_is_audited_and_unlocks_the_year(self):
         closure = workflow.reopen(self.approved(), user=self.reviewer, reason="Huyện báo cáo bổ sung số liệu")
