@@ -398,7 +398,7 @@ def make_admission_dossier(*, person=None, year=2024, received_on=datetime.date(
 
 def make_training_class(
     *,
-    title="Tập huấn cán bộ làm công tác giảm nghèo",
+    title=None,
     year=2024,
     area=None,
     level=TrainingClass.Level.COMMUNE,
@@ -410,7 +410,8 @@ def make_training_class(
 ):
     return _saved(
         TrainingClass(
-            title=title,
+            # A unit holds one class of a title a year: each class made here is another one.
+            title=title or f"Tập huấn cán bộ làm công tác giảm nghèo, lớp {_next()}",
             year=year,
             area=area or default_commune().parent,
             level=level,

@@ -425,7 +425,7 @@ ENTRY_BUILDERS = [
         AdmissionDossier, person, person=person, received_on=datetime.date(2024, 5, 1)
     ),
     lambda n, person, household, round_: TrainingClass(
-        title="Tập huấn",
+        title=f"Tập huấn {n}",
         year=2024,
         area=person.commune,
         level="commune",

@@ -86,7 +86,7 @@ class EveryProblemOfARowTests(PrivateFolderMixin, TestCase):
             [
                 "Dòng 2, cột “Ngày tặng”: “31/02/2024” không phải là ngày có thật.",
                 "Dòng 2, cột “Số CCCD”: Số CCCD phải gồm đúng 12 chữ số.",
-                "Dòng 2: Số tiền không được là số âm.",
+                "Dòng 2, cột “Tiền mặt (đồng)”: Số tiền không được là số âm.",
                 "Dòng 2: Xã Cao Thượng không thuộc địa bàn bạn phụ trách; bạn không được sửa số liệu của đơn vị này.",
                 "Dòng 3, cột “Mốc tuổi”: Sinh năm 1934, năm 2023 người này 89 tuổi (tính theo năm), không phải 90.",
                 f"Dòng 3: Số liệu năm 2023 của Huyện Pác Nặm đã được Nguyễn Thị Duyệt phê duyệt ngày {today} nên "
