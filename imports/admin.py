@@ -7,6 +7,7 @@ from accounts.scope import scope_of
 from imports.checking import Problem
 from imports.kinds import all_kinds, get_kind
 from imports.models import ImportLog
+from imports.reading import DELIMITER_NAMES, ENCODING_NAMES, describe_size
 
 
 def kind_label(name):
@@ -55,9 +56,9 @@ class ImportLogAdmin(admin.ModelAdmin):
         ("user", "source"),
         ("started_at", "finished_at"),
         ("kind_name", "outcome"),
-        ("file_name", "file_size"),
+        ("file_name", "size"),
         "sha256",
-        ("encoding", "delimiter"),
+        ("encoding_name", "delimiter_name"),
         ("rows", "created", "changed", "unchanged", "error_count"),
         "error_list",
     )
@@ -69,10 +70,10 @@ class ImportLogAdmin(admin.ModelAdmin):
         "kind_name",
         "outcome",
         "file_name",
-        "file_size",
+        "size",
         "sha256",
-        "encoding",
-        "delimiter",
+        "encoding_name",
+        "delimiter_name",
         "rows",
         "created",
         "changed",
@@ -85,7 +86,20 @@ class ImportLogAdmin(admin.ModelAdmin):
     def kind_name(self, log):
         return kind_label(log.kind)
 
-    @admin.display(description=_("errors"))
+    # What the log stores as codes (utf-8-sig, 7032), written as the preview wrote them.
+    @admin.display(description=_("size"))
+    def size(self, log):
+        return describe_size(log.file_size)
+
+    @admin.display(description=_("encoding"))
+    def encoding_name(self, log):
+        return ENCODING_NAMES.get(log.encoding, log.encoding) or "—"
+
+    @admin.display(description=_("delimiter"))
+    def delimiter_name(self, log):
+        return DELIMITER_NAMES.get(log.delimiter, log.delimiter) or "—"
+
+    @admin.display(description=_("problems found"))
     def error_list(self, log):
         return format_html_join("\n", "<div>{}</div>", ((self._describe(error),) for error in log.errors)) or "—"
 

@@ -122,7 +122,7 @@ def template_view(request, model_admin):
     year = _template_year(request)
     handle = io.BytesIO()
     write_template(kind, handle, units=scope_of(request.user).units().in_force_during(year))
-    return _download(handle.getvalue(), "xlsx", f"mau-{kind.name}-{year}.xlsx")
+    return _download(handle.getvalue(), "xlsx", f"mau-{kind.file_stem}-{year}.xlsx")
 
 
 def _template_year(request):
@@ -158,7 +158,7 @@ def export_view(request, model_admin):
     # Every export of personal data is logged, masked or not: names and birth years are personal too.
     if personal:
         log_access(kind=AccessLog.Kind.EXPORT, request=request, subject=kind.label, row_count=count)
-    name = f"{kind.name}-{timezone.localdate():%Y%m%d}.{file_format}"
+    name = f"{kind.file_stem}-{timezone.localdate():%Y%m%d}.{file_format}"
     return _download(handle.getvalue(), file_format, name)
 
 

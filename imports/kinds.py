@@ -13,9 +13,10 @@ from django.db import connections, models
 from django.db.models import F, Lookup
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
-from django.utils.text import capfirst
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
+from bkxh.text import fold
 from imports import cells
 
 _REGISTRY = {}
@@ -124,6 +125,12 @@ class Kind:
         self._fields_by_present = {}
         for column in self.columns:
             self._by_field.setdefault((column.of, column.field), column)
+
+    @property
+    def file_stem(self):
+        """The kind's name for the files staff download, in Vietnamese without diacritics
+        ("qua-mung-tho"): the name travels by e-mail and across Windows folders."""
+        return slugify(fold(str(self.label)))
 
     def column(self, name):
         return self._by_name[name]

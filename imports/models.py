@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,4 +56,4 @@ class ImportLog(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self):
-        return f"{self.file_name} ({self.started_at:%d/%m/%Y %H:%M})"
+        return f"{self.file_name} ({timezone.localtime(self.started_at):%d/%m/%Y %H:%M})"

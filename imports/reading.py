@@ -83,7 +83,9 @@ def read_table(data, file_name, known_headers):
 
 
 def describe_size(size):
-    """A size in bytes as staff read it: 850 KB, 2,5 MB."""
+    """A size in bytes as staff read it: 120 byte, 850 KB, 2,5 MB."""
+    if size < 1024:
+        return f"{format_decimal(size)} byte"
     if size < 1024 * 1024:
         return f"{format_decimal(round_half_up(Decimal(size) / 1024, 0))} KB"
     return f"{format_decimal(round_half_up(Decimal(size) / (1024 * 1024), 1))} MB"

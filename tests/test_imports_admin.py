@@ -9,6 +9,7 @@ from io import StringIO
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.roles import CLERK, VIEWER
@@ -71,6 +72,16 @@ class ImportAdminTests(PrivateFolderMixin, TestCase):
                 ["jobs_created", "2024", "060", "", "55", ""],
             ]
         )
+
+    def test_the_log_of_an_import_writes_its_size_encoding_and_time_as_the_preview_does(self):
+        self.upload(self.good_file())
+        log = ImportLog.objects.get()
+        page = self.client.get(f"/admin/imports/importlog/{log.pk}/change/")
+        self.assertContains(page, "UTF-8 (BOM)")
+        self.assertContains(page, "dấu phẩy (,)")
+        self.assertContains(page, f"{log.file_size} byte")
+        self.assertNotContains(page, "utf-8-sig")
+        self.assertContains(page, f"({timezone.localtime(log.started_at):%d/%m/%Y %H:%M})")
 
     def confirm(self, log, **extra):
         return self.client.post(f"{IMPORT}{log.pk}/confirm/", {"confirm": "1", **extra}, follow=True)
@@ -188,7 +199,7 @@ class ImportAdminTests(PrivateFolderMixin, TestCase):
     def test_an_oversized_upload_is_refused_by_the_form(self):
         with override_settings(BKXH_IMPORT_MAX_BYTES=10):
             response = self.upload(self.good_file())
-        self.assertContains(response, "vượt giới hạn 0 KB")
+        self.assertContains(response, "vượt giới hạn 10 byte")
         self.assertEqual(ImportLog.objects.count(), 0)
 
     def test_the_template_has_the_header_an_example_and_the_valid_codes(self):

@@ -3,6 +3,7 @@ import io
 from decimal import Decimal
 
 from django.test import TestCase
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from beneficiaries.models import Gender, Household, Person, RiceReliefLine
@@ -54,3 +55,13 @@ class ExportOfTextExcelCannotHoldTests(TestCase):
         self.assertEqual(response.status_code, 200)
         rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         self.assertEqual(rows[1][rows[0].index("Ghi chú")], "Trao tại nhàđã ký nhận")
+
+
+class DownloadedFileNameTests(TestCase):
+    def test_exports_and_templates_are_named_in_vietnamese_without_diacritics(self):
+        self.client.force_login(make_superuser())
+        export = self.client.get("/admin/beneficiaries/longevitygift/export/", {"_format": "csv"})
+        today = timezone.localdate().strftime("%Y%m%d")
+        self.assertEqual(export["Content-Disposition"], f'attachment; filename="qua-mung-tho-{today}.csv"')
+        template = self.client.get("/admin/beneficiaries/longevitygift/import/template/", {"year": "2024"})
+        self.assertEqual(template["Content-Disposition"], 'attachment; filename="mau-qua-mung-tho-2024.xlsx"')

@@ -204,7 +204,7 @@ class WholeFileProblemTests(IndicatorFileTestCase):
     @override_settings(BKXH_IMPORT_MAX_BYTES=1000)
     def test_a_file_over_the_size_limit_is_refused(self):
         data = make_csv_bytes(rows(*[["jobs_created", "2024", "06", "1", "2", "x" * 100]] * 20))
-        self.assertRefused(data, ["Tệp có dung lượng 3 KB, vượt giới hạn 1 KB. Hãy chia thành các tệp nhỏ hơn."])
+        self.assertRefused(data, ["Tệp có dung lượng 3 KB, vượt giới hạn 1.000 byte. Hãy chia thành các tệp nhỏ hơn."])
 
     @override_settings(BKXH_IMPORT_MAX_ROWS=2)
     def test_a_file_over_the_row_limit_is_refused(self):
