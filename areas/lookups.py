@@ -45,7 +45,7 @@ class UnitOfYear(ByCode):
             message += " " + _("If Excel dropped a leading zero, format the column as Text and type the code again.")
         return message
 
-    def code_list(self, column, units=None):
+    def code_list(self, column, units=None, year=None):
         listed = self.queryset() if units is None else self.queryset().filter(pk__in=units)
         units = listed.order_by("code", "valid_from")
         return column.header, [(unit.code, _describe(unit)) for unit in units]

@@ -54,6 +54,11 @@ class AdminUnitQuerySet(RecordQuerySet):
             raise self.model.DoesNotExist(code)
         return unit
 
+    def and_above(self):
+        """These units and those above them (a commune's district and province)."""
+        lineage = self.values_list("pk", "parent_id", "parent__parent_id")
+        return self.model.objects.filter(pk__in={pk for units in lineage for pk in units if pk is not None})
+
     def within(self, area):
         """`area` (a unit or its id) and the units below it (a province's districts and their communes)."""
         pk = getattr(area, "pk", area)

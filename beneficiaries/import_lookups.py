@@ -242,7 +242,7 @@ class HouseholdOfRow(ByCode):
             else:
                 row.values[column.field] = household
 
-    def code_list(self, column, units=None):
+    def code_list(self, column, units=None, year=None):
         households = Household.objects.select_related("commune").order_by("commune__code", "code")
         if units is not None:
             households = households.filter(commune__in=units)

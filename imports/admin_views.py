@@ -121,7 +121,7 @@ def template_view(request, model_admin):
     kind = model_admin.import_kind_object
     year = _template_year(request)
     handle = io.BytesIO()
-    write_template(kind, handle, units=scope_of(request.user).units().in_force_during(year))
+    write_template(kind, handle, units=scope_of(request.user).units().in_force_during(year), year=year)
     return _download(handle.getvalue(), "xlsx", f"mau-{kind.file_stem}-{year}.xlsx")
 
 

@@ -160,11 +160,11 @@ def export_records(kind, queryset, file_format, handle, masked=()):
     return count
 
 
-def write_template(kind, handle, units=None):
+def write_template(kind, handle, units=None, year=None):
     """An empty file of `kind` for staff to fill in: the header, one example row marked as one
     (the importer refuses it if it is left in), the text columns formatted as text (so Excel keeps
     "06" and 12-digit IDs whole), and a sheet per list of valid codes, those of units only for
-    `units` when given (the user's, in force in the year the file is for)."""
+    `units` when given (the user's, in force in `year`, the year the file is for)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Dữ liệu"
@@ -183,7 +183,7 @@ def write_template(kind, handle, units=None):
             example.number_format = "@"
         elif column.parser is cells.date:
             example.number_format = DATE_FORMAT
-    for title, codes in kind.code_lists(units):
+    for title, codes in kind.code_lists(units, year):
         codes_sheet = workbook.create_sheet(title[:31])
         codes_sheet.append(["Mã", "Tên"] if any(name for _code, name in codes) else ["Giá trị"])
         codes_sheet["A1"].font = codes_sheet["B1"].font = Font(bold=True)

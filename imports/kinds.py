@@ -278,10 +278,15 @@ class Kind:
         """The record of `column.of` that `instance` points at (for columns describing it)."""
         return getattr(instance, self.related_fields[column.of])
 
-    def code_lists(self, units=None):
+    def code_lists(self, units=None, year=None):
         """(title, [(code, name), …]) tables of valid codes, for the template's other sheets; codes
-        of administrative units (and of what lies in them) only for `units`, when given."""
-        lists = [column.lookup.code_list(column, units) for column in self.columns if column.lookup is not None]
+        of administrative units (and of what lies in them) only for `units`, and of records of a
+        year only for `year`, when given."""
+        lists = [
+            column.lookup.code_list(column, units=units, year=year)
+            for column in self.columns
+            if column.lookup is not None
+        ]
         lists += [
             (column.header, [(capfirst(str(label)), "") for _value, label in column.choices])
             for column in self.export_columns
@@ -343,9 +348,16 @@ class ByCode:
     def code_of(self, record, instance):
         return getattr(record, self.code_field) if record is not None else ""
 
-    def code_list(self, column, units=None):
-        """The codes a template lists; `units` matters to lookups of codes within units."""
-        return column.header, [(getattr(record, self.code_field), str(record)) for record in self.queryset()]
+    def code_list(self, column, units=None, year=None):
+        """The codes a template lists: of a record placed in a unit (a rice round), those in
+        `units` or above them (the province's round serves its districts), and of the year."""
+        records = self.queryset()
+        area_path, year_path = getattr(self.model, "area_path", None), getattr(self.model, "year_path", None)
+        if units is not None and area_path:
+            records = records.filter(**{f"{area_path}__in": units.and_above()})
+        if year is not None and year_path:
+            records = records.filter(**{year_path: year})
+        return column.header, [(getattr(record, self.code_field), str(record)) for record in records]
 
 
 class InstanceBuilder:

@@ -17,9 +17,11 @@ from tests.factories import (
     make_commune,
     make_csv_bytes,
     make_district,
+    make_household,
     make_province,
     make_reformed_commune,
     make_role_user,
+    make_round,
     make_superuser,
 )
 from tests.test_imports_admin import PrivateFolderMixin
@@ -132,3 +134,37 @@ class ImportPagesTests(PrivateFolderMixin, TestCase):
         response = self.upload(response.content, name="mau.xlsx")
         self.assertContains(response, "; tệp Excel.")
         self.assertNotContains(response, "XLSX")
+
+
+class RiceLineTemplateTests(PrivateFolderMixin, TestCase):
+    """A district clerk's rice-line template lists the rounds and households they may use in
+    the year: their district's and their province's rounds, their communes' households."""
+
+    LINES = "/admin/beneficiaries/ricereliefline/"
+
+    @classmethod
+    def setUpTestData(cls):
+        province = make_province()
+        pac_nam = make_district(parent=province)
+        ba_be = make_district(parent=province, code="061", name="Huyện Ba Bể")
+        bang_thanh = make_commune(parent=pac_nam)
+        thuong_giao = make_commune(parent=ba_be, code="01900", name="Xã Thượng Giáo")
+        make_round(code="2024-tet-tinh", area=province)
+        make_round(code="2024-pac-nam", area=pac_nam)
+        make_round(code="2024-ba-be", area=ba_be)
+        make_round(code="2023-tet-tinh", year=2023, area=province)
+        make_household(code="PN001", commune=bang_thanh)
+        make_household(code="BB001", commune=thuong_giao)
+        cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[pac_nam])
+
+    def listed(self, sheet):
+        self.client.force_login(self.clerk)
+        response = self.client.get(f"{self.LINES}import/template/?year=2024")
+        codes = load_workbook(io.BytesIO(response.content))[sheet]
+        return sorted(code for code, *_name in codes.iter_rows(min_row=2, values_only=True))
+
+    def test_the_rounds_are_those_of_the_clerks_district_and_province_in_the_year(self):
+        self.assertEqual(self.listed("Mã đợt"), ["2024-pac-nam", "2024-tet-tinh"])
+
+    def test_the_households_are_those_of_the_clerks_communes(self):
+        self.assertEqual(self.listed("Mã hộ"), ["PN001"])
