@@ -5,10 +5,13 @@ still be refused; the refusal names no one, no year, no commune, and does not sa
 has the ID. People inside the user's units may be named: the user sees them in their lists.
 """
 
+from unittest import mock
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from accounts.roles import CLERK
+from beneficiaries.citizen_id import mask
 from beneficiaries.models import Gender, LongevityGift, MedicalReferral, Person
 from imports.kinds import get_kind
 from tests.admin_forms import admin_url, form_errors, form_fields
@@ -107,7 +110,30 @@ class RegisterFileTests(PeopleOutsideTheUnitsTestCase):
             ],
         )
 
+    def test_a_masked_citizen_id_of_another_districts_person_is_not_read_as_theirs(self):
+        response = self.preview(
+            "longevity_gifts",
+            gift_row(**{"Mã xã": "01849", "Họ và tên": "Bế Văn Dũng", "Số CCCD": mask(self.dung_id)}),
+        )
+        # As for a person no one has recorded: the commune is the file's own, refused as it is written.
+        tail = self.dung_id[-4:]
+        self.assertProblems(
+            response,
+            [
+                f"Dòng 2, cột “Số CCCD”: ••••••••{tail} là số CCCD đã che, thay cho số đã lưu, nhưng không ai trong "
+                f"danh sách có họ tên, năm sinh và xã này có số CCCD tận cùng bằng {tail}: hãy ghi đủ số CCCD.",
+                "Dòng 2: Xã Cao Thượng không thuộc địa bàn bạn phụ trách; bạn không được sửa số liệu của đơn vị này.",
+            ],
+        )
+
     def test_two_people_under_one_citizen_id_in_one_file_are_not_merged(self):
+        self.assertTwoPeopleUnderOneIdRefused()
+
+    @mock.patch("imports.checking.PART_ROWS", 1)
+    def test_two_people_under_one_citizen_id_in_two_parts_of_a_file_are_not_merged(self):
+        self.assertTwoPeopleUnderOneIdRefused()
+
+    def assertTwoPeopleUnderOneIdRefused(self):
         new_id = make_citizen_id(female=True, birth_year=1953, province="006")
         response = self.preview(
             "medical_referrals",
