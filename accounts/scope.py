@@ -33,6 +33,12 @@ class Scope:
             return queryset
         return queryset.filter(**{f"{area_path}__in": self.unit_ids})
 
+    def exclude(self, queryset, area_path):
+        """The rows of `queryset` outside the scope (none for the whole province)."""
+        if self.unit_ids is None or area_path is None:
+            return queryset.none()
+        return queryset.exclude(**{f"{area_path}__in": self.unit_ids})
+
     def units(self):
         units = AdminUnit.objects.all()
         return units if self.unit_ids is None else units.filter(pk__in=self.unit_ids)
@@ -48,7 +54,10 @@ class Scope:
 
 
 def scope_of(user):
-    """The scope of `user`, computed once per user object (one query, two for a district user)."""
+    """The scope of `user`, computed once per user object (one query, two for a district user);
+    no user (the command line, code) works for every unit."""
+    if user is None:
+        return Scope()
     cached = getattr(user, "_bkxh_scope", None)
     if cached is not None:
         return cached

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from areas.lookups import UnitOfYear
 from areas.models import AdminUnit
 from beneficiaries.import_lookups import (
+    CitizenIdHeldOutside,
     DecisionOfRow,
     HouseholdOfRow,
     MaskedCitizenIdOfRow,
@@ -91,7 +92,7 @@ class People(UnitYearColumnMixin, Kind):
     # The citizen ID is unique only where it is given (the model's constraint has a condition).
     matched_by = "the citizen ID; without one, the name, year of birth and commune (Person.duplicate_key)"
     derived_fields = ("full_name", "search_name", "duplicate_key")
-    resolvers = (MaskedCitizenIdOfRow(),)
+    resolvers = (MaskedCitizenIdOfRow(), CitizenIdHeldOutside())
     columns = (
         Column("year", "Năm", field="", parser=cells.integer),
         Column("commune_code", "Mã xã", field="commune", lookup=UnitOfYear(levels=COMMUNES)),
@@ -122,6 +123,8 @@ class People(UnitYearColumnMixin, Kind):
         return values
 
     def key_of(self, row):
+        if row.header_of(self.column("citizen_id")) in {problem.column for problem in row.problems}:
+            return None  # an ID refused before the comparison (masked in vain, held outside the units) matches no one
         if row.values.get("citizen_id"):
             return ("citizen_id", row.values["citizen_id"])
         birth_date = row.values.get("birth_date")

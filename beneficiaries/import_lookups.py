@@ -17,9 +17,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.scope import scope_of
 from beneficiaries.citizen_id import masked_tail
 from beneficiaries.models import Decision, Household, Person
-from beneficiaries.models.people import duplicate_key
+from beneficiaries.models.people import CITIZEN_ID_HELD_OUTSIDE, duplicate_key
 from bkxh.text import fold
 from imports import rules
 from imports.checking import refuse_writes
@@ -43,16 +44,16 @@ def birth_date_column():
     return Column("birth_date", "Ngày sinh", of=Person, required=False, export=False)
 
 
-def unmask_citizen_ids(kind, rows_and_details):
+def unmask_citizen_ids(kind, rows_and_details, user):
     """Put the ID on file for each masked citizen ID of `rows_and_details` ((row, {full_name,
     birth_year, commune, citizen_id})), in one query; a masked ID that is not the one on file
-    of the person with that name, year of birth and commune is an error of its row. Returns the
-    ids of the rows of those errors."""
+    of the person with that name, year of birth and commune in `user`'s units is an error of
+    its row. Returns the ids of the rows of those errors."""
     masked = [(row, details, masked_tail(details["citizen_id"])) for row, details in rows_and_details]
     masked = [(row, details, tail) for row, details, tail in masked if tail is not None]
     keys_of = {id(row): duplicate_key(d["full_name"], d["birth_year"], d["commune"].pk) for row, d, _t in masked}
     on_file = defaultdict(list)
-    people = Person.objects.exclude(citizen_id="").values_list("duplicate_key", "citizen_id")
+    people = Person.objects.in_scope_of(user).exclude(citizen_id="").values_list("duplicate_key", "citizen_id")
     for key, citizen_id in matching(people, "duplicate_key", set(keys_of.values())):
         on_file[key].append(citizen_id)
     refused = set()
@@ -90,9 +91,23 @@ class MaskedCitizenIdOfRow(Resolver):
                 continue
             details = {"full_name": values["full_name"], "birth_year": birth_year, "commune": values["commune"]}
             wanted.append((row, {**details, "citizen_id": values["citizen_id"]}))
-        refused = unmask_citizen_ids(kind, wanted)
+        refused = unmask_citizen_ids(kind, wanted, result.user)
         for row, details in wanted:
             row.values["citizen_id"] = "" if id(row) in refused else details["citizen_id"]
+
+
+class CitizenIdHeldOutside(Resolver):
+    """For the people kind: a citizen ID that someone outside the user's units has is refused
+    in words that say nothing of them (CITIZEN_ID_HELD_OUTSIDE), and its row is matched with
+    no one (People.key_of), so that no refusal names where that person lives."""
+
+    def resolve(self, kind, rows, present, result):
+        wanted = {row.values.get("citizen_id") for row in rows} - {"", None}
+        outside = Person.objects.outside_scope_of(result.user).values_list("citizen_id", flat=True)
+        held = set(matching(outside, "citizen_id", wanted))
+        for row in rows:
+            if row.values.get("citizen_id") in held:
+                row.add_error(kind.column("citizen_id"), CITIZEN_ID_HELD_OUTSIDE)
 
 
 class PersonOfRow(Resolver):
@@ -110,14 +125,19 @@ class PersonOfRow(Resolver):
         added = []
         rows = [row for row in rows if self._has_person(kind, row)]
         details_of = {id(row): self._details(row) for row in rows}
-        refused = unmask_citizen_ids(kind, [(row, details_of[id(row)]) for row in rows])
+        refused = unmask_citizen_ids(kind, [(row, details_of[id(row)]) for row in rows], result.user)
         rows = [row for row in rows if id(row) not in refused]
-        by_citizen_id, by_key = self._stored(details_of.values())
+        scope = scope_of(result.user)
+        by_citizen_id, by_key = self._stored(details_of.values(), result.user)
         for row in rows:
             details = details_of[id(row)]
             if details["citizen_id"]:
                 identity = ("citizen_id", details["citizen_id"])
                 person = by_citizen_id.get(details["citizen_id"])
+                if person is not None and not scope.allows(person.commune_id):
+                    # Not the user's to attach rows to, nor to hear of, whatever name the file gives.
+                    row.add_error(kind.column("citizen_id"), CITIZEN_ID_HELD_OUTSIDE)
+                    continue
                 if person is not None and not self._same(person, details):
                     row.add_error(
                         kind.column("citizen_id"),
@@ -141,6 +161,17 @@ class PersonOfRow(Resolver):
                 person = matches[0] if matches else None
             if person is None:
                 person = created.get(identity)
+                if person is not None and not self._same(person, details):
+                    # Compared as a stored person is: two people under one ID are not merged.
+                    row.add_error(
+                        kind.column("citizen_id"),
+                        _(
+                            "Row %(row)s of the file gives this citizen ID to %(person)s; the name or the year of "
+                            "birth differ."
+                        )
+                        % {"row": first_row[identity].number, "person": person},
+                    )
+                    continue
                 if person is None:
                     person = self._new_person(kind, state["book"], state["build"], row, details)
                     if person is None:
@@ -184,7 +215,10 @@ class PersonOfRow(Resolver):
             "commune": row.values["commune"],
         }
 
-    def _stored(self, all_details):
+    def _stored(self, all_details, user):
+        """The stored people with the file's citizen IDs (wherever they live, so that an ID held
+        outside `user`'s units is refused), and those without one by duplicate key, in `user`'s
+        units (the key holds the row's commune, which is refused if it is not theirs)."""
         citizen_ids = {details["citizen_id"] for details in all_details} - {""}
         by_citizen_id = {}
         by_citizen_id.update(
@@ -196,7 +230,7 @@ class PersonOfRow(Resolver):
             if not details["citizen_id"]
         }
         by_key = defaultdict(list)
-        for person in matching(Person.objects.filter(citizen_id=""), "duplicate_key", keys):
+        for person in matching(Person.objects.in_scope_of(user).filter(citizen_id=""), "duplicate_key", keys):
             by_key[person.duplicate_key].append(person)
         return by_citizen_id, by_key
 

@@ -168,6 +168,11 @@ class RecordQuerySet(models.QuerySet):
 
         return scope_of(user).filter(self, self.model.area_path)
 
+    def outside_scope_of(self, user):
+        from accounts.scope import scope_of
+
+        return scope_of(user).exclude(self, self.model.area_path)
+
     def _stored_pairs(self):
         area, year = self.model.area_path, self.model.year_path
         paths = [path for path in (area, year) if path is not None]

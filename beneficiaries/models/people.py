@@ -7,6 +7,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from audit.context import current_user
 from beneficiaries.citizen_id import citizen_id_problems, mask
 from beneficiaries.models.base import RegisterQuerySet, check_in_force, commune_field
 from bkxh.records import Record
@@ -150,6 +151,15 @@ class Household(Record):
             check_in_force(self.commune if self.commune_id else None, self.certificate_year)
 
 
+# What a user is told of a citizen ID that a person outside their units has: nothing of that
+# person, not even that there is one. The ID is unique in the whole province, so it is refused
+# all the same, by the form and by every import, in these words.
+CITIZEN_ID_HELD_OUTSIDE = _(
+    "No one in your units has this citizen ID, and it cannot be recorded here: check the number; "
+    "if it is right, ask the province's staff."
+)
+
+
 def duplicate_key(full_name, birth_year, commune_id):
     """What two records of one person without a citizen ID share: folded name, birth year, commune."""
     return f"{fold(nfc(full_name))}|{birth_year}|{commune_id}"
@@ -224,6 +234,24 @@ class Person(Record):
         self.full_name = nfc(self.full_name)
         self.search_name = fold(self.full_name)
         self.duplicate_key = duplicate_key(self.full_name, self.birth_year, self.commune_id)
+
+    def validate_constraints(self, exclude=None):
+        """The model's constraints; a citizen ID that someone outside the acting user's units
+        has is refused in words that say nothing of them (CITIZEN_ID_HELD_OUTSIDE)."""
+        if not self._citizen_id_held_outside(exclude):
+            return super().validate_constraints(exclude)
+        errors = {"citizen_id": [CITIZEN_ID_HELD_OUTSIDE]}
+        try:
+            super().validate_constraints({*(exclude or ()), "citizen_id"})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        raise ValidationError(errors)
+
+    def _citizen_id_held_outside(self, exclude):
+        if not self.citizen_id or "citizen_id" in (exclude or ()):
+            return False
+        holders = Person.objects.filter(citizen_id=self.citizen_id).exclude(pk=self.pk)
+        return holders.outside_scope_of(current_user()).exists()
 
     @property
     def masked_citizen_id(self):
