@@ -178,7 +178,11 @@ def _preview_page(request, model_admin, log, result):
         hidden_problems=max(0, len(problems) - SHOWN_PROBLEMS),
         changes=result.changed[:SHOWN_CHANGES],
         hidden_changes=max(0, len(result.changed) - SHOWN_CHANGES),
-        new_rows=[(number, _preview_cells(kind, instance, masked)) for number, instance in result.new[:SHOWN_NEW]],
+        # Shown only for a file that can be confirmed: after a write that failed, its new rows
+        # point at records that were drawn ids and rolled back.
+        new_rows=[]
+        if problems
+        else [(number, _preview_cells(kind, instance, masked)) for number, instance in result.new[:SHOWN_NEW]],
         hidden_new=max(0, len(result.new) - SHOWN_NEW),
         headers=[column.header for column in kind.export_columns],
         # Only imports of colleagues in the user's units: another district's work is not theirs to know.
