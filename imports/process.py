@@ -128,6 +128,11 @@ def _check_and_write(log, kind, data, *, problems_outcome, progress=None, before
     source = Source.COMMAND if current_source() == Source.COMMAND else Source.IMPORT
     with changes_by(user=log.user, source=source, import_log_id=log.pk), without_garbage_collection():
         result, failure = _check_writing(kind, data, log, progress, before_write)
+    if failure is not None and ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.IMPORTED).exists():
+        # The commit went through but its answer was lost with the connection: the rows and
+        # their outcome are in, and the database is the one to believe.
+        log.refresh_from_db()
+        failure = None
     if failure is not None:
         result.file_problems.append(Problem(str(failure)))
         _record(log, result, ImportLog.Outcome.FAILED)

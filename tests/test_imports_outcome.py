@@ -126,6 +126,21 @@ class ConnectionLostTests(PrivateFolderMixin, TransactionTestCase):
         call_command("import_data", "longevity_gifts", str(path), "--dry-run", stdout=StringIO(), stderr=err)
         self.assertIn("Tệp này đã được nhập ngày", err.getvalue())
 
+    def test_a_commit_whose_answer_is_lost_is_on_record_as_imported(self):
+        wrapper = type(connections["default"])
+        real_commit = wrapper._commit
+
+        def commit_then_lose_the_answer(self):
+            real_commit(self)
+            raise OperationalError("server closed the connection unexpectedly")
+
+        with small_parts, mock.patch.object(wrapper, "_commit", commit_then_lose_the_answer):
+            log, result = run_import(get_kind("longevity_gifts"), gifts_file(range(1, 6)), "qua-mung-tho.csv")
+        self.assertEqual((log.outcome, log.created, result.problems), ("imported", 5, []))
+        self.assertEqual(LongevityGift.objects.count(), 5)
+        log.refresh_from_db()
+        self.assertEqual((log.outcome, log.created), ("imported", 5))
+
     def upload_and_confirm(self, data, *, before_confirm):
         self.client.force_login(make_superuser())
         self.client.post(f"{GIFTS}import/", {"file": SimpleUploadedFile("qua-mung-tho.csv", data)})
