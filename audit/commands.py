@@ -8,8 +8,11 @@ from audit.context import Source, changes_by
 
 
 class AuditedCommand(BaseCommand):
-    """Stamps every change the command makes with the path "command" and the user of --user;
-    that user's area scope applies, as it would in the admin."""
+    """Stamps every change the command makes with the path `change_source` ("command") and the
+    user of --user (`self.user`, None without it); that user's area scope applies, as it would
+    in the admin."""
+
+    change_source = Source.COMMAND
 
     def add_arguments(self, parser):
         parser.add_argument("--user", help=_("The user name the changes are made for (recorded in the history)."))
@@ -22,5 +25,6 @@ class AuditedCommand(BaseCommand):
                 user = get_user_model().objects.get(username=username)
             except get_user_model().DoesNotExist:
                 raise CommandError(_("There is no user “%(user)s”.") % {"user": username}) from None
-        with changes_by(user=user, source=Source.COMMAND):
+        self.user = user
+        with changes_by(user=user, source=self.change_source):
             return super().execute(*args, **options)

@@ -166,6 +166,9 @@ def _preview_page(request, model_admin, log, result):
     kind = model_admin.import_kind_object
     problems = result.problems
     masked = () if may_see_full_ids(request.user) else kind.personal_columns()
+    # A sample of the new rows only for a file without problems (the page shows it only then):
+    # after a write that failed, they point at records that were given ids and rolled back.
+    sample = [] if problems else result.new[:SHOWN_NEW]
     context = _context(request, model_admin, _("Check the import of %(file)s") % {"file": log.file_name})
     context.update(
         kind=kind,
@@ -178,7 +181,7 @@ def _preview_page(request, model_admin, log, result):
         hidden_problems=max(0, len(problems) - SHOWN_PROBLEMS),
         changes=result.changed[:SHOWN_CHANGES],
         hidden_changes=max(0, len(result.changed) - SHOWN_CHANGES),
-        new_rows=[(number, _preview_cells(kind, instance, masked)) for number, instance in result.new[:SHOWN_NEW]],
+        new_rows=[(number, _preview_cells(kind, instance, masked)) for number, instance in sample],
         hidden_new=max(0, len(result.new) - SHOWN_NEW),
         headers=[column.header for column in kind.export_columns],
         # Only imports of colleagues in the user's units: another district's work is not theirs to know.

@@ -50,6 +50,13 @@ class ImportLog(models.Model):
 
     objects = ImportLogQuerySet.as_manager()
 
+    # Outcomes whose new, changed and unchanged rows were written, or would be by confirming
+    # (a dry run, a preview); the others wrote nothing and count nothing.
+    COUNTED_OUTCOMES = frozenset({Outcome.IMPORTED, Outcome.PREVIEWED, Outcome.CHECKED})
+    # What a log says while its import runs, until the rows and the outcome are committed
+    # together: true if the import is killed, or its connection lost, before that.
+    UNDER_WAY = {"outcome": Outcome.FAILED, "created": 0, "changed": 0, "unchanged": 0}
+
     class Meta:
         verbose_name = _("import log entry")
         verbose_name_plural = _("import log")

@@ -1,11 +1,15 @@
 """Importing a file from start to end, as the admin, the commands and the demo loader do it.
 
 Every run leaves an ImportLog entry, written outside the import's transaction so that a
-rolled-back import is still on record. An admin import is two steps: `preview_upload` keeps the
-file privately and checks it; `confirm_upload` checks it again (the data may have changed
-since) and writes it, or writes nothing and says why.
+rolled-back import is still on record: as failed, with nothing counted, until the rows are
+written. The outcome of a write is saved in the rows' own transaction, by the connection that
+writes them, so that the log is true whichever connection is lost (or the process killed).
+An admin import is two steps: `preview_upload` keeps the file privately and checks it;
+`confirm_upload` checks it again (the data may have changed since) and writes it, or writes
+nothing and says why.
 """
 
+import functools
 import hashlib
 import io
 
@@ -63,22 +67,20 @@ def confirm_upload(log, kind):
     was written), or None when the upload was confirmed or cancelled already (a second click, or
     another tab). The kept file is removed either way."""
     # Claimed in one UPDATE, so that of two confirmations at once only one goes on; the log says
-    # "failed" until the write has succeeded.
-    if not ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.PREVIEWED).update(
-        outcome=ImportLog.Outcome.FAILED
-    ):
+    # "failed", with nothing counted, until the write has succeeded.
+    if not ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.PREVIEWED).update(**ImportLog.UNDER_WAY):
         return None
+    # Forgotten with the outcome: nothing is saved after the rows are committed.
+    stored, log.stored_file = log.stored_file, ""
     try:
-        data = storage.load(log.stored_file)
+        data = storage.load(stored)
     except FileNotFoundError:
         problem = Problem(_("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
         result = CheckResult(kind, file_problems=[problem])
         _record(log, result, ImportLog.Outcome.FAILED)
     else:
         result = _check_and_write(log, kind, data, problems_outcome=ImportLog.Outcome.FAILED)
-    storage.discard(log.stored_file)
-    log.stored_file = ""
-    log.save(update_fields=["stored_file"])
+    storage.discard(stored)
     return result
 
 
@@ -118,23 +120,30 @@ def _new_log(kind, data, file_name, user, source):
 
 def _check_and_write(log, kind, data, *, problems_outcome, progress=None, before_write=None):
     """Check `data` and write it if nothing is wrong; record what happened. Returns the result."""
-    # Saved first, as failed until the write succeeds, so that the history rows can name it.
-    log.outcome = ImportLog.Outcome.FAILED
+    # Saved first, as under way, so that the history rows can name it.
+    for field, value in ImportLog.UNDER_WAY.items():
+        setattr(log, field, value)
     log.save()
     # A management command that imports (the demo loader) says it is one, as commands do.
     source = Source.COMMAND if current_source() == Source.COMMAND else Source.IMPORT
     with changes_by(user=log.user, source=source, import_log_id=log.pk), without_garbage_collection():
         result, failure = _check_writing(kind, data, log, progress, before_write)
+    if failure is not None and ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.IMPORTED).exists():
+        # The commit went through but its answer was lost with the connection: the rows and
+        # their outcome are in, and the database is the one to believe.
+        log.refresh_from_db()
+        failure = None
     if failure is not None:
         result.file_problems.append(Problem(str(failure)))
         _record(log, result, ImportLog.Outcome.FAILED)
-    else:
-        _record(log, result, ImportLog.Outcome.IMPORTED if result.ok else problems_outcome)
+    elif not result.ok:
+        _record(log, result, problems_outcome)
     return result
 
 
 def _check_writing(kind, data, log, progress, before_write):
-    """(result, the WriteError if the database refused it, else None)."""
+    """(result, the WriteError if the database refused it, else None). A file written is
+    recorded as imported in the transaction of its rows."""
     if before_write is None and writes_while_checking(kind):
         # Each part written as soon as it passes, while the next is checked; committed only if
         # the whole file passed.
@@ -145,7 +154,7 @@ def _check_writing(kind, data, log, progress, before_write):
             writer.stop()
             raise
         try:
-            writer.finish(commit=result.ok)
+            writer.finish(commit=result.ok, with_rows=_imported(log, result))
         except WriteError as error:
             return result, error
         return result, None
@@ -155,10 +164,14 @@ def _check_writing(kind, data, log, progress, before_write):
     try:
         if before_write is not None:
             before_write(result)
-        write(result, progress)
+        write(result, progress, with_rows=_imported(log, result))
     except WriteError as error:
         return result, error
     return result, None
+
+
+def _imported(log, result):
+    return functools.partial(_record, log, result, ImportLog.Outcome.IMPORTED)
 
 
 def _record(log, result, outcome):
@@ -166,9 +179,12 @@ def _record(log, result, outcome):
     log.encoding = result.encoding
     log.delimiter = {"\t": "tab"}.get(result.delimiter, result.delimiter)
     log.rows = len(result.rows)
-    log.created = len(result.new)
-    log.changed = len(result.changed)
-    log.unchanged = result.unchanged
+    # The rows a file would write are counted only where they were written, or would be by the
+    # confirmation: a log that wrote nothing counts nothing.
+    counted = outcome in ImportLog.COUNTED_OUTCOMES
+    log.created = len(result.new) if counted else 0
+    log.changed = len(result.changed) if counted else 0
+    log.unchanged = result.unchanged if counted else 0
     log.error_count = len(problems)
     log.errors = [{"row": problem.row, "column": problem.column, "message": problem.message} for problem in problems][
         :LOGGED_ERRORS

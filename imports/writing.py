@@ -7,10 +7,16 @@ same record since the check), the transaction is rolled back and the error is re
 
 `write` writes a whole checked file. `PartWriter` writes a big file's parts while the rest is
 still being checked: on PostgreSQL the database then works on one part while Python checks the
-next, on the machine's other core.
+next, on the machine's other core. Both take `with_rows`, what is written in the rows'
+transaction just before its commit (the import log's outcome: one commit for both, so that the
+log is true whichever connection is lost).
+
+What the database said goes to the server log, not to staff: its message can quote a row
+(a whole citizen ID in a COPY line); staff get a plain message and the database's error code.
 """
 
 import contextvars
+import logging
 import queue
 import threading
 
@@ -19,19 +25,23 @@ from django.db import DatabaseError, IntegrityError, connections, router, transa
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.context import current_import_log_id
 from bkxh.records import StaleRows
 from imports.checking import Part
 from imports.inserting import prepare, send
 
 BATCH = 5000
 
+logger = logging.getLogger("imports")
+
 
 class WriteError(Exception):
     """Nothing was written; the message says why."""
 
 
-def write(result, progress=None):
-    """Write `result` (a CheckResult without problems), in a transaction of its own."""
+def write(result, progress=None, with_rows=None):
+    """Write `result` (a CheckResult without problems), in a transaction of its own, with what
+    `with_rows()` writes."""
     part = Part(result.prerequisites, result.new, result.changed)
     try:
         with transaction.atomic():
@@ -39,6 +49,8 @@ def write(result, progress=None):
             # Each batch made ready just before it is sent: SQLite draws a batch's ids after
             # those already written.
             send_part(result, prepare_part(result, part, ahead=False), progress)
+            if with_rows is not None:
+                with_rows()
     except (ValidationError, DatabaseError) as error:
         raise write_error(error, result) from error
 
@@ -123,12 +135,29 @@ def write_error(error, result):
     if isinstance(error, ValidationError):
         # A Record refused the write: a year approved, or a unit outside the user's scope, since the check.
         return WriteError(" ".join(error.messages))
+    logger.error("Import log %s: the database refused the write", current_import_log_id(), exc_info=error)
+    code = _error_code(error)
     if isinstance(error, IntegrityError):
-        return WriteError(
-            _("The database refused the file, so nothing was written (%(error)s). Check the file again and retry.")
-            % {"error": error}
+        message = (
+            _("The database refused the file, so nothing was written. Check the file again and retry.")
+            if code is None
+            else _(
+                "The database refused the file, so nothing was written (error code %(code)s). "
+                "Check the file again and retry."
+            )
         )
-    return WriteError(_("Nothing was written: the database reported an error (%(error)s).") % {"error": error})
+    elif code is None:
+        message = _("Nothing was written: the database reported an error.")
+    else:
+        message = _("Nothing was written: the database reported an error (error code %(code)s).")
+    return WriteError(message % {"code": code})
+
+
+def _error_code(error):
+    """The driver's code of a database error: PostgreSQL's SQLSTATE (23505), SQLite's error name;
+    None for an error raised before the server answered (a connection lost)."""
+    cause = error.__cause__
+    return getattr(cause, "sqlstate", None) or getattr(cause, "sqlite_errorname", None)
 
 
 def writes_while_checking(kind):
@@ -157,7 +186,7 @@ class PartWriter:
     audit context names the user and the import log in the history rows) and language."""
 
     def __init__(self):
-        self.result = self.thread = self.error = None
+        self.result = self.thread = self.error = self.with_rows = None
         self.parts = queue.Queue(maxsize=2)  # a part or two ahead: the check waits for the rest
 
     def __call__(self, result, part):
@@ -178,9 +207,10 @@ class PartWriter:
             self.thread = thread
         self.parts.put(prepared)
 
-    def finish(self, commit):
-        """Commit (if `commit` and every part was written) or roll back; raises WriteError if the
-        database or a Record refused a part."""
+    def finish(self, commit, with_rows=None):
+        """Commit (if `commit` and every part was written), with what `with_rows()` writes, or roll
+        back; raises WriteError if the database or a Record refused a part."""
+        self.with_rows = with_rows  # read by the thread once it takes the commit from the queue
         self.stop(commit)
         if isinstance(self.error, ValidationError | DatabaseError):
             raise write_error(self.error, self.result) from self.error
@@ -209,6 +239,8 @@ class PartWriter:
                     part = self.parts.get()
                     ended = part is _COMMIT or part is _ROLL_BACK
                     if part is _COMMIT:
+                        if self.with_rows is not None:
+                            self.with_rows()
                         break
                     if part is _ROLL_BACK:
                         raise _RolledBack

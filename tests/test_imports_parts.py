@@ -113,5 +113,6 @@ class WrittenWhileCheckedTests(PartsAgreeWithTheWholeFile, TransactionTestCase):
         with mock.patch.object(type(connections["default"]), "_commit", side_effect=refused):
             log, result = import_gifts(*rows)
         self.assertEqual(log.outcome, "failed")
-        self.assertIn("the server closed the connection", str(result.problems[-1]))
+        # The database's own words go to the server log only (they may quote a row).
+        self.assertEqual(str(result.problems[-1]), "Không ghi dữ liệu nào: cơ sở dữ liệu báo lỗi.")
         self.assertEqual((Person.objects.count(), LongevityGift.objects.count()), (0, 0))

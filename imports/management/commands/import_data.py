@@ -1,22 +1,28 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from audit.commands import AuditedCommand
+from audit.context import Source
 from imports.kinds import all_kinds
 from imports.management.kind_argument import kind_named
 from imports.models import ImportLog
 from imports.process import failed_rows_file, run_import
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Import a CSV or XLSX file of one kind, with the same checks and messages as the admin. "
-        "Nothing is written if anything is wrong (exit status 1)."
+        "Nothing is written if anything is wrong (exit status 1). With --user, the rows are checked "
+        "against that user's units and the log and the history name them."
     )
+    # The history rows say "file import" and name the import log, whose source is the command line.
+    change_source = Source.IMPORT
 
     def add_arguments(self, parser):
+        super().add_arguments(parser)
         parser.add_argument("kind", nargs="?", help="the kind of file (see --list)")
         parser.add_argument("file", nargs="?", help="the CSV or XLSX file")
         parser.add_argument("--dry-run", action="store_true", help="check only; write nothing")
@@ -37,7 +43,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(_("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}) from None
         progress = ProgressBar(self.stderr) if sys.stderr.isatty() else None
-        log, result = run_import(kind, data, path.name, dry_run=options["dry_run"], progress=progress)
+        log, result = run_import(kind, data, path.name, user=self.user, dry_run=options["dry_run"], progress=progress)
         if progress:
             progress.done()
         for earlier in ImportLog.objects.earlier_imports_of(log)[:3]:
