@@ -12,13 +12,17 @@ from accounts.roles import ADMINISTRATOR, VIEWER
 from audit.context import changes_by
 from audit.models import AccessLog
 from tests.factories import (
+    export_list,
     make_citizen_id,
     make_commune,
     make_district,
+    make_longevity_gift,
     make_person,
     make_province,
     make_role_user,
 )
+
+GIFTS = "/admin/beneficiaries/longevitygift/"
 
 
 class PastVersionOfAPersonTests(TestCase):
@@ -58,3 +62,49 @@ class PastVersionOfAPersonTests(TestCase):
         page = reverse("admin:beneficiaries_person_simple_history", args=[nobody.pk, version.history_id])
         self.assertEqual(self.client.get(page).status_code, 200)
         self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.FULL_ID).exists())
+
+
+class ExportEntryInTheAccessLogTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        cls.district = make_district(parent=cls.province)
+        cls.commune = make_commune(parent=cls.district, code="01861", name="Xã Nhạn Môn")
+        make_longevity_gift(person=make_person(full_name="Lò Thị Thử", birth_year=1934, commune=cls.commune))
+        cls.administrator = make_role_user(username="tinh.quantri", role=ADMINISTRATOR, units=[cls.province])
+
+    def setUp(self):
+        self.client.force_login(self.administrator)
+
+    def exported_detail(self, params):
+        response = export_list(self.client, GIFTS, params)
+        self.assertEqual(response.status_code, 200)
+        return AccessLog.objects.get(kind=AccessLog.Kind.EXPORT).detail
+
+    def test_an_export_entry_names_its_filters_and_search_in_words(self):
+        detail = self.exported_detail(
+            {
+                "year": "2024",
+                "district": self.district.pk,
+                "commune": self.commune.pk,
+                "milestone__exact": "90",
+                "q": "Lò Thị",
+            }
+        )
+        self.assertEqual(
+            detail, "Tìm kiếm: “Lò Thị”; Năm: 2024; Huyện: 060 Huyện Pác Nặm; Xã: Xã Nhạn Môn; Mốc tuổi: 90"
+        )
+
+    def test_a_commune_chosen_without_its_district_is_named_too(self):
+        self.assertEqual(self.exported_detail({"commune": self.commune.pk}), "Xã: Xã Nhạn Môn")
+
+    def test_a_lookup_no_filter_offers_is_kept_as_it_was_sent(self):
+        self.assertEqual(self.exported_detail({"cash_vnd__gte": "100000"}), "cash_vnd__gte=100000")
+
+    def test_an_export_of_the_whole_list_says_so(self):
+        self.assertEqual(self.exported_detail({}), "Cả danh sách")
+
+    def test_the_access_log_lists_the_filters_of_each_export(self):
+        self.exported_detail({"year": "2024"})
+        response = self.client.get(reverse("admin:audit_accesslog_changelist"))
+        self.assertContains(response, "<td class=\"field-detail\">Năm: 2024</td>", html=True)
