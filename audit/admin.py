@@ -9,9 +9,9 @@ from bkxh.admin import BkxhModelAdmin
 class AccessLogAdmin(BkxhModelAdmin):
     """Read-only, and only for those who answer for the whole province."""
 
-    list_display = ("at", "username", "kind", "subject", "row_count", "ip_address", "path")
+    list_display = ("at", "username", "kind", "subject", "detail", "row_count", "ip_address", "path")
     list_filter = ("kind", "at")
-    search_fields = ("username", "subject", "path")
+    search_fields = ("username", "subject", "detail", "path")
     date_hierarchy = "at"
 
     def has_view_permission(self, request, obj=None):

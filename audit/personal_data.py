@@ -52,6 +52,13 @@ def log_full_view(request, subject):
     log_access(kind=AccessLog.Kind.FULL_ID, request=request, subject=subject)
 
 
+def log_if_shown_whole(request, obj):
+    """A page shows `obj` (a row, or a past version of one) with its personal fields whole to a
+    user with the permission: logged, when it has any to show."""
+    if may_see_full_ids(request.user) and any(getattr(obj, name) for name in personal_fields_of(type(obj))):
+        log_full_view(request, obj)
+
+
 class MaskingHistoryHelper(HistoricalRecordContextHelper):
     """simple-history's changes column, with the personal fields masked and the version left
     out (it rises with every change, so listing it says nothing)."""
@@ -115,10 +122,6 @@ class PersonalDataAdminMixin:
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         obj = getattr(response, "context_data", {}).get("original")
-        if obj is not None and may_see_full_ids(request.user) and any(getattr(obj, f) for f in self.personal_fields):
-            log_full_view(request, obj)
+        if obj is not None:
+            log_if_shown_whole(request, obj)
         return response
-
-    @property
-    def personal_fields(self):
-        return personal_fields_of(self.model)

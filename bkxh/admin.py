@@ -9,6 +9,7 @@ from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from bkxh.forms import VietnameseDecimalField
@@ -96,6 +97,31 @@ class BkxhModelAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin
     counts, which cost a COUNT per filter choice on every page of a register of a million rows."""
 
     show_facets = admin.ShowFacets.NEVER
+
+
+def filters_in_words(changelist):
+    """The search and the filters of a list, one line each as the filter panel names them
+    ("Năm: 2024", "Xã: Xã Nhạn Môn"), for the export's page and its access-log entry. A lookup
+    no filter offers (typed into the address) is written as it was sent."""
+    lines = [f"{_('Search')}: “{changelist.query}”"] if changelist.query else []
+    named = set()
+    for spec in changelist.filter_specs:
+        if not spec.used_parameters:
+            continue
+        named.update(spec.used_parameters)
+        chosen = [str(choice["display"]) for choice in spec.choices(changelist) if choice["selected"]]
+        lines.append(f"{capfirst(spec.title)}: {', '.join(chosen)}")
+    if changelist.date_hierarchy:
+        parts = [f"{changelist.date_hierarchy}__{part}" for part in ("day", "month", "year")]
+        chosen = [changelist.params[part] for part in parts if part in changelist.params]
+        if chosen:
+            named.update(parts)
+            field = utils.get_fields_from_path(changelist.model, changelist.date_hierarchy)[-1]
+            lines.append(f"{capfirst(field.verbose_name)}: {'/'.join(value.zfill(2) for value in chosen)}")
+    lines += [
+        f"{key}={','.join(values)}" for key, values in changelist.get_filters_params().items() if key not in named
+    ]
+    return lines
 
 
 def display_for_field(value, field, *args, **kwargs):

@@ -34,6 +34,7 @@ from audit.context import Source, changes_by
 from audit.personal_data import (
     MaskingHistoryHelper,
     log_full_view,
+    log_if_shown_whole,
     lookup_reads_personal_data,
     may_see_full_ids,
     personal_fields_of,
@@ -238,7 +239,11 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             raise PermissionDenied
         if not self.history_visible(request, unquote(object_id)):
             raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        # Rendered as the change form is (whole to a user with the permission), and logged as it is.
+        version = self.model.history.get(id=unquote(object_id), history_id=version_id)
+        log_if_shown_whole(request, version.instance)
+        return response
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_deleted"

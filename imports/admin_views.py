@@ -20,11 +20,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from accounts.scope import scope_of
 from audit.models import AccessLog, log_access
 from audit.personal_data import may_see_full_ids
 from beneficiaries.citizen_id import mask
+from bkxh.admin import filters_in_words
 from imports import process, storage
 from imports.checking import check_file
 from imports.exporting import export_records, write_template
@@ -139,25 +141,52 @@ def _template_year(request):
     return last.year if last is not None else year
 
 
+@require_http_methods(["GET", "POST"])
 def export_view(request, model_admin):
+    """The list under its filters (the query string) as a file. Downloading is a POST with the
+    CSRF token, the list's buttons: it writes an access-log entry in the user's name, which a
+    page elsewhere must not be able to make. A GET (a bookmark, an old link) shows the filters
+    and the buttons and downloads nothing."""
     _require(model_admin.has_export_permission(request))
     kind = model_admin.import_kind_object
+    # A link from before the export posted carries its format in the address; the button says it now.
     request.GET = request.GET.copy()
-    file_format = "xlsx" if request.GET.pop("_format", ["csv"])[0] == "xlsx" else "csv"
+    request.GET.pop("_format", None)
     # The changelist's own queryset: its filters, its search and the user's scope (built once:
     # each build reads every filter's choices, every rice round for the rice lines).
     try:
-        queryset = kind.queryset(model_admin.get_changelist_instance(request).queryset)
+        changelist = model_admin.get_changelist_instance(request)
+        queryset = kind.queryset(changelist.queryset)
     except IncorrectLookupParameters:
         messages.error(request, _("The list's filters in the address are not valid; nothing was exported."))
         return HttpResponseRedirect(_url(model_admin, "changelist"))
+    filters = filters_in_words(changelist)
+    query = f"?{request.GET.urlencode()}" if request.GET else ""
+    if request.method == "GET":
+        context = _context(
+            request, model_admin, _("Download the list of %(name)s") % {"name": model_admin.opts.verbose_name_plural}
+        )
+        context.update(
+            filters=filters,
+            row_count=queryset.count(),
+            export_url=_url(model_admin, "export") + query,
+            changelist_url=_url(model_admin, "changelist") + query,
+        )
+        return TemplateResponse(request, "admin/imports/export.html", context)
+    file_format = "xlsx" if request.POST.get("_format") == "xlsx" else "csv"
     personal = kind.personal_columns()
     whole = may_see_full_ids(request.user)
     handle = io.BytesIO()
     count = export_records(kind, queryset, file_format, handle, masked=() if whole else personal)
     # Every export of personal data is logged, masked or not: names and birth years are personal too.
     if personal:
-        log_access(kind=AccessLog.Kind.EXPORT, request=request, subject=kind.label, row_count=count)
+        log_access(
+            kind=AccessLog.Kind.EXPORT,
+            request=request,
+            subject=kind.label,
+            detail="; ".join(filters) or _("The whole list"),
+            row_count=count,
+        )
     name = f"{kind.file_stem}-{timezone.localdate():%Y%m%d}.{file_format}"
     return _download(handle.getvalue(), file_format, name)
 

@@ -6,6 +6,7 @@ import io
 import itertools
 import unicodedata
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 
@@ -569,3 +570,10 @@ def make_xlsx_bytes(rows, *, number_formats=None):
     handle = io.BytesIO()
     workbook.save(handle)
     return handle.getvalue()
+
+
+def export_list(client, changelist, params=(), file_format="csv", **kwargs):
+    """The export of the list at `changelist` with the query string `params`, as its button
+    sends it: a POST to export/ under the list's filters."""
+    query = urlencode(params, doseq=True)
+    return client.post(f"{changelist}export/" + (f"?{query}" if query else ""), {"_format": file_format}, **kwargs)

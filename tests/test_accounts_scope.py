@@ -20,6 +20,7 @@ from accounts.scoped_admin import AreaScopedAdmin
 from indicators.models import IndicatorValue
 from tests.factories import (
     DistrictRows,
+    export_list,
     make_district,
     make_indicator,
     make_province,
@@ -94,7 +95,7 @@ class ScopeMatrixTests(TestCase):
                 continue
             exported_models += 1
             with self.subTest(model=model._meta.label):
-                response = self.client.get(admin_url(model, "export"), {"_format": "csv"})
+                response = export_list(self.client, admin_url(model, "changelist"))
                 self.assertEqual(response.status_code, 200)
                 rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
                 in_scope = model_admin.get_queryset(request).count()
@@ -114,7 +115,7 @@ class ScopeMatrixTests(TestCase):
             imported_models += 1
             with self.subTest(model=model._meta.label):
                 self.client.force_login(make_superuser(username=f"tinh-{model._meta.model_name}"))
-                exported = self.client.get(admin_url(model, "export"), {"_format": "csv"}).content
+                exported = export_list(self.client, admin_url(model, "changelist")).content
                 self.client.force_login(self.user)
                 before = list(model._default_manager.order_by("pk").values())
                 response = self.client.post(

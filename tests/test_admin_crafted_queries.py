@@ -6,6 +6,7 @@ from accounts.roles import CLERK
 from beneficiaries.admin.registers import RoundFilter
 from tests.factories import (
     default_commune,
+    export_list,
     make_commune,
     make_district,
     make_household,
@@ -40,14 +41,14 @@ class CraftedQueryTests(TestCase):
     def test_a_commune_chosen_without_its_district_still_filters_the_list_and_the_export(self):
         response = self.client.get(GIFTS, {"commune": self.neighbour.pk})
         self.assertEqual(list(response.context["cl"].result_list), [self.there])
-        export = self.client.get(GIFTS + "export/", {"commune": self.neighbour.pk, "_format": "csv"})
+        export = export_list(self.client, GIFTS, {"commune": self.neighbour.pk})
         self.assertEqual(len(export.content.decode("utf-8-sig").splitlines()), 2)
 
     def test_a_filter_value_that_is_not_a_number_answers_without_a_server_error(self):
         for parameters in ({"year": "abc"}, {"commune": "x"}, {"district": "1 OR 1=1"}, {"person__id__exact": "abc"}):
             with self.subTest(parameters=parameters):
                 self.assertEqual(self.client.get(GIFTS, parameters).status_code, 302)
-                export = self.client.get(GIFTS + "export/", {**parameters, "_format": "csv"}, follow=True)
+                export = export_list(self.client, GIFTS, parameters, follow=True)
                 self.assertContains(export, "Bộ lọc trong địa chỉ trang không hợp lệ; chưa xuất dữ liệu nào.")
 
     def test_the_autocomplete_of_a_reverse_relation_is_refused_not_a_server_error(self):

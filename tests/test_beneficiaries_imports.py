@@ -16,6 +16,7 @@ from imports.kinds import all_kinds, get_kind
 from imports.process import run_import
 from tests.factories import (
     default_commune,
+    export_list,
     make_citizen_id,
     make_csv_bytes,
     make_household,
@@ -396,7 +397,7 @@ class RegisterAdminTests(TestCase):
             with self.subTest(url=url):
                 response = self.client.get(url)
                 self.assertContains(response, f'href="{url}import/"')
-                self.assertContains(response, f"{url}export/?_format=xlsx")
+                self.assertContains(response, f'<form method="post" action="{url}export/" class="export-form">')
 
 
 class PersonalDataExportTests(TestCase):
@@ -405,7 +406,7 @@ class PersonalDataExportTests(TestCase):
         cls.mai = make_person(full_name="Hoàng Thị Mai", gender="female", birth_year=1934, citizen_id=MAI_ID)
 
     def export_people(self):
-        response = self.client.get("/admin/beneficiaries/person/export/", {"_format": "csv"})
+        response = export_list(self.client, "/admin/beneficiaries/person/")
         return response.content.decode("utf-8-sig").splitlines()
 
     def test_citizen_ids_are_exported_whole_to_those_who_may_see_them_and_logged(self):

@@ -17,6 +17,7 @@ from imports import storage
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
 from tests.factories import (
+    export_list,
     make_approved_year,
     make_csv_bytes,
     make_district,
@@ -89,7 +90,7 @@ class ImportAdminTests(PrivateFolderMixin, TestCase):
     def test_the_changelist_offers_import_and_export(self):
         response = self.client.get(CHANGELIST)
         self.assertContains(response, 'href="/admin/indicators/indicatorvalue/import/"')
-        self.assertContains(response, "/admin/indicators/indicatorvalue/export/?_format=xlsx")
+        self.assertContains(response, f'<form method="post" action="{CHANGELIST}export/" class="export-form">')
         self.assertContains(response, "Xuất ra CSV")
 
     def test_the_preview_shows_counts_and_changed_values_and_writes_nothing(self):
@@ -246,7 +247,7 @@ class ExportAdminTests(TestCase):
         self.client.force_login(self.user)
 
     def test_the_csv_export_follows_the_filters_and_is_safe_to_open(self):
-        response = self.client.get(CHANGELIST + "export/", {"year": "2024", "_format": "csv"})
+        response = export_list(self.client, CHANGELIST, {"year": "2024"})
         self.assertTrue(response.content.startswith(b"\xef\xbb\xbf"))
         self.assertEqual(
             response.content.decode("utf-8-sig").splitlines(),
@@ -257,7 +258,7 @@ class ExportAdminTests(TestCase):
         )
 
     def test_the_xlsx_export_keeps_numbers_as_numbers_and_text_as_text(self):
-        response = self.client.get(CHANGELIST + "export/", {"_format": "xlsx"})
+        response = export_list(self.client, CHANGELIST, file_format="xlsx")
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
         self.assertEqual(rows[1], ["jobs_created", 2024, "06", 6400, 7000.5, "=HYPERLINK(1)"])
@@ -277,9 +278,10 @@ class PermissionTests(PrivateFolderMixin, TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertNotContains(response, "/import/")
         self.assertNotContains(response, "/export/")
-        for url in (IMPORT, IMPORT + "template/", CHANGELIST + "export/?_format=csv"):
+        for url in (IMPORT, IMPORT + "template/", CHANGELIST + "export/"):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 403)
+        self.assertEqual(export_list(self.client, CHANGELIST).status_code, 403)
         response = self.client.post(IMPORT, {"file": SimpleUploadedFile("a.csv", b"x")})
         self.assertEqual(response.status_code, 403)
         self.assertEqual(ImportLog.objects.count(), 0)
@@ -289,13 +291,13 @@ class PermissionTests(PrivateFolderMixin, TestCase):
         response = self.client.get(CHANGELIST)
         self.assertContains(response, "/export/")
         self.assertNotContains(response, "/import/")
-        self.assertEqual(self.client.get(CHANGELIST + "export/?_format=csv").status_code, 200)
+        self.assertEqual(export_list(self.client, CHANGELIST).status_code, 200)
         self.assertEqual(self.client.get(IMPORT).status_code, 403)
 
     def test_a_user_with_the_import_permission_can_import(self):
         self.client.force_login(make_staff_user(permissions=["view_indicatorvalue", "import_indicatorvalue"]))
         self.assertEqual(self.client.get(IMPORT).status_code, 200)
-        self.assertEqual(self.client.get(CHANGELIST + "export/?_format=csv").status_code, 403)
+        self.assertEqual(export_list(self.client, CHANGELIST).status_code, 403)
 
 
 class RoleScopeAndLockTests(PrivateFolderMixin, TestCase):
@@ -319,7 +321,7 @@ class RoleScopeAndLockTests(PrivateFolderMixin, TestCase):
         self.assertNotContains(response, "/import/")
         self.assertNotContains(response, "/export/")
         self.assertEqual(self.client.get(IMPORT).status_code, 403)
-        self.assertEqual(self.client.get(CHANGELIST + "export/?_format=csv").status_code, 403)
+        self.assertEqual(export_list(self.client, CHANGELIST).status_code, 403)
 
     def test_a_clerk_imports_for_their_units_and_only_for_them(self):
         self.client.force_login(self.clerk)

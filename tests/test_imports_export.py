@@ -7,7 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from beneficiaries.models import Gender, Household, Person, RiceReliefLine
-from tests.factories import default_commune, make_longevity_gift, make_round, make_superuser
+from tests.factories import default_commune, export_list, make_longevity_gift, make_round, make_superuser
 
 # SQLite refused a prefetch of more than 1.000 related rows in one chunk of the export.
 LINES = 1_200
@@ -36,9 +36,9 @@ class ExportOfALongListTests(TestCase):
     def test_the_rice_lines_of_more_households_than_sqlite_takes_in_one_expression_export_whole(self):
         for file_format in ("csv", "xlsx"):
             with self.subTest(file_format=file_format):
-                response = self.client.get("/admin/beneficiaries/ricereliefline/export/", {"_format": file_format})
+                response = export_list(self.client, "/admin/beneficiaries/ricereliefline/", file_format=file_format)
                 self.assertEqual(response.status_code, 200)
-        response = self.client.get("/admin/beneficiaries/ricereliefline/export/", {"_format": "csv"})
+        response = export_list(self.client, "/admin/beneficiaries/ricereliefline/")
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         self.assertEqual(len(rows), LINES + 1)
         self.assertEqual(sorted(row[rows[0].index("Mã hộ")] for row in rows[1:])[:2], ["H00000", "H00001"])
@@ -51,7 +51,7 @@ class ExportOfTextExcelCannotHoldTests(TestCase):
     def test_a_note_with_a_line_break_pasted_from_word_exports_to_xlsx_without_it(self):
         # Word writes a line break inside a cell as a vertical tab, which XML 1.0 cannot carry.
         make_longevity_gift(note="Trao tại nhà\x0bđã ký nhận")
-        response = self.client.get("/admin/beneficiaries/longevitygift/export/", {"_format": "xlsx"})
+        response = export_list(self.client, "/admin/beneficiaries/longevitygift/", file_format="xlsx")
         self.assertEqual(response.status_code, 200)
         rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         self.assertEqual(rows[1][rows[0].index("Ghi chú")], "Trao tại nhàđã ký nhận")
@@ -60,7 +60,7 @@ class ExportOfTextExcelCannotHoldTests(TestCase):
 class DownloadedFileNameTests(TestCase):
     def test_exports_and_templates_are_named_in_vietnamese_without_diacritics(self):
         self.client.force_login(make_superuser())
-        export = self.client.get("/admin/beneficiaries/longevitygift/export/", {"_format": "csv"})
+        export = export_list(self.client, "/admin/beneficiaries/longevitygift/")
         today = timezone.localdate().strftime("%Y%m%d")
         self.assertEqual(export["Content-Disposition"], f'attachment; filename="qua-mung-tho-{today}.csv"')
         template = self.client.get("/admin/beneficiaries/longevitygift/import/template/", {"year": "2024"})

@@ -18,6 +18,7 @@ from beneficiaries.models import Gender, LongevityGift, Person
 from imports.models import ImportLog
 from tests.factories import (
     default_commune,
+    export_list,
     make_citizen_id,
     make_csv_bytes,
     make_longevity_gift,
@@ -79,7 +80,7 @@ class ReimportOfAMaskedExportTests(PrivateFolderMixin, TestCase):
         self.client.force_login(self.clerk)
 
     def export(self, changelist, file_format):
-        response = self.client.get(changelist + "export/", {"_format": file_format})
+        response = export_list(self.client, changelist, file_format=file_format)
         self.assertEqual(response.status_code, 200)
         rows = read_rows(response.content, file_format)
         self.assertNoWholeId(response.content.decode("utf-8-sig", errors="replace"))

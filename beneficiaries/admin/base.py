@@ -88,10 +88,16 @@ class CommuneFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         district = request.GET.get(DistrictFilter.parameter_name)
-        if not district or not district.isdigit():
+        communes = scope_of(request.user).units()
+        if district and district.isdigit():
+            communes = communes.filter(parent=district)
+        elif self.value() and self.value().isdigit():
+            # Chosen without a district (a link, a bookmark): the commune alone, so the panel,
+            # the export's page and its access-log entry name what filters the list.
+            communes = communes.filter(pk=self.value())
+        else:
             return []
-        communes = scope_of(request.user).units().filter(parent=district).order_by("code")
-        return [(commune.pk, commune.name) for commune in communes]
+        return [(commune.pk, commune.name) for commune in communes.order_by("code")]
 
     def has_output(self):
         # Chosen without a district (a link, a bookmark), the commune still filters the list.
