@@ -98,7 +98,10 @@ def confirm_view(request, model_admin, log_id):
             % {"file": log.file_name, "new": log.created, "changed": log.changed, "unchanged": log.unchanged},
         )
         return HttpResponseRedirect(_url(model_admin, "changelist"))
-    messages.error(request, _("Nothing was written: checked again, the file has the problems below."))
+    if result.failed_rows:
+        messages.error(request, _("Nothing was written: checked again, the file has the problems below."))
+    else:  # the database refused, or the kept file was gone: nothing wrong with the rows themselves
+        messages.error(request, _("Nothing was written, for the reason below."))
     return _preview_page(request, model_admin, log, result)
 
 

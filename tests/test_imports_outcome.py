@@ -153,6 +153,9 @@ class ConnectionLostTests(PrivateFolderMixin, TransactionTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, NOTHING_WRITTEN)
         self.assertContains(response, problem)
+        # The rows are not to blame: the page does not send the clerk looking for errors in the file.
+        self.assertContains(response, "Không ghi dữ liệu nào, vì lý do dưới đây.")
+        self.assertNotContains(response, "tệp có các lỗi")
         self.assertNotContains(response, "Đã nhập")
         self.assertEqual((Person.objects.count(), LongevityGift.objects.count()), (0, 0))
         log = ImportLog.objects.get()
