@@ -243,9 +243,10 @@ class PersonAndHouseholdTests(DependentRowsTestCase):
             "citizen_id": self.person.citizen_id,
         }
         data = make_csv_bytes([header, [values.get(name, "") for name in header]])
-        result = check_file(kind, data, "nguoi.csv", user=self.superuser)
-        messages = " ".join(problem.message for problem in result.problems)
-        self.assertIn(LOCKED, messages)
+        for user in (self.superuser, None):  # the admin's import page, the command line
+            with self.subTest(user=user):
+                result = check_file(kind, data, "nguoi.csv", user=user)
+                self.assertIn(LOCKED, " ".join(problem.message for problem in result.problems))
 
     def test_renaming_the_head_of_a_household_of_an_approved_rice_round_is_refused(self):
         with self.assertRaisesMessage(YearLockedError, LOCKED):
