@@ -3,8 +3,12 @@ year from its round, every row's lock from the units above its commune, what a r
 its person, household and decision (bkxh.records.dependents_of)."""
 
 import datetime
+import tempfile
+from pathlib import Path
 
+from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.test import TestCase
 
 from accounts.roles import ADMINISTRATOR, CLERK
@@ -126,6 +130,16 @@ class RoundYearTests(DependentRowsTestCase):
         data = make_csv_bytes([header, [row.get(name, "") for name in header]])
         result = check_file(kind, data, "dot-gao.csv", user=self.superuser)
         self.assertIn(LOCKED, " ".join(problem.message for problem in result.problems))
+        self.assertRoundYear(2024)
+
+    def test_a_fixture_moving_the_round_is_refused_and_one_leaving_it_as_it_is_loads(self):
+        with tempfile.TemporaryDirectory() as folder:
+            fixture = Path(folder) / "dot.json"
+            fixture.write_text(serializers.serialize("json", [RiceReliefRound.objects.get(pk=self.round.pk)]))
+            call_command("loaddata", str(fixture), verbosity=0)
+            fixture.write_text(serializers.serialize("json", [self.moved(2023)]))
+            with self.assertRaises(YearLockedError):
+                call_command("loaddata", str(fixture), verbosity=0)
         self.assertRoundYear(2024)
 
     def test_a_round_whose_lines_are_all_in_open_years_changes_its_year(self):
