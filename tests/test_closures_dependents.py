@@ -324,6 +324,16 @@ class DecisionTests(DependentRowsTestCase):
             self.edited(self.own, self.superuser)
         self.assertEqual(Decision.objects.get(pk=self.own.pk).issuer, "UBND tỉnh Bắc Kạn")
 
+    def test_a_decisions_import_names_the_row_of_a_decision_cited_by_another_district(self):
+        kind = get_kind("decisions")
+        rows = [
+            [decision.number, "15/03/2024", "UBND huyện Pác Nặm", ""] for decision in (self.own, self.shared)
+        ]
+        result = check_file(kind, make_csv_bytes([[c.name for c in kind.columns], *rows]), "qd.csv", user=self.clerk)
+        refused = {problem.row for problem in result.problems if "Xã Cao Thượng không thuộc địa bàn" in problem.message}
+        self.assertEqual(refused, {3})
+        self.assertEqual(len(result.problems), 1)
+
     def test_the_admin_opens_a_decision_cited_by_another_district_read_only(self):
         self.client.force_login(self.admin)
         page = self.client.get(admin_url(Decision, "change", self.shared.pk))
