@@ -208,7 +208,8 @@ def read_by_any_dependent(model):
 
 def _guard_reading_rows(model, rows, attnames, user):
     for dependent, path in reading_paths(model, frozenset(attnames)):
-        pairs = RecordQuerySet(dependent).filter(**{f"{path}__in": rows})._stored_pairs()
+        # Unordered: an ordering by related fields would join them and select their columns.
+        pairs = RecordQuerySet(dependent).filter(**{f"{path}__in": rows}).order_by()._stored_pairs()
         guard_writes(dependent, pairs, user=user)
 
 
@@ -219,6 +220,8 @@ def dependent_refusals(model, instances, *, user=None):
     from accounts.scope import check_writes_in_scope
     from closures.locking import closures_by_pair, locked_message
 
+    if not dependents_of(model):
+        return {}
     changed = {
         position: frozenset(instance.changed_fields())
         for position, instance in enumerate(instances)
@@ -231,7 +234,7 @@ def dependent_refusals(model, instances, *, user=None):
         pks = [instances[position].pk for position in changed]
         for start in range(0, len(pks), VERSION_BATCH):
             rows = RecordQuerySet(dependent).filter(**{f"{path}__in": pks[start : start + VERSION_BATCH]})
-            for pk, *pair in rows.values_list(path, *fields).distinct():
+            for pk, *pair in rows.order_by().values_list(path, *fields).distinct():
                 pairs_by_pk.setdefault(pk, set()).add(tuple(pair) if dependent.area_path else (None, *pair))
         locks = closures_by_pair(pair for pairs in pairs_by_pk.values() for pair in pairs)
         for position, attnames in changed.items():
