@@ -108,6 +108,22 @@ def check_writes_in_scope(user, model, unit_ids):
         )
 
 
+def may_write_dependents(user, instance):
+    """Whether `user` may change a row every field of which the rows citing it show (a decision,
+    read_by_dependents = ALL_FIELDS): only when they may write each of those rows, and none is
+    in an approved year. A row cited by none is anyone's who may add one."""
+    from bkxh.records import ALL_FIELDS, guard_dependents, read_by_any_dependent
+
+    model = type(instance)
+    if getattr(model, "read_by_dependents", ()) != ALL_FIELDS or instance.pk is None:
+        return True
+    try:
+        guard_dependents(model, [instance.pk], read_by_any_dependent(model), user=user)
+    except ValidationError:
+        return False
+    return True
+
+
 def home_unit(user):
     """The unit a user's pages open on: the first unit they are bound to, or None."""
     return AdminUnit.objects.filter(user_links__user=user).order_by("code", "valid_from").first()

@@ -11,7 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 
-from accounts.scope import area_path_of, province_writes_only, scope_of
+from accounts.scope import area_path_of, may_write_dependents, province_writes_only, scope_of
 from bkxh.records import value_at
 
 
@@ -39,6 +39,8 @@ class AreaScopedAdmin:
 
     def writes_allowed(self, request, obj=None):
         scope = scope_of(request.user)
+        if isinstance(obj, self.model) and not may_write_dependents(request.user, obj):
+            return False
         if self.area_path is None:
             return scope.is_whole_province or not province_writes_only(self.model)
         # An inline is asked about its parent row, which its own admin has already scoped.

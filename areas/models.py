@@ -104,6 +104,9 @@ class AdminUnit(Record):
     objects = AdminUnitQuerySet.as_manager()
 
     area_path = "pk"
+    # The rows of a unit, and of the units below it, are locked by the approvals of the units
+    # above it (closures.locking): moving a unit under another parent moves them.
+    read_by_dependents = ("parent",)
 
     class Meta:
         verbose_name = _("administrative unit")

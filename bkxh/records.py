@@ -16,16 +16,25 @@ update(), delete(), bulk_create() and bulk_update()):
 - a `version` checked on save, so that of two people editing the same row the second is refused
   instead of overwriting the first.
 A save that changes nothing writes nothing, and so leaves no history.
+
+Rows of other models may take something from a row through a foreign key: a rice line its year
+from its round (year_path "round__year"), every row its lock from the units above its own
+(closures.locking), a register what it prints of a person (`read_by_dependents`). A write that
+changes what they take is a write to them too (dependents_of, guard_dependents): it is refused
+when they are in an approved year, before the write and after it, or in units outside the
+acting user's.
 """
 
 import contextlib
 import contextvars
+import functools
 from operator import attrgetter
 
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Q, prefetch_related_objects
-from django.db.models.signals import pre_delete, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -105,19 +114,143 @@ def pairs_of(model, instances):
     return list(zip(*columns, strict=True))
 
 
-def guard_writes(model, pairs):
-    """Refuse writing rows of `model` at the (unit id, year) `pairs` (old and new values)."""
+def guard_writes(model, pairs, *, user=None):
+    """Refuse writing rows of `model` at the (unit id, year) `pairs` (old and new values), for
+    `user` or else the acting user (audit.context)."""
     from accounts.scope import check_writes_in_scope
     from closures.locking import check_years_open
 
     pairs = list(pairs)
     if not pairs:
         return
-    user = current_user()
+    user = user or current_user()
     if user is not None:
         check_writes_in_scope(user, model, {unit for unit, _year in pairs if unit is not None})
     if model.year_path is not None:
         check_years_open(pairs)
+
+
+# `read_by_dependents` of a model every field of which the rows citing it show (a decision).
+ALL_FIELDS = "__all__"
+# The longest chain of foreign keys from a row of a year to a row whose change it reads: a rice
+# line's commune's district's parent (locks reach two units above a row's own, closures.locking).
+DEPENDENT_HOPS = 3
+
+
+def _read_attnames(model):
+    names = model.read_by_dependents
+    if names == ALL_FIELDS:
+        return frozenset(
+            field.attname for field in model._meta.concrete_fields if not field.primary_key and field.name != "version"
+        )
+    return frozenset(model._meta.get_field(name).attname for name in names)
+
+
+@functools.cache
+def dependents_of(model):
+    """((dependent model, its foreign key to `model`, the attnames of `model` its rows read), …):
+    the rows that take their year or unit from a row of `model` (the rest of their year_path or
+    area_path past that foreign key), or what `model.read_by_dependents` declares they show of it.
+    Only rows of a year can be locked; a model without years is one only when it passes what it
+    reads on (its own read_by_dependents names the foreign key: a household shows its head)."""
+    found = []
+    for dependent in apps.get_models():
+        if not issubclass(dependent, Record):
+            continue
+        passed_on = _read_attnames(dependent)
+        for field in dependent._meta.concrete_fields:
+            if not field.many_to_one or field.related_model is not model:
+                continue
+            if dependent.year_path is None and field.attname not in passed_on:
+                continue
+            read = set(_read_attnames(model))
+            for path in (dependent.area_path, dependent.year_path):
+                head, _sep, rest = (path or "").partition("__")
+                if head == field.name and rest:
+                    read.add(model._meta.get_field(rest.split("__")[0]).attname)
+            if read:
+                found.append((dependent, field.name, frozenset(read)))
+    return tuple(found)
+
+
+@functools.cache
+def reading_paths(model, attnames, hops=DEPENDENT_HOPS):
+    """((model of a year, lookup from it to `model`), …) for the rows of a year that read one of
+    `attnames` of a row of `model`, directly or through rows that pass it on."""
+    paths = []
+    for dependent, fk, read in dependents_of(model):
+        if not read & attnames:
+            continue
+        if dependent.year_path is not None:
+            paths.append((dependent, fk))
+        if hops > 1 and dependent._meta.get_field(fk).attname in _read_attnames(dependent):
+            attname = frozenset({dependent._meta.get_field(fk).attname})
+            paths += [(further, f"{path}__{fk}") for further, path in reading_paths(dependent, attname, hops - 1)]
+    return tuple(paths)
+
+
+def guard_dependents(model, rows, attnames, *, user=None):
+    """Refuse changing `attnames` of `rows` of `model` (primary keys, or a query of them) when
+    rows of other models read them (dependents_of) and may not be written: guard_writes() with
+    their (unit, year). Called before the write and again after it, in its transaction, so that
+    rows moved out of an approved year and rows moved into one are refused alike."""
+    if isinstance(rows, list | tuple):
+        for start in range(0, len(rows), VERSION_BATCH):
+            _guard_reading_rows(model, rows[start : start + VERSION_BATCH], attnames, user)
+    else:
+        _guard_reading_rows(model, rows, attnames, user)
+
+
+def read_by_any_dependent(model):
+    """Every attname of `model` some rows of other models read: all that a delete takes from them."""
+    return frozenset().union(*(read for _dependent, _fk, read in dependents_of(model)))
+
+
+def _guard_reading_rows(model, rows, attnames, user):
+    for dependent, path in reading_paths(model, frozenset(attnames)):
+        # Unordered: an ordering by related fields would join them and select their columns.
+        pairs = RecordQuerySet(dependent).filter(**{f"{path}__in": rows}).order_by()._stored_pairs()
+        guard_writes(dependent, pairs, user=user)
+
+
+def dependent_refusals(model, instances, *, user=None):
+    """{position in `instances`: [messages]} for the rows read from the database whose changes
+    rows of other models read and may not be written (guard_dependents), one query per model
+    that reads them, whatever the number of rows."""
+    from accounts.scope import check_writes_in_scope
+    from closures.locking import closures_by_pair, locked_message
+
+    if not dependents_of(model):
+        return {}
+    changed = {
+        position: frozenset(instance.changed_fields())
+        for position, instance in enumerate(instances)
+        if not instance._state.adding and instance.pk is not None
+    }
+    refusals = {}
+    for dependent, path in reading_paths(model, frozenset().union(*changed.values())):
+        fields = [field for field in (dependent.area_path, dependent.year_path) if field is not None]
+        pairs_by_pk = {}
+        pks = [instances[position].pk for position in changed]
+        for start in range(0, len(pks), VERSION_BATCH):
+            rows = RecordQuerySet(dependent).filter(**{f"{path}__in": pks[start : start + VERSION_BATCH]})
+            for pk, *pair in rows.order_by().values_list(path, *fields).distinct():
+                pairs_by_pk.setdefault(pk, set()).add(tuple(pair) if dependent.area_path else (None, *pair))
+        locks = closures_by_pair(pair for pairs in pairs_by_pk.values() for pair in pairs)
+        for position, attnames in changed.items():
+            if (dependent, path) not in reading_paths(model, attnames):
+                continue
+            pairs = pairs_by_pk.get(instances[position].pk, ())
+            messages = [locked_message(locks[pair]) for pair in pairs if pair in locks]
+            if user is not None and pairs:
+                try:
+                    check_writes_in_scope(user, dependent, {unit for unit, _year in pairs if unit is not None})
+                except ValidationError as error:
+                    messages += error.messages
+            if messages:
+                refusals.setdefault(position, [])
+                refusals[position] += [message for message in messages if message not in refusals[position]]
+    return refusals
 
 
 def has_row_rules(model):
@@ -156,6 +289,8 @@ def write_refusals(model, instances, *, user=None):
                 messages += error.messages
         if messages:
             refusals[position] = messages
+    for position, messages in dependent_refusals(model, instances, user=user).items():
+        refusals[position] = list(dict.fromkeys(refusals.get(position, []) + messages))
     return refusals
 
 
@@ -212,12 +347,16 @@ class RecordQuerySet(models.QuerySet):
                     for unit, year in pairs
                 ],
             )
+            # The fields named, as attnames (round → round_id), that rows of other models may read.
+            named = frozenset(self.model._meta.get_field(name).attname for name in kwargs)
+            guard_dependents(self.model, rows.values("pk"), named)
             kwargs.setdefault("version", F("version") + 1)
             count = models.QuerySet.update(rows, **kwargs)
             # Where the rows are now, read back: a row also moves through a relation (a rice line
             # given another round), which the arguments above do not show; a refusal rolls the
             # update back. The guard before it names a lock before a constraint can fail.
             guard_writes(self.model, rows._stored_pairs())
+            guard_dependents(self.model, rows.values("pk"), named)
             updated = list(rows.all())
             refuse_broken_rules(self.model, updated)
             self._history(updated, update=True)
@@ -228,6 +367,7 @@ class RecordQuerySet(models.QuerySet):
     def delete(self):
         with transaction.atomic(using=self.db):
             guard_writes(self.model, self._stored_pairs())
+            guard_dependents(self.model, self.values("pk"), read_by_any_dependent(self.model))
             checked = {(self.model._meta.label, pk) for pk in self.values_list("pk", flat=True)}
             with _setting(_checked_deletes, _checked_deletes.get() | checked):
                 return super().delete()
@@ -260,11 +400,13 @@ class RecordQuerySet(models.QuerySet):
             _check_versions(RecordQuerySet(self.model, using=self.db), objs)
             guard_writes(self.model, stored._stored_pairs() + [pair_of(obj) for obj in objs])
             refuse_broken_rules(self.model, objs)
+            pks = [obj.pk for obj in objs]
+            guard_dependents(self.model, pks, attnames)
             with _setting(_inside_bulk_update, True):
                 count = super().bulk_update(objs, fields, *args, **kwargs)
+            guard_dependents(self.model, pks, attnames)
             # One UPDATE per batch for the versions: a CASE per row, as bulk_update writes
             # fields, would double its cost.
-            pks = [obj.pk for obj in objs]
             for start in range(0, len(pks), VERSION_BATCH):
                 batch = RecordQuerySet(self.model, using=self.db).filter(pk__in=pks[start : start + VERSION_BATCH])
                 models.QuerySet.update(batch, version=F("version") + 1)
@@ -321,6 +463,10 @@ def condition_fields(node):
 class Record(models.Model):
     area_path = "area"
     year_path = None
+    # The fields that rows pointing at this one show of it (beyond those their area_path and
+    # year_path pass through, found by dependents_of), or ALL_FIELDS: what an approved year
+    # prints of a person. Changing one is changing those rows (guard_dependents).
+    read_by_dependents = ()
     # The foreign keys problems_of_row() follows.
     read_by_row_rules = ()
 
@@ -343,12 +489,15 @@ class Record(models.Model):
             if not self._is_stored():
                 super().save(*args, **kwargs)
             else:
+                changed = frozenset(self.changed_fields())
+                guard_dependents(type(self), [self.pk], changed)
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
                 self._expected_version = self.version
                 self.version += 1
                 try:
                     super().save(*args, **kwargs)
+                    guard_dependents(type(self), [self.pk], changed)
                 except BaseException:
                     self.version = self._expected_version
                     raise
@@ -370,6 +519,7 @@ class Record(models.Model):
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
             guard_writes(type(self), self._old_pairs())
+            guard_dependents(type(self), [self.pk], read_by_any_dependent(type(self)))
             with _setting(_checked_deletes, _checked_deletes.get() | {(self._meta.label, self.pk)}):
                 return super().delete(*args, **kwargs)
 
@@ -463,6 +613,8 @@ class Record(models.Model):
         if self.changed_fields():
             try:
                 guard_writes(type(self), self._pairs_written())
+                if self._is_stored():
+                    guard_dependents(type(self), [self.pk], frozenset(self.changed_fields()))
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
         if errors:
@@ -493,3 +645,26 @@ def guard_raw_save(sender, instance, raw, **kwargs):
     if raw and isinstance(instance, Record):
         stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_pairs() if instance.pk else []
         guard_writes(sender, [*stored, pair_of(instance)])
+        instance._raw_changed = _raw_changes(sender, instance)
+        guard_dependents(sender, [instance.pk], instance._raw_changed)
+
+
+@receiver(post_save, dispatch_uid="records_guard_raw_save_dependents")
+def guard_raw_save_dependents(sender, instance, raw, **kwargs):
+    """The rows a raw save moved (into an approved year), as save() checks after writing."""
+    changed = getattr(instance, "_raw_changed", None)
+    if raw and changed:
+        del instance._raw_changed
+        guard_dependents(sender, [instance.pk], changed)
+
+
+def _raw_changes(model, instance):
+    """The attnames of a fixture's row that differ from the stored row's, of those other rows
+    read: a fixture loaded again changes nothing and is not refused."""
+    read = read_by_any_dependent(model)
+    if instance.pk is None or not read:
+        return frozenset()
+    stored = model._base_manager.filter(pk=instance.pk).values(*read).first()
+    if stored is None:
+        return frozenset()
+    return frozenset(name for name in read if stored[name] != getattr(instance, name))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 
-from bkxh.records import Record, write_refusals
+from bkxh.records import Record, dependents_of, write_refusals
 from imports import rules
 from imports.cells import text as text_parser
 from imports.headers import column_letter, match_header
@@ -346,8 +346,10 @@ def refuse_writes(model, rows_and_instances, user):
     found before anything is written, in two queries whatever the number of rows."""
     if not rows_and_instances or not issubclass(model, Record):
         return
-    if user is None and model.year_path is None:
-        return  # the command line works for every unit, and the rows belong to no year that could be locked
+    if user is None and model.year_path is None and not dependents_of(model):
+        # The command line works for every unit, and the rows belong to no year that could be
+        # locked, nor do rows of a year read them.
+        return
     refusals = write_refusals(model, [instance for _row, instance in rows_and_instances], user=user)
     for position, messages in refusals.items():
         for message in messages:

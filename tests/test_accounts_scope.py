@@ -11,13 +11,20 @@ import io
 
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import ADMINISTRATOR
 from accounts.scope import province_writes_only
 from accounts.scoped_admin import AreaScopedAdmin
+from areas.models import AdminUnit
+from bkxh.records import Record, read_by_any_dependent
+from closures.locking import YearLockedError
+from closures.models import YearClosure
 from indicators.models import IndicatorValue
+from tests.admin_forms import as_typed, form_fields
 from tests.factories import (
     DistrictRows,
     export_list,
@@ -216,6 +223,54 @@ class ScopeMatrixTests(TestCase):
         for model in self.registered("province_only"):
             with self.subTest(model=model._meta.label):
                 self.assertEqual(self.client.get(admin_url(model, "changelist")).status_code, 403)
+
+    def test_a_write_that_moves_rows_of_an_approved_year_is_refused(self):
+        """The dependent-row column: for every model whose rows other rows take their year, unit
+        or printed values from (bkxh.records.dependents_of), changing one of those fields of the
+        district's row once its 2024 is approved is refused, from the admin form and from code."""
+        # The matrix's own draft approval of the district's 2024, approved.
+        YearClosure.objects.filter(area=self.own.district, year=2024).update(
+            state=YearClosure.State.APPROVED, approved_by=make_superuser(), approved_at=timezone.now()
+        )
+        checked = 0
+        for model in admin.site._registry:
+            field = self.dependent_field(model)
+            if field is None:
+                continue
+            checked += 1
+            with self.subTest(model=model._meta.label):
+                row = model._default_manager.get(pk=self.own.row(model).pk)
+                before = model._default_manager.filter(pk=row.pk).values().get()
+                value = self.another_value(field, row)
+                page = self.client.get(admin_url(model, "change", row.pk))
+                data = {**form_fields(page.content.decode()), field.name: as_typed(value)}
+                response = self.client.post(admin_url(model, "change", row.pk), data)
+                self.assertIn(response.status_code, (200, 302, 403))
+                self.assertEqual(model._default_manager.filter(pk=row.pk).values().get(), before)
+                setattr(row, field.name, value)
+                with self.assertRaises(YearLockedError):
+                    row.save()
+        self.assertGreaterEqual(checked, 5)
+
+    @staticmethod
+    def dependent_field(model):
+        """The first field of `model` that rows of a year read (a name, a year, a parent), or None."""
+        read = read_by_any_dependent(model) if issubclass(model, Record) else ()
+        changeable = (
+            field
+            for field in model._meta.concrete_fields
+            if field.attname in read
+            and (field.many_to_one or (isinstance(field, models.CharField | models.IntegerField) and not field.choices))
+        )
+        return next(changeable, None)
+
+    def another_value(self, field, row):
+        if field.many_to_one:
+            # A unit moves under the other district; a household gets the other side's head.
+            return self.other.district if field.related_model is AdminUnit else self.other.row(field.related_model)
+        if isinstance(field, models.IntegerField):
+            return getattr(row, field.attname) - 1
+        return f"{getattr(row, field.attname)}x"[: field.max_length]
 
     def test_the_province_sees_every_row(self):
         self.client.force_login(make_superuser())

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
-from bkxh.records import Record, RecordQuerySet
+from bkxh.records import ALL_FIELDS, Record, RecordQuerySet
 from bkxh.years import MAX_YEAR, MIN_YEAR
 
 MONEY = {"max_digits": 16, "decimal_places": 0}
@@ -178,6 +178,9 @@ class Decision(Record):
     # Province and district decisions alike; clerks of any unit record those their entries cite.
     area_path = None
     province_writes_only = False
+    # The rows citing a decision show it whole, so it is theirs to change: it is written only by
+    # users who may write every row citing it, and never while one is in an approved year.
+    read_by_dependents = ALL_FIELDS
 
     number = models.CharField(_("number"), max_length=60, help_text=_("e.g. 1234/QĐ-UBND"))
     date = models.DateField(_("date signed"))

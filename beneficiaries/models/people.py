@@ -86,6 +86,8 @@ class PovertyStatus(models.TextChoices):
 
 class Household(Record):
     area_path = "commune"
+    # A register names a household by its code and its head (rice lines, housing supports).
+    read_by_dependents = ("code", "head")
 
     code = models.CharField(_("household code"), max_length=30, help_text=_("The commune's code for the household."))
     commune = commune_field()
@@ -176,6 +178,9 @@ class PersonQuerySet(RegisterQuerySet):
 class Person(Record):
     area_path = "commune"
     personal_fields = ("citizen_id",)
+    # What a register prints of the person it is about: an approved year keeps printing it as
+    # approved (README, "Approving a year"). Their household, commune and note are theirs today.
+    read_by_dependents = ("full_name", "gender", "birth_date", "birth_year", "ethnicity", "citizen_id")
 
     full_name = models.CharField(_("full name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=6, choices=Gender.choices)
