@@ -9,10 +9,13 @@
 - a row of an approved year opens read-only, saying who approved it and who can reopen it, and
   offers no delete; on a list it has no inputs and no checkbox, under a banner naming the
   approved years; a write that reaches the model anyway (a stale form, an action, an inline)
-  is refused with that message and rolls back whole;
+  is refused with that message and rolls back whole (a change form is shown again as it was
+  filled in, the message above it);
 - every change is stamped with its path (form, list edit, action) in the row's history,
   which the "History" button shows; reverting from history is off.
 """
+
+import contextvars
 
 from django import forms
 from django.contrib import messages
@@ -43,6 +46,12 @@ from bkxh.admin import BkxhModelAdmin
 from bkxh.records import pair_of
 
 
+# The messages of a save the models refused after the form had passed (a round moved into an
+# approved year shows only once the lines have moved): the form is shown again with them, as
+# the user filled it in (RecordAdmin.changeform_view).
+_refused_save = contextvars.ContextVar("refused_save", default=())
+
+
 class RecordForm(forms.ModelForm):
     """Carries the row's version through the browser, so a stale save is caught on return."""
 
@@ -58,6 +67,8 @@ class RecordForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for message in _refused_save.get():
+            self.add_error(None, message)
         if cleaned.get("version") is None:
             # A new row: the add form sends its hidden version empty.
             cleaned["version"] = self.instance.version
@@ -129,7 +140,18 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
             self.message_user(request, locked_message(lock), messages.WARNING)
         with changes_by(source=Source.FORM):
-            return self._refusing_writes(request, super().changeform_view, request, object_id, form_url, extra_context)
+            try:
+                with transaction.atomic():
+                    return super().changeform_view(request, object_id, form_url, extra_context)
+            except ValidationError as error:
+                if request.method != "POST":
+                    raise
+                # Rolled back whole; the form again, with what was typed and why it was refused.
+                token = _refused_save.set(error.messages)
+                try:
+                    return super().changeform_view(request, object_id, form_url, extra_context)
+                finally:
+                    _refused_save.reset(token)
 
     def get_changelist_instance(self, request):
         """The list, with the rows of approved years shown as they are: read-only.

@@ -115,6 +115,17 @@ class RoundYearTests(DependentRowsTestCase):
         self.assertContains(response, LOCKED)
         self.assertRoundYear(2024)
 
+    def test_the_admin_form_refusing_a_move_into_an_approved_year_keeps_what_was_typed(self):
+        other = make_round(area=self.province, year=2023, occasion=RiceReliefRound.Occasion.TET)
+        make_rice_line(round=other, household=make_household(commune=self.commune))
+        self.client.force_login(self.superuser)
+        response = self.saved_form(other, year="2024", distribution_date="01/02/2024", note="Bổ sung đợt Tết")
+        self.assertEqual(response.redirect_chain, [])
+        self.assertContains(response, LOCKED)
+        self.assertContains(response, "Bổ sung đợt Tết")
+        self.assertContains(response, 'value="01/02/2024"')
+        self.assertEqual(RiceReliefRound.objects.get(pk=other.pk).year, 2023)
+
     def test_an_import_of_rounds_names_the_row_that_would_move_the_approved_lines(self):
         kind = get_kind("rice_relief_rounds")
         header = [column.name for column in kind.columns]
