@@ -165,6 +165,7 @@ def _record(log, result, outcome):
     problems = result.problems
     log.encoding = result.encoding
     log.delimiter = {"\t": "tab"}.get(result.delimiter, result.delimiter)
+    log.sheet = result.sheet
     log.rows = len(result.rows)
     log.created = len(result.new)
     log.changed = len(result.changed)
