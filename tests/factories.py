@@ -582,17 +582,22 @@ def make_xlsx_bytes(rows, *, number_formats=None, sheets_before=(), written_numb
     workbook.save(handle)
     if not written_numbers:
         return handle.getvalue()
-    return _rewritten_numbers(handle.getvalue(), f"xl/worksheets/sheet{len(sheets_before) + 1}.xml", written_numbers)
+
+    def write_numbers(xml):
+        for cell, written in written_numbers.items():
+            number = rf'(<c r="{cell}"[^>]*><v>)[^<]*(</v>)'.encode()
+            xml, count = re.subn(number, rf"\g<1>{written}\g<2>".encode(), xml)
+            assert count == 1, f"{cell} holds no number"
+        return xml
+
+    return rewrite_xlsx_part(handle.getvalue(), f"xl/worksheets/sheet{len(sheets_before) + 1}.xml", write_numbers)
 
 
-def _rewritten_numbers(data, sheet_path, written_numbers):
+def rewrite_xlsx_part(data, path, rewrite):
+    """The workbook `data` with its part at `path` (XML bytes) passed through `rewrite`."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = {entry.filename: archive.read(entry) for entry in archive.infolist()}
-    xml = parts[sheet_path].decode()
-    for cell, written in written_numbers.items():
-        xml, count = re.subn(rf'(<c r="{cell}"[^>]*><v>)[^<]*(</v>)', rf"\g<1>{written}\g<2>", xml)
-        assert count == 1, f"{cell} holds no number in {sheet_path}"
-    parts[sheet_path] = xml.encode()
+    parts[path] = rewrite(parts[path])
     handle = io.BytesIO()
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in parts.items():

@@ -22,6 +22,7 @@ from tests.factories import (
     make_province,
     make_superuser,
     make_xlsx_bytes,
+    rewrite_xlsx_part,
 )
 from tests.test_imports_admin import PrivateFolderMixin
 
@@ -110,16 +111,13 @@ class CraftedCellTests(CraftedFileTestCase):
         self.assertCommandRefuses(data, problems, suffix=".xlsx")
 
     def test_a_damaged_cell_elsewhere_in_the_sheet_is_a_damaged_workbook(self):
-        data = make_xlsx_bytes([HEADER, self.row()])
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = {entry.filename: archive.read(entry) for entry in archive.infolist()}
-        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(b'<row r="2"', b'<row r="x2"')
-        handle = io.BytesIO()
-        with zipfile.ZipFile(handle, "w") as archive:
-            for name, content in parts.items():
-                archive.writestr(name, content)
+        data = rewrite_xlsx_part(
+            make_xlsx_bytes([HEADER, self.row()]),
+            "xl/worksheets/sheet1.xml",
+            lambda xml: xml.replace(b'<row r="2"', b'<row r="x2"'),
+        )
         self.assertUploadRefused(
-            handle.getvalue(),
+            data,
             ["Tệp Excel bị hỏng, không đọc được. Hãy mở bằng Excel và lưu lại."],
             "a.xlsx",
         )
@@ -184,7 +182,20 @@ class WorkbookSheetTests(CraftedFileTestCase):
                 self.assertContains(page, "7.100")
                 log = ImportLog.objects.latest("started_at")
                 self.assertEqual((log.outcome, log.sheet), (ImportLog.Outcome.PREVIEWED, "Sheet"))
-                self.assertContains(self.client.get(f"/admin/imports/importlog/{log.pk}/change/"), "Sheet")
+                log_page = self.client.get(f"/admin/imports/importlog/{log.pk}/change/")
+                self.assertContains(log_page, '<div class="readonly">Sheet</div>', html=True)
+
+    def test_a_workbook_whose_every_sheet_is_hidden_is_refused(self):
+        data = rewrite_xlsx_part(
+            make_xlsx_bytes([HEADER, self.row()]),
+            "xl/workbook.xml",
+            lambda xml: xml.replace(b'state="visible"', b'state="hidden"'),
+        )
+        self.assertUploadRefused(
+            data,
+            ["Mọi trang tính của tệp Excel đều bị ẩn; hãy hiện trang tính cần nhập rồi lưu lại."],
+            "a.xlsx",
+        )
 
     def test_a_workbook_of_more_than_10000_files_is_refused_for_their_number_not_their_size(self):
         handle = io.BytesIO()
