@@ -94,7 +94,7 @@ class People(UnitYearColumnMixin, Kind):
     derived_fields = ("full_name", "search_name", "duplicate_key")
     resolvers = (MaskedCitizenIdOfRow(), CitizenIdHeldOutside())
     columns = (
-        Column("year", "Năm", field="", parser=cells.integer),
+        Column("year", "Năm", field="", parser=cells.year),
         Column("commune_code", "Mã xã", field="commune", lookup=UnitOfYear(levels=COMMUNES)),
         Column("full_name", "Họ và tên"),
         Column("gender", "Giới tính"),
@@ -155,7 +155,7 @@ class Households(UnitYearColumnMixin, Kind):
     model = Household
     key = ("commune", "code")
     columns = (
-        Column("year", "Năm", field="", parser=cells.integer),
+        Column("year", "Năm", field="", parser=cells.year),
         Column("commune_code", "Mã xã", field="commune", lookup=UnitOfYear(levels=COMMUNES)),
         Column("household_code", "Mã hộ", field="code"),
         Column("address", "Thôn, bản", required=False),

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import AdminUnit
 from audit.context import history_user
 from audit.models import HistoricalContext
-from bkxh.years import MAX_YEAR, MIN_YEAR
+from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
 
 
 class YearClosureQuerySet(models.QuerySet):
@@ -72,7 +72,7 @@ class YearClosure(models.Model):
             models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
                 name="yearclosure_year_range",
-                violation_error_message=_("The year must be between 2000 and 2100."),
+                violation_error_message=YEAR_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=~Q(state="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),

@@ -58,7 +58,7 @@ class ImportLogAdmin(admin.ModelAdmin):
         ("kind_name", "outcome"),
         ("file_name", "size"),
         "sha256",
-        ("encoding_name", "delimiter_name"),
+        ("encoding_name", "delimiter_name", "sheet_name"),
         ("rows", "created", "changed", "unchanged", "error_count"),
         "error_list",
     )
@@ -74,6 +74,7 @@ class ImportLogAdmin(admin.ModelAdmin):
         "sha256",
         "encoding_name",
         "delimiter_name",
+        "sheet_name",
         "rows",
         "created",
         "changed",
@@ -98,6 +99,10 @@ class ImportLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("delimiter"))
     def delimiter_name(self, log):
         return DELIMITER_NAMES.get(log.delimiter, log.delimiter) or "—"
+
+    @admin.display(description=_("sheet"))
+    def sheet_name(self, log):
+        return log.sheet or "—"
 
     @admin.display(description=_("problems found"))
     def error_list(self, log):

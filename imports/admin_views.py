@@ -207,6 +207,7 @@ def _preview_page(request, model_admin, log, result):
         log=log,
         result=result,
         is_workbook=result.encoding == "xlsx",
+        sheet=result.sheet,
         encoding=ENCODING_NAMES.get(result.encoding, result.encoding),
         delimiter=DELIMITER_NAMES.get(result.delimiter, ""),
         problems=problems[:SHOWN_PROBLEMS],

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from bkxh.numbers import parse_decimal
 from bkxh.text import fold
+from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Our CSV export puts an apostrophe before text starting with one of these (or with an
@@ -48,6 +49,15 @@ def integer(value):
     if number != number.to_integral_value():
         raise ValueError(_("“%(value)s” is not a whole number.") % {"value": text(value)})
     return int(number)
+
+
+def year(value):
+    """A year bkxh keeps figures for: 2024, never 0, -5 or 20240, which no unit, round or
+    approval can be looked up in."""
+    number = integer(value)
+    if not MIN_YEAR <= number <= MAX_YEAR:
+        raise ValueError(str(YEAR_RANGE_MESSAGE))
+    return number
 
 
 def decimal(value):

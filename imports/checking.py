@@ -77,6 +77,7 @@ class CheckResult:
     unchanged: int = 0
     encoding: str = ""
     delimiter: str = ""
+    sheet: str = ""
     header: list = field(default_factory=list)
     # (model, [instances]) the file brings besides its rows (new people of a register file), to
     # be written before the rows, in this order.
@@ -144,7 +145,9 @@ class Part:
 
 
 def check_table(kind, table, progress=None, user=None, on_part=None):
-    result = CheckResult(kind, encoding=table.encoding, delimiter=table.delimiter, header=table.header, user=user)
+    result = CheckResult(
+        kind, encoding=table.encoding, delimiter=table.delimiter, sheet=table.sheet, header=table.header, user=user
+    )
     match = match_header(table.header, kind)
     result.file_problems = [Problem(message) for message in match.errors]
     result.file_problems += _unnamed_columns(table, match)

@@ -79,6 +79,8 @@ def parser_for(model_field):
         return cells.choice(model_field.choices)
     if isinstance(model_field, models.DecimalField):
         return cells.decimal
+    if model_field.name == "year":  # every model's year holds to bkxh/years.py
+        return cells.year
     if isinstance(model_field, models.IntegerField):
         return cells.integer
     if isinstance(model_field, models.DateField):

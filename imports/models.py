@@ -39,6 +39,7 @@ class ImportLog(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True)
     delimiter = models.CharField(_("delimiter"), max_length=5, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=31, blank=True)  # Excel's longest sheet name
     rows = models.PositiveIntegerField(_("rows"), default=0)
     created = models.PositiveIntegerField(_("new"), default=0)
     changed = models.PositiveIntegerField(_("changed"), default=0)

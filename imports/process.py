@@ -178,6 +178,7 @@ def _record(log, result, outcome):
     problems = result.problems
     log.encoding = result.encoding
     log.delimiter = {"\t": "tab"}.get(result.delimiter, result.delimiter)
+    log.sheet = result.sheet
     log.rows = len(result.rows)
     # The rows a file would write are counted only where they were written, or would be by the
     # confirmation: a log that wrote nothing counts nothing.

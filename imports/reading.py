@@ -3,14 +3,16 @@
 CSV comes in UTF-8 (with or without BOM), UTF-16 ("Unicode text") or Windows-1258, with ",",
 ";" or tab between cells; the encoding and the delimiter are detected, never asked for. XLSX is
 read with openpyxl in read-only mode with cached values only (no formula is evaluated), after
-checking that the archive cannot unpack into more than the configured size. Text is NFC and
-trimmed; wholly blank rows are skipped but keep their number, so row numbers are Excel's.
+checking that the archive cannot unpack into more than the configured size; the sheet read is
+the first one Excel shows (a hidden sheet is skipped). Text is NFC and trimmed; wholly blank rows
+are skipped but keep their number, so row numbers are Excel's.
 """
 
 import codecs
 import csv
 import datetime
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -36,6 +38,11 @@ ENCODING_NAMES = {
     "xlsx": "XLSX",
 }
 TEXT_EXTENSIONS = (".csv", ".txt", ".tsv")
+# A register has a few dozen columns; a header row far wider is not one, and reading it would take
+# seconds and hundreds of megabytes.
+MAX_COLUMNS = 200
+# An Excel workbook is a dozen files in a zip archive; thousands of them make a zip bomb.
+MAX_ARCHIVE_ENTRIES = 10_000
 # Control characters never found in a text file; \t, \n and \r are fine.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -52,6 +59,7 @@ class Table:
     rows: list = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    sheet: str = ""  # the name of the workbook's sheet that was read
 
 
 def read_table(data, file_name, known_headers):
@@ -138,9 +146,19 @@ def _read_csv(text, encoding, known_headers):
             rows = ([_unescape(cell.strip()) for cell in cells] for cells in records)
         else:  # nothing to unescape: the common case, and a quicker one
             rows = ([cell.strip() for cell in cells] for cells in records)
-        return _table(rows, encoding, delimiter)
+        return _table(enumerate(rows, start=1), encoding, delimiter)
     except csv.Error as error:
-        raise FileError(_("The file is not a valid CSV file (%(error)s).") % {"error": error}) from None
+        raise FileError(_csv_error(error, records.line_num)) from None
+
+
+def _csv_error(error, line):
+    """What Python's CSV reader refused, for staff (its own words are English)."""
+    if "field larger than field limit" in str(error):
+        return _(
+            "Line %(line)s holds a cell of more than %(limit)s characters; no register's cell is that long. "
+            "Check that the file is the right one."
+        ) % {"line": format_decimal(line), "limit": format_decimal(csv.field_size_limit())}
+    return _("The file is not a valid CSV file (line %(line)s).") % {"line": format_decimal(line)}
 
 
 def _unescape(cell):
@@ -149,15 +167,24 @@ def _unescape(cell):
 
 
 def _delimiter(text, known_headers):
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    lines = enumerate(text.splitlines(), start=1)
+    number, first_line = next(((number, line) for number, line in lines if line.strip()), (0, ""))
     if not first_line:
         raise FileError(_("The file is empty."))
-    candidates = []
+    candidates, failure = [], None
     for delimiter in DELIMITERS:
-        cells = next(csv.reader([first_line], delimiter=delimiter), [])
-        known = sum(header_key(cell) in known_headers for cell in cells)
+        try:
+            cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        except csv.Error as error:  # a cell too long: split by another delimiter, it may not be
+            failure = error
+            continue
+        # Folding a million header cells takes seconds; a row that wide is refused anyway.
+        known = sum(header_key(cell) in known_headers for cell in cells) if len(cells) <= MAX_COLUMNS else 0
         candidates.append((known, len(cells), delimiter))
+    if not candidates:
+        raise FileError(_csv_error(failure, number))
     known, count, delimiter = max(candidates)
+    _refuse_wide_header(count)
     if count < 2:
         raise FileError(
             _(
@@ -168,6 +195,14 @@ def _delimiter(text, known_headers):
     return delimiter
 
 
+def _refuse_wide_header(count):
+    if count > MAX_COLUMNS:
+        raise FileError(
+            _("The header row has %(count)s columns, more than the %(limit)s a file may have. Is it the right file?")
+            % {"count": format_decimal(count), "limit": format_decimal(MAX_COLUMNS)}
+        )
+
+
 def _read_xlsx(data):
     import openpyxl
 
@@ -175,16 +210,21 @@ def _read_xlsx(data):
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors for a damaged workbook
-        raise FileError(
-            _("The Excel workbook is damaged and cannot be read. Open it in Excel and save it again.")
-        ) from None
+        raise _damaged() from None
     try:
-        sheet = workbook.worksheets[0]
-        # The declared size may be wrong (some programs write A1:A1); read what is there.
-        sheet.reset_dimensions()
-        return _table(([_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)), "xlsx", "")
+        # Excel opens on the first sheet it shows; a hidden one before it is not what the clerk sees.
+        sheet = next((sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"), None)
+        if sheet is None:
+            raise FileError(_("Every sheet of the workbook is hidden; show the sheet to import and save it again."))
+        return _table(_xlsx_rows(workbook, sheet), "xlsx", "", sheet=sheet.title)
+    except (ValueError, IndexError, KeyError):  # the sheet's XML is not what Excel writes
+        raise _damaged() from None
     finally:
         workbook.close()
+
+
+def _damaged():
+    return FileError(_("The Excel workbook is damaged and cannot be read. Open it in Excel and save it again."))
 
 
 def _check_archive(data):
@@ -194,17 +234,72 @@ def _check_archive(data):
             entries = archive.infolist()
             names = {entry.filename for entry in entries}
     except zipfile.BadZipFile:
+        raise _damaged() from None
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
         raise FileError(
-            _("The Excel workbook is damaged and cannot be read. Open it in Excel and save it again.")
-        ) from None
+            _(
+                "The workbook is a zip archive of %(count)s files, more than the %(limit)s allowed "
+                "(an Excel workbook holds a few dozen); it cannot be imported."
+            )
+            % {"count": format_decimal(len(entries)), "limit": format_decimal(MAX_ARCHIVE_ENTRIES)}
+        )
     unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > settings.BKXH_IMPORT_MAX_UNPACKED_BYTES or len(entries) > 10_000:
+    if unpacked > settings.BKXH_IMPORT_MAX_UNPACKED_BYTES:
         raise FileError(
             _("The workbook unpacks to %(size)s, more than the %(limit)s allowed; it cannot be imported.")
             % {"size": describe_size(unpacked), "limit": describe_size(settings.BKXH_IMPORT_MAX_UNPACKED_BYTES)}
         )
     if "xl/workbook.xml" not in names:
         raise FileError(_("The file is a zip archive, not an Excel workbook (.xlsx)."))
+
+
+
+def _xlsx_rows(workbook, sheet):
+    """(Excel row number, cells) of `sheet`, each cell at its column whatever size the sheet
+    declares (some programs write A1:A1). openpyxl's own row reader is not used: it stops the
+    whole file at a number cell it cannot read."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet._reader import VALUE_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        def parse_cell(self, element):
+            try:
+                cell = super().parse_cell(element)
+            except ValueError:
+                if element.get("t", "n") != "n":
+                    raise
+                cell = {"row": self.row_counter, "column": self.col_counter}
+            else:
+                if not (isinstance(cell["value"], float) and not math.isfinite(cell["value"])):
+                    return cell
+            # "NaN", or 1e309 (read as infinity): kept as written, for the column's parser to refuse
+            # with its row and column like any text that is not a number.
+            return {**cell, "value": element.findtext(VALUE_TAG) or ""}
+
+    # What openpyxl's read-only sheet gives its parser (openpyxl is pinned: these are not public).
+    with sheet._get_source() as source:
+        parser = SheetParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            # A formatted but empty cell far to the right is common; a value there is not. (The
+            # header's width is refused with its own message.)
+            filled = [cell for cell in cells if cell["value"] is not None]
+            width = max((cell["column"] for cell in filled), default=0)
+            if width > MAX_COLUMNS and number > 1:
+                raise FileError(
+                    _("Row %(row)s has a value in column %(letter)s; a file may have at most %(limit)s columns.")
+                    % {"row": number, "letter": get_column_letter(width), "limit": MAX_COLUMNS}
+                )
+            values = [""] * width
+            for cell in filled:
+                values[cell["column"] - 1] = _xlsx_cell(cell["value"])
+            yield number, values
 
 
 def _xlsx_cell(value):
@@ -220,16 +315,18 @@ def _xlsx_cell(value):
     return value
 
 
-def _table(records, encoding, delimiter):
-    """Header and non-blank rows; text cells trimmed. Enforces the row limit."""
+def _table(records, encoding, delimiter, sheet=""):
+    """Header and non-blank rows from (Excel row number, cells); text cells trimmed. Enforces the
+    column and row limits."""
     limit = settings.BKXH_IMPORT_MAX_ROWS
     table = None
     # The readers give cells already trimmed.
-    for number, cells in enumerate(records, start=1):
+    for number, cells in records:
         if table is None:
-            table = Table(header=cells, encoding=encoding, delimiter=delimiter)
-            if not any(cells):
+            table = Table(header=cells, encoding=encoding, delimiter=delimiter, sheet=sheet)
+            if number != 1 or not any(cells):
                 raise FileError(_("Row 1 must hold the column headers, but it is blank."))
+            _refuse_wide_header(len(cells))
             continue
         if not any(cells) and all(cell == "" for cell in cells):
             continue

@@ -15,7 +15,7 @@ from areas.models import AdminUnit
 from bkxh.numbers import percent_of
 from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
-from bkxh.years import MAX_YEAR, MIN_YEAR
+from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
 
 FIGURE = {"max_digits": 18, "decimal_places": 2}
 
@@ -212,7 +212,7 @@ class IndicatorValue(Record):
             models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
                 name="indicatorvalue_year_range",
-                violation_error_message=_("The year must be between 2000 and 2100."),
+                violation_error_message=YEAR_RANGE_MESSAGE,
             ),
         ]
 

@@ -4,7 +4,9 @@ import csv
 import datetime
 import io
 import itertools
+import re
 import unicodedata
+import zipfile
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -556,19 +558,51 @@ def make_csv_bytes(rows, *, encoding="utf-8-sig", delimiter=",", newline="\r\n")
     return handle.getvalue().encode(encoding)
 
 
-def make_xlsx_bytes(rows, *, number_formats=None):
+def make_xlsx_bytes(rows, *, number_formats=None, sheets_before=(), written_numbers=None):
     """`rows` as the first sheet of an Excel workbook; cells keep their Python types (numbers,
-    dates, text). `number_formats` maps a cell such as "C2" to its Excel number format."""
+    dates, text). `number_formats` maps a cell such as "C2" to its Excel number format.
+    `sheets_before` are (title, rows, state) of sheets before it ("hidden", "veryHidden").
+    `written_numbers` maps a number cell such as "D2" to the text its XML holds ("NaN", "1e309"),
+    as no spreadsheet program writes but a crafted file can."""
     from openpyxl import Workbook
 
     workbook = Workbook()
-    sheet = workbook.active
+    workbook.remove(workbook.active)
+    for title, before_rows, state in sheets_before:
+        before = workbook.create_sheet(title)
+        for row in before_rows:
+            before.append(row)
+        before.sheet_state = state
+    sheet = workbook.create_sheet("Sheet")
+    workbook.active = sheet
     for row in rows:
         sheet.append(row)
     for cell, number_format in (number_formats or {}).items():
         sheet[cell].number_format = number_format
     handle = io.BytesIO()
     workbook.save(handle)
+    if not written_numbers:
+        return handle.getvalue()
+
+    def write_numbers(xml):
+        for cell, written in written_numbers.items():
+            number = rf'(<c r="{cell}"[^>]*><v>)[^<]*(</v>)'.encode()
+            xml, count = re.subn(number, rf"\g<1>{written}\g<2>".encode(), xml)
+            assert count == 1, f"{cell} holds no number"
+        return xml
+
+    return rewrite_xlsx_part(handle.getvalue(), f"xl/worksheets/sheet{len(sheets_before) + 1}.xml", write_numbers)
+
+
+def rewrite_xlsx_part(data, path, rewrite):
+    """The workbook `data` with its part at `path` (XML bytes) passed through `rewrite`."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = {entry.filename: archive.read(entry) for entry in archive.infolist()}
+    parts[path] = rewrite(parts[path])
+    handle = io.BytesIO()
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
     return handle.getvalue()
 
 

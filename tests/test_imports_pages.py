@@ -129,10 +129,10 @@ class ImportPagesTests(PrivateFolderMixin, TestCase):
         response = self.upload(make_csv_bytes([HEADER, ["2024", "01858", "Hoàng Thị Mai", "Nữ", "1934", MAI_ID, "90"]]))
         self.assertContains(response, f"<td>{MAI_ID}</td>", html=True)
 
-    def test_the_preview_of_a_workbook_says_so_in_vietnamese(self):
+    def test_the_preview_of_a_workbook_says_so_in_vietnamese_with_the_sheet_read(self):
         response = self.client.get(f"{GIFTS}import/template/?year=2024")
         response = self.upload(response.content, name="mau.xlsx")
-        self.assertContains(response, "; tệp Excel.")
+        self.assertContains(response, "; tệp Excel, trang tính “Dữ liệu”.")
         self.assertNotContains(response, "XLSX")
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from bkxh.records import ALL_FIELDS, Record, RecordQuerySet
-from bkxh.years import MAX_YEAR, MIN_YEAR
+from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
 
 MONEY = {"max_digits": 16, "decimal_places": 0}
 
@@ -37,7 +37,7 @@ def year_constraint(name):
     return models.CheckConstraint(
         condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
         name=name,
-        violation_error_message=_("The year must be between 2000 and 2100."),
+        violation_error_message=YEAR_RANGE_MESSAGE,
     )
 
 
@@ -159,7 +159,7 @@ class RegisterEntry(Record):
             models.CheckConstraint(
                 condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
                 name="%(class)s_year_range",
-                violation_error_message=_("The year must be between 2000 and 2100."),
+                violation_error_message=YEAR_RANGE_MESSAGE,
             )
         ]
 
