@@ -302,9 +302,10 @@ class RecordQuerySet(models.QuerySet):
         if _inside_bulk_update.get() or not objs:
             return super().bulk_create(objs, *args, **kwargs)
         clean_texts(self.model, objs)
-        guard_writes(self.model, pairs_of(self.model, objs))
-        refuse_broken_rules(self.model, objs)
-        with transaction.atomic(using=self.db, savepoint=False):
+        with transaction.atomic(using=self.db):
+            # Guarded in the writing transaction, which then holds the year open (closures.locking).
+            guard_writes(self.model, pairs_of(self.model, objs))
+            refuse_broken_rules(self.model, objs)
             created = super().bulk_create(objs, *args, **kwargs)
             self._history(created, update=False)
         for obj in created:

@@ -8,6 +8,7 @@ while an approval is being given waits for it and is then refused.
 On SQLite one writing transaction runs at a time (BEGIN IMMEDIATE): there is no race to test.
 """
 
+import contextlib
 import threading
 import time
 from unittest import mock, skipUnless
@@ -29,15 +30,15 @@ WAIT_LIMIT = 100  # × 0,05 s: how long to wait for the other connection to be b
 
 
 class Attempt(threading.Thread):
-    """`step()` in a transaction of its own connection; keeps its refusal."""
+    """`step()` on a connection of its own, in a transaction unless `autocommit`; keeps its refusal."""
 
-    def __init__(self, step):
+    def __init__(self, step, *, autocommit=False):
         super().__init__()
-        self.step, self.refusal = step, None
+        self.step, self.refusal, self.autocommit = step, None, autocommit
 
     def run(self):
         try:
-            with transaction.atomic():
+            with transaction.atomic() if not self.autocommit else contextlib.nullcontext():
                 self.step()
         except ValidationError as refusal:
             self.refusal = refusal
@@ -88,15 +89,27 @@ class ApprovalWhileWritingTests(TransactionTestCase):
         # Once the import is in, the reviewer sees the figures and approves.
         self.assertTrue(workflow.approve(self.closure, user=self.reviewer).is_approved)
 
-    def test_a_write_started_while_the_year_is_being_approved_waits_and_is_refused(self):
+    def gift(self):
         person = make_person(full_name="Hoàng Thị Mai", gender="female", birth_year=1934, commune=self.commune)
-        gift = LongevityGift(person=person, year=2024, milestone=90, commune=self.commune, cash_vnd=500_000)
-        clerk = Attempt(gift.save)
+        return LongevityGift(person=person, year=2024, milestone=90, commune=self.commune, cash_vnd=500_000)
+
+    def approve_while(self, clerk):
+        """The reviewer approves; before the approval commits, `clerk` starts writing."""
         with transaction.atomic():
             workflow.approve(self.closure, user=self.reviewer)
             clerk.start()
             self.wait_until_blocked_or_done(clerk)
         clerk.join()
+        return clerk
+
+    def test_a_write_started_while_the_year_is_being_approved_waits_and_is_refused(self):
+        clerk = self.approve_while(Attempt(self.gift().save))
+        self.assertIn("đã được", str(clerk.refusal))
+        self.assertEqual(LongevityGift.objects.count(), 0)
+
+    def test_a_bulk_insert_from_code_outside_a_transaction_waits_and_is_refused(self):
+        gift = self.gift()
+        clerk = self.approve_while(Attempt(lambda: LongevityGift.objects.bulk_create([gift]), autocommit=True))
         self.assertIn("đã được", str(clerk.refusal))
         self.assertEqual(LongevityGift.objects.count(), 0)
 
