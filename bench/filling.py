@@ -166,7 +166,7 @@ def fill(counts):
                     "ethnicity": "02",
                     "commune_id": commune(number),
                     "search_name": f"nong van thu {number}",
-                    "duplicate_key": f"nong van thu {number}|{birth_year(number)}|{commune(number)}",
+                    "duplicate_key": f"nongvanthu{number}|{birth_year(number)}|{commune(number)}",
                 }
                 for number in range(count)
             ),

@@ -45,7 +45,6 @@ from audit.personal_data import (
 from bkxh.admin import BkxhModelAdmin
 from bkxh.records import pair_of
 
-
 # The messages of a save the models refused after the form had passed (a round moved into an
 # approved year shows only once the lines have moved): the form is shown again with them, as
 # the user filled it in (RecordAdmin.changeform_view).

@@ -14,7 +14,9 @@ update(), delete(), bulk_create() and bulk_update()):
   user (audit.context) works for other units (accounts.scope);
 - one history row per changed row, with the user and the path of the change (simple-history);
 - a `version` checked on save, so that of two people editing the same row the second is refused
-  instead of overwriting the first.
+  instead of overwriting the first;
+- text fields without their invisible format characters, and refused when one holds a
+  character that turns the direction of the text around (clean_texts).
 A save that changes nothing writes nothing, and so leaves no history.
 
 Rows of other models may take something from a row through a foreign key: a rice line its year
@@ -28,6 +30,7 @@ acting user's.
 import contextlib
 import contextvars
 import functools
+import itertools
 from operator import attrgetter
 
 from django.apps import apps
@@ -37,12 +40,14 @@ from django.db.models import F, Q, prefetch_related_objects
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import formats, timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.context import current_user, history_user
 from audit.history import RowHistory
 from audit.models import HistoricalContext
+from bkxh.text import direction_control, has_format_characters, without_format_characters
 
 # Set while bulk_update() runs Django's own bulk_update, which calls QuerySet.update() back.
 _inside_bulk_update = contextvars.ContextVar("bkxh_inside_bulk_update", default=False)
@@ -252,6 +257,62 @@ def dependent_refusals(model, instances, *, user=None):
                 refusals[position] += [message for message in messages if message not in refusals[position]]
     return refusals
 
+@functools.cache
+def text_fields(model):
+    text = models.CharField | models.TextField
+    return tuple(field for field in model._meta.concrete_fields if isinstance(field, text))
+
+
+def cleaned_text(field, value):
+    """(`value` without format characters, None) for text `field`, or (`value`, the message
+    refusing it) when it holds a direction control (bkxh.text). Names, codes and notes alike:
+    an invisible character in a code or a name makes another household or person of it."""
+    if value.__class__ is not str or not has_format_characters(value):
+        return value, None
+    control = direction_control(value)
+    if control is not None:
+        return value, _(
+            "%(field)s holds an invisible character (%(code)s) that changes the direction of the text around it: "
+            "delete it (write the text again)."
+        ) % {"field": capfirst(field.verbose_name), "code": control}
+    return without_format_characters(value), None
+
+
+def text_problems(instance, exclude=()):
+    """Take the format characters out of `instance`'s text fields; {field name: [message]} for
+    those that hold a direction control, left as they are."""
+    problems = {}
+    values = instance.__dict__
+    for field in text_fields(type(instance)):
+        if field.name in exclude or field.attname not in values:
+            continue
+        cleaned, problem = cleaned_text(field, values[field.attname])
+        if problem is not None:
+            problems[field.name] = [problem]
+        else:
+            values[field.attname] = cleaned
+    return problems
+
+
+def clean_texts(model, instances):
+    """text_problems() for many rows, a column at a time (an import inserts 100.000); raises the
+    first refusal."""
+    for field in text_fields(model):
+        attname = field.attname
+        # A column without a format character anywhere (nearly always) is told at C speed.
+        values = list(map(dict.get, map(vars, instances), itertools.repeat(attname)))
+        try:
+            if not has_format_characters("".join(values)):
+                continue
+        except TypeError:  # a None (a nullable text) or a value not yet a str: each is looked at
+            pass
+        for instance, value in zip(instances, values, strict=True):
+            cleaned, problem = cleaned_text(field, value)
+            if problem is not None:
+                raise ValidationError({field.name: [problem]})
+            if cleaned is not value:
+                instance.__dict__[attname] = cleaned
+
 
 def has_row_rules(model):
     return model.problems_of_row is not Record.problems_of_row
@@ -328,6 +389,11 @@ class RecordQuerySet(models.QuerySet):
     def update(self, **kwargs):
         if _inside_bulk_update.get():
             return super().update(**kwargs)
+        for field in text_fields(self.model):
+            if field.name in kwargs:
+                kwargs[field.name], problem = cleaned_text(field, kwargs[field.name])
+                if problem is not None:
+                    raise ValidationError({field.name: [problem]})
         with transaction.atomic(using=self.db):
             pks = list(self.values_list("pk", flat=True))
             if not pks:
@@ -378,9 +444,11 @@ class RecordQuerySet(models.QuerySet):
         objs = list(objs)
         if _inside_bulk_update.get() or not objs:
             return super().bulk_create(objs, *args, **kwargs)
-        guard_writes(self.model, pairs_of(self.model, objs))
-        refuse_broken_rules(self.model, objs)
-        with transaction.atomic(using=self.db, savepoint=False):
+        clean_texts(self.model, objs)
+        with transaction.atomic(using=self.db):
+            # Guarded in the writing transaction, which then holds the year open (closures.locking).
+            guard_writes(self.model, pairs_of(self.model, objs))
+            refuse_broken_rules(self.model, objs)
             created = super().bulk_create(objs, *args, **kwargs)
             self._history(created, update=False)
         for obj in created:
@@ -391,6 +459,7 @@ class RecordQuerySet(models.QuerySet):
         """Write the rows of `objs` whose `fields` changed since they were read; the others are left alone."""
         if _inside_bulk_update.get():
             return super().bulk_update(objs, fields, *args, **kwargs)
+        clean_texts(self.model, objs)
         attnames = {self.model._meta.get_field(name).attname for name in fields}
         objs = [obj for obj in objs if attnames & set(obj.changed_fields())]
         if not objs:
@@ -481,6 +550,7 @@ class Record(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
+        clean_texts(type(self), [self])
         if not self._state.adding and not self.changed_fields():
             return
         with transaction.atomic(using=kwargs.get("using")):
@@ -597,8 +667,9 @@ class Record(models.Model):
             raise ValidationError(errors)
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
-        """Django's checks, and those of a write: the row is current, its year open, its unit ours."""
-        errors = {}
+        """Django's checks, and those of a write: the row is current, its year open, its unit ours;
+        its texts first without their format characters (clean_texts)."""
+        errors = text_problems(self, exclude or ())
         try:
             super().full_clean(exclude, validate_unique, validate_constraints)
         except ValidationError as error:
@@ -643,6 +714,7 @@ def guard_cascaded_delete(sender, instance, **kwargs):
 def guard_raw_save(sender, instance, raw, **kwargs):
     """loaddata saves with raw=True, past save(): it is guarded all the same."""
     if raw and isinstance(instance, Record):
+        clean_texts(sender, [instance])
         stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_pairs() if instance.pk else []
         guard_writes(sender, [*stored, pair_of(instance)])
         instance._raw_changed = _raw_changes(sender, instance)

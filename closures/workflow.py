@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import scope_of
 from audit.context import changes_by
 from bkxh.text import visible
+from closures.locking import claim_for_approval
 from closures.models import YearClosure
 
 State = YearClosure.State
@@ -55,6 +56,17 @@ def submit(closure, *, user):
 def approve(closure, *, user):
     closure = YearClosure.objects.select_for_update().get(pk=closure.pk)
     _check(user, closure, "approve_yearclosure", [State.SUBMITTED], _("You may not approve a year."))
+    if not claim_for_approval(closure):
+        # Refused rather than waited for: the rows being written are figures the approver has
+        # not seen, and an import may take minutes to commit.
+        raise ValidationError(
+            _(
+                "%(closure)s was not approved: rows of that year are being written right now (an import or "
+                "a change being saved). Look at the figures again once they are saved, then approve."
+            )
+            % {"closure": closure},
+            code="year_being_written",
+        )
     closure.state, closure.approved_by, closure.approved_at = State.APPROVED, user, timezone.now()
     return _save(closure, user)
 

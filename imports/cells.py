@@ -13,7 +13,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from bkxh.numbers import parse_decimal
-from bkxh.text import fold
+from bkxh.text import direction_control, fold, without_format_characters
 from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -28,11 +28,22 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 
 
 def text(value):
-    """Text as written, with line breaks as "\n" whatever wrote them; a number from an XLSX
-    cell as its digits."""
+    """Text as written, with line breaks as "\n" whatever wrote them, without format characters
+    (bkxh.text: what the row is matched on must be what shows); a number from an XLSX cell as
+    its digits."""
     if isinstance(value, str):
         if EXAMPLE_MARK in value:
             raise ValueError(_("This is the template's example row; delete it."))
+        control = direction_control(value)
+        if control is not None:
+            raise ValueError(
+                _(
+                    "This cell holds an invisible character (%(code)s) that changes the direction of the text "
+                    "around it: delete it (write the text again)."
+                )
+                % {"code": control}
+            )
+        value = without_format_characters(value)
         return value if "\r" not in value else value.replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, float) and value.is_integer():
         value = int(value)

@@ -8,9 +8,10 @@ Each value goes through its field's own pre_save() and get_db_prep_save(), as bu
 does, so auto_now fields are set and values reach the database as Django would send them.
 Other databases use bulk_create.
 
-A data model (bkxh.records.Record) gets what its own bulk_create gives it: the write is refused
-for a locked year, a unit outside the acting user's scope or a row breaking the model's
-problems_of_row(), and each new row gets its history row, stamped with the user, the path and
+A data model (bkxh.records.Record) gets what its own bulk_create gives it: its texts without
+format characters (or refused, see clean_texts); the write is refused for a locked year, a
+unit outside the acting user's scope or a row breaking the model's problems_of_row(), and
+each new row gets its history row, stamped with the user, the path and
 the import log; the database copies those itself (INSERT … SELECT) from the rows just written,
 so they cost no round trip per row.
 
@@ -26,7 +27,7 @@ from django.db import connections, models, router
 from django.db.models.fields import AutoFieldMixin
 from django.utils import timezone
 
-from bkxh.records import Record, guard_writes, pairs_of, refuse_broken_rules
+from bkxh.records import Record, clean_texts, guard_writes, pairs_of, refuse_broken_rules
 
 
 class Prepared:
@@ -43,6 +44,8 @@ def prepare(model, instances):
     connection draws them. None when there is nothing to do."""
     if not instances:
         return None
+    if issubclass(model, Record):
+        clean_texts(model, instances)  # before the rows are built from them
     # The connection itself, not django.db.connection: that proxy costs a thread-local look-up on
     # every use, and a value is prepared for it millions of times.
     connection = connections[router.db_for_write(model)]

@@ -163,8 +163,10 @@ CITIZEN_ID_HELD_OUTSIDE = _(
 
 
 def duplicate_key(full_name, birth_year, commune_id):
-    """What two records of one person without a citizen ID share: folded name, birth year, commune."""
-    return f"{fold(nfc(full_name))}|{birth_year}|{commune_id}"
+    """What two records of one person without a citizen ID share: folded name, birth year, commune.
+    The name without its spaces too: "LòThị Thử" (typed so, or with a zero-width joiner for the
+    space, which is taken out) is "Lò Thị Thử" written carelessly, not someone else."""
+    return f"{fold(nfc(full_name)).replace(' ', '')}|{birth_year}|{commune_id}"
 
 
 class PersonQuerySet(RegisterQuerySet):
