@@ -9,10 +9,13 @@ import gc
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from bkxh.records import Record, dependents_of, write_refusals
+from accounts.scope import check_writes_in_scope
+from bkxh.records import Record, dependents_of, pair_of, write_refusals
+from closures.locking import closures_by_pair
 from imports import rules
 from imports.cells import text as text_parser
 from imports.headers import column_letter, match_header
@@ -316,10 +319,9 @@ def _compare(kind, keyed, unkeyed, present, result, checking):
     pending += [(row, build(kind.field_values(row, present)), None) for row in unkeyed]
     for row, instance, _differences in pending:
         _apply_rules(kind, checking.book, row, instance, result.fields)
-    # Unchanged rows too: a row of another unit is not the user's to send (nor to learn that it
-    # matches), and a row of an approved year is locked whether or not it would change. Rows
-    # with other problems too: the clerk learns all of a row's problems at once.
-    refuse_writes(kind.model, [*[(row, instance) for row, instance, _d in pending], *untouched], result.user)
+    # Rows with other problems too: the clerk learns all of a row's problems at once.
+    refuse_writes(kind.model, [(row, instance) for row, instance, _d in pending], result.user)
+    _leave_unchanged(kind.model, untouched, result)
     result.unchanged += sum(1 for row, _record in untouched if not row.problems)
     clashes = rules.unique_errors(
         kind.model, [instance for _row, instance, _d in pending], skip=[kind.key], claimed=checking.claimed
@@ -357,6 +359,38 @@ def refuse_writes(model, rows_and_instances, user):
     for position, messages in refusals.items():
         for message in messages:
             rows_and_instances[position][0].add_error(None, message)
+
+
+def _leave_unchanged(model, untouched, result):
+    """Unchanged rows are not written, so an approved year's stay as they are (a district's export
+    sent back with its open year corrected), said once for the file; one of another unit is still
+    refused: it is not the user's to send, nor theirs to learn that it matches a stored row."""
+    if not untouched or not issubclass(model, Record):
+        return
+    by_unit = {}
+    for row, record in untouched:
+        by_unit.setdefault(pair_of(record)[0], []).append(row)
+    if result.user is not None:
+        for unit, rows in by_unit.items():
+            try:
+                check_writes_in_scope(result.user, model, {unit} - {None})
+            except ValidationError as error:
+                for row in rows:
+                    for message in error.messages:
+                        row.add_error(None, message)
+    if model.year_path is None:
+        return
+    locked = closures_by_pair(pair_of(record) for row, record in untouched if not row.problems)
+    count = sum(1 for row, record in untouched if not row.problems and pair_of(record) in locked)
+    if count:
+        approvals = sorted({(closure.year, str(closure.area)) for closure in locked.values()})
+        result.notes.append(
+            _("%(count)s unchanged rows belong to approved years (%(years)s); they are left as they are.")
+            % {
+                "count": formats.number_format(count, force_grouping=True),
+                "years": ", ".join(_("%(year)s of %(area)s") % {"year": year, "area": area} for year, area in approvals),
+            }
+        )
 
 
 def _apply_rules(kind, book, row, instance, fields):

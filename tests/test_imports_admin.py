@@ -345,12 +345,30 @@ class RoleScopeAndLockTests(PrivateFolderMixin, TestCase):
         self.assertContains(response, "Dòng 2: Số liệu năm 2024 của Huyện Pác Nặm đã được")
         self.assertEqual(IndicatorValue.objects.count(), 0)
 
-    def test_a_row_of_an_approved_year_is_refused_even_when_it_changes_nothing(self):
+    def test_an_unchanged_row_of_an_approved_year_is_left_as_it_is_beside_the_open_years_rows(self):
+        # A district's export sent back with its open year corrected: the approved year's rows,
+        # unchanged, do not stop the file; a changed one would.
         make_value(indicator=self.jobs, area=self.pac_nam, plan=None, actual=5)
+        make_value(indicator=self.jobs, area=self.pac_nam, year=2025, plan=None, actual=6)
         make_approved_year(area=self.pac_nam, year=2024)
-        self.client.force_login(make_superuser())
-        response = self.upload(["jobs_created", "2024", "060", "", "5", ""])
+        self.client.force_login(self.clerk)
+        response = self.upload(["jobs_created", "2024", "060", "", "5", ""], ["jobs_created", "2025", "060", "", "8", ""])
+        self.assertNotContains(response, "Dòng 2:")
+        self.assertContains(response, '<td class="unchanged-count">1</td>', html=True)
+        self.assertContains(response, "1 dòng không đổi thuộc năm đã phê duyệt (2024 của Huyện Pác Nặm)")
+        self.assertTrue(response.context["can_confirm"])
+        self.confirm_last()
+        self.assertEqual(
+            sorted(IndicatorValue.objects.values_list("year", "actual")), [(2024, Decimal(5)), (2025, Decimal(8))]
+        )
+        response = self.upload(["jobs_created", "2024", "060", "", "9", ""])
         self.assertContains(response, "Dòng 2: Số liệu năm 2024 của Huyện Pác Nặm đã được")
+
+    def test_an_unchanged_row_of_another_unit_is_still_refused(self):
+        make_value(indicator=self.jobs, area=self.ba_be, plan=None, actual=7)
+        self.client.force_login(self.clerk)
+        response = self.upload(["jobs_created", "2024", "061", "", "7", ""])
+        self.assertContains(response, "Dòng 2: Huyện Ba Bể không thuộc địa bàn bạn phụ trách")
         self.assertFalse(response.context["can_confirm"])
 
     def test_the_history_of_an_imported_row_names_the_import(self):
