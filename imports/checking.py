@@ -384,11 +384,12 @@ def _leave_unchanged(model, untouched, result):
     count = sum(1 for row, record in untouched if not row.problems and pair_of(record) in locked)
     if count:
         approvals = sorted({(closure.year, str(closure.area)) for closure in locked.values()})
+        years = [_("%(year)s of %(area)s") % {"year": year, "area": area} for year, area in approvals]
         result.notes.append(
             _("%(count)s unchanged rows belong to approved years (%(years)s); they are left as they are.")
             % {
                 "count": formats.number_format(count, force_grouping=True),
-                "years": ", ".join(_("%(year)s of %(area)s") % {"year": year, "area": area} for year, area in approvals),
+                "years": ", ".join(years),
             }
         )
 

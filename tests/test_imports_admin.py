@@ -352,7 +352,9 @@ class RoleScopeAndLockTests(PrivateFolderMixin, TestCase):
         make_value(indicator=self.jobs, area=self.pac_nam, year=2025, plan=None, actual=6)
         make_approved_year(area=self.pac_nam, year=2024)
         self.client.force_login(self.clerk)
-        response = self.upload(["jobs_created", "2024", "060", "", "5", ""], ["jobs_created", "2025", "060", "", "8", ""])
+        response = self.upload(
+            ["jobs_created", "2024", "060", "", "5", ""], ["jobs_created", "2025", "060", "", "8", ""]
+        )
         self.assertNotContains(response, "Dòng 2:")
         self.assertContains(response, '<td class="unchanged-count">1</td>', html=True)
         self.assertContains(response, "1 dòng không đổi thuộc năm đã phê duyệt (2024 của Huyện Pác Nặm)")
