@@ -126,6 +126,12 @@ class RoundYearTests(DependentRowsTestCase):
         self.assertContains(response, 'value="01/02/2024"')
         self.assertEqual(RiceReliefRound.objects.get(pk=other.pk).year, 2023)
 
+    def test_the_delete_page_of_a_round_with_approved_lines_says_why_it_cannot_be_deleted(self):
+        self.client.force_login(self.superuser)
+        response = self.client.get(admin_url(RiceReliefRound, "delete", self.round.pk))
+        self.assertContains(response, "mà bạn không được xóa (thuộc năm đã phê duyệt")
+        self.assertNotContains(response, "quyển")
+
     def test_an_import_of_rounds_names_the_row_that_would_move_the_approved_lines(self):
         kind = get_kind("rice_relief_rounds")
         header = [column.name for column in kind.columns]
