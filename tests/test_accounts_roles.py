@@ -10,6 +10,7 @@ from django.test import TestCase
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER
 from bkxh.demo import DEMO_PASSWORD
 from indicators.models import IndicatorValue
+from tests.demo import load_demo
 
 
 def permissions_of(role):
@@ -84,7 +85,7 @@ class DemoUsersTests(TestCase):
                 self.assertTrue(self.client.login(username=username, password=DEMO_PASSWORD))
 
     def test_a_demo_viewer_cannot_change_a_figure(self):
-        call_command("load_demo_data", stdout=StringIO())
+        load_demo()
         self.client.login(username="tinh.xem", password=DEMO_PASSWORD)
         value = IndicatorValue.objects.first()
         response = self.client.post(f"/admin/indicators/indicatorvalue/{value.pk}/change/", {"actual": "1"})

@@ -4,10 +4,10 @@ Save button is on the first screen."""
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.core.management import call_command
 
 from bkxh.demo import DEMO_PASSWORD, DEMO_USERNAME
 from tests.browser import browser_page, log_in
+from tests.demo import load_demo
 
 SCREEN = {"width": 1366, "height": 768}
 LISTS = [
@@ -37,7 +37,7 @@ WIDTHS = """() => {
 @pytest.mark.browser
 class ListsFitTheScreenTests(StaticLiveServerTestCase):
     def setUp(self):
-        call_command("load_demo_data", verbosity=0)
+        load_demo()
 
     def widths(self, username):
         measured = {}

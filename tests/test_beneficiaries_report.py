@@ -4,10 +4,8 @@ entries in the admin, with a note on screen while the typed figure disagrees."""
 
 import datetime
 import itertools
-from io import StringIO
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -31,6 +29,7 @@ from beneficiaries.models import (
 from bkxh.demo import load_catalogue
 from indicators.models import Indicator, IndicatorValue
 from tests.admin_forms import AdminFormTestCase, admin_url
+from tests.demo import load_demo
 from tests.factories import (
     make_agency,
     make_commune,
@@ -83,7 +82,7 @@ class DemoRegisterReportTests(AdminFormTestCase):
 
     @classmethod
     def setUpTestData(cls):
-        call_command("load_demo_data", stdout=StringIO())
+        load_demo()
         cls.superuser = get_user_model().objects.get(username="admin")
         cls.commune = AdminUnit.objects.for_code("01858", 2024)
 

@@ -1,12 +1,10 @@
 import shutil
 import tempfile
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-from django.core.management import call_command
 from django.test import override_settings
 
 from audit.models import AccessLog
@@ -15,6 +13,7 @@ from bkxh.demo import DEMO_PASSWORD, DEMO_USERNAME
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
 from tests.browser import browser_page, log_in
+from tests.demo import load_demo
 from tests.factories import make_csv_bytes
 
 HEADER = ["Mã chỉ tiêu", "Năm", "Mã địa bàn", "Kế hoạch", "Thực hiện", "Ghi chú"]
@@ -31,7 +30,7 @@ class WindowsFileImportTests(StaticLiveServerTestCase):
         private = override_settings(BKXH_PRIVATE_ROOT=folder / "private")
         private.enable()
         self.addCleanup(private.disable)
-        call_command("load_demo_data", stdout=StringIO())
+        load_demo()
         self.file = folder / "chi-tieu-2024.csv"
         self.file.write_bytes(
             make_csv_bytes(
@@ -70,7 +69,7 @@ class ExportButtonTests(StaticLiveServerTestCase):
     downloads and the access log names the filter."""
 
     def setUp(self):
-        call_command("load_demo_data", stdout=StringIO())
+        load_demo()
 
     def test_the_csv_button_of_a_filtered_list_downloads_it_and_the_log_names_the_filter(self):
         with browser_page(accept_downloads=True) as page:

@@ -1,14 +1,13 @@
 import re
 from html import unescape
-from io import StringIO
 
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from areas.models import AdminUnit
+from tests.demo import load_demo
 from tests.factories import (
     make_agency,
     make_approved_year,
@@ -77,7 +76,7 @@ def printed_part(response):
 class ArticleReportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_demo_data", stdout=StringIO())
+        load_demo()
 
     def setUp(self):
         self.client.login(username="admin", password="bkxh-demo-2024")
@@ -203,7 +202,7 @@ DISTRICT_OFFICE = ["PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "/BC-LĐT
 class DemoDistrictReportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        call_command("load_demo_data", stdout=StringIO())
+        load_demo()
 
     def test_each_districts_report_is_issued_by_its_own_office_and_signed_by_its_head(self):
         self.client.login(username="admin", password="bkxh-demo-2024")

@@ -1,7 +1,7 @@
 """The annual report as it comes out of a real browser's printer: Chromium prints it to an A4
 PDF, and the PDF's text is read back with pypdf."""
 
-from io import BytesIO, StringIO
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from bkxh.demo import DEMO_PASSWORD, DEMO_USERNAME
 from tests.browser import browser_page, log_in
+from tests.demo import load_demo
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -88,7 +89,7 @@ class PrintedReportTests(StaticLiveServerTestCase):
         # The demo is loaded once for the class; TransactionTestCase flushes only after a test
         # that ran, so a failed print (no Chromium, say) would leave it to the next test class.
         cls.addClassCleanup(call_command, "flush", interactive=False, verbosity=0)
-        call_command("load_demo_data", stdout=StringIO())
+        load_demo()
         with browser_page() as page:
             log_in(page, cls.live_server_url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
             pdfs = []
