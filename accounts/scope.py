@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit
+from bkxh.records import ALL_FIELDS, WriteGuard, guard_dependents, read_by_any_dependent
 
 
 class Scope:
@@ -38,6 +39,13 @@ class Scope:
         if self.unit_ids is None or area_path is None:
             return queryset.none()
         return queryset.exclude(**{f"{area_path}__in": self.unit_ids})
+
+    def rows_of(self, queryset):
+        """The rows of `queryset` in the scope, found by their model's area_path."""
+        return self.filter(queryset, area_path_of(queryset.model))
+
+    def rows_outside(self, queryset):
+        return self.exclude(queryset, area_path_of(queryset.model))
 
     def units(self):
         units = AdminUnit.objects.all()
@@ -108,12 +116,30 @@ def check_writes_in_scope(user, model, unit_ids):
         )
 
 
+class ScopeGuard(WriteGuard):
+    """Every write refused to a user outside whose units the rows lie (check_writes_in_scope);
+    registered from AccountsConfig.ready()."""
+
+    def check(self, model, pairs, user):
+        if user is not None:
+            check_writes_in_scope(user, model, {unit for unit, _year in pairs if unit is not None})
+
+    def refusals(self, model, rows, user):
+        refusals = {}
+        if user is None:
+            return refusals
+        for position, pairs in enumerate(rows):
+            try:
+                self.check(model, pairs, user)
+            except ValidationError as error:
+                refusals[position] = error.messages
+        return refusals
+
+
 def may_write_dependents(user, instance):
     """Whether `user` may change a row every field of which the rows citing it show (a decision,
     read_by_dependents = ALL_FIELDS): only when they may write each of those rows, and none is
     in an approved year. A row cited by none is anyone's who may add one."""
-    from bkxh.records import ALL_FIELDS, guard_dependents, read_by_any_dependent
-
     model = type(instance)
     if getattr(model, "read_by_dependents", ()) != ALL_FIELDS or instance.pk is None:
         return True

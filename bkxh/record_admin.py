@@ -44,6 +44,7 @@ from audit.personal_data import (
 )
 from bkxh.admin import BkxhModelAdmin
 from bkxh.records import pair_of
+from closures.locking import closures_by_pair, locked_message, locking_closures
 
 # The messages of a save the models refused after the form had passed (a round moved into an
 # approved year shows only once the lines have moved): the form is shown again with them, as
@@ -107,8 +108,6 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def lock_of(self, request, obj):
         """The approved closure that locks `obj`, or None; asked once per request and row."""
-        from closures.locking import locking_closures
-
         if obj is None or self.model.year_path is None:
             return None
         cache = request.__dict__.setdefault("_bkxh_locks", {})
@@ -135,8 +134,6 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         lock = self.lock_of(request, obj)
         if lock is not None and request.method != "POST":
-            from closures.locking import locked_message
-
             self.message_user(request, locked_message(lock), messages.WARNING)
         with changes_by(source=Source.FORM):
             try:
@@ -176,8 +173,6 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def remember_locks(self, request, rows):
         """lock_of() each of `rows`, asked for all of them at once (two queries)."""
-        from closures.locking import closures_by_pair
-
         pairs = [pair_of(row) for row in rows]
         found = closures_by_pair(pairs)
         cache = request.__dict__.setdefault("_bkxh_locks", {})
