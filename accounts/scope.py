@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit
+from bkxh.per_object import PerObject
 from bkxh.records import ALL_FIELDS, WriteGuard, guard_dependents, read_by_any_dependent
 
 
@@ -61,12 +62,15 @@ class Scope:
         return users.filter(areas__area__in=self.unit_ids).exclude(areas__area__in=outside).distinct()
 
 
+_scopes = PerObject("scope of user")
+
+
 def scope_of(user):
     """The scope of `user`, computed once per user object (one query, two for a district user);
     no user (the command line, code) works for every unit."""
     if user is None:
         return Scope()
-    cached = getattr(user, "_bkxh_scope", None)
+    cached = _scopes.get(user)
     if cached is not None:
         return cached
     if user.is_superuser:
@@ -79,7 +83,7 @@ def scope_of(user):
             ids = [pk for pk, _level in bound]
             below = AdminUnit.objects.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
             scope = Scope(below.values_list("pk", flat=True)) if ids else Scope(())
-    user._bkxh_scope = scope
+    _scopes.set(user, scope)
     return scope
 
 

@@ -15,7 +15,10 @@
   which the "History" button shows; reverting from history is off.
 """
 
+import contextlib
 import contextvars
+import dataclasses
+import weakref
 
 from django import forms
 from django.contrib import messages
@@ -44,12 +47,44 @@ from audit.personal_data import (
 )
 from bkxh.admin import BkxhModelAdmin
 from bkxh.records import pair_of
-from closures.locking import closures_by_pair, locked_message, locking_closures
+from closures.locking import closures_by_pair, locked_message
 
 # The messages of a save the models refused after the form had passed (a round moved into an
 # approved year shows only once the lines have moved): the form is shown again with them, as
 # the user filled it in (RecordAdmin.changeform_view).
 _refused_save = contextvars.ContextVar("refused_save", default=())
+
+
+@dataclasses.dataclass
+class Locks:
+    """The approvals that lock the rows one request shows: asked once per request and row."""
+
+    by_row: dict = dataclasses.field(default_factory=dict)  # (model label, pk) -> the closure, or None
+    # Every row of the list page is locked: it offers no action (RecordAdmin.get_actions).
+    whole_page: bool = False
+
+    def of(self, model, pk):
+        return self.by_row.get((model._meta.label, pk))
+
+
+# A request's Locks, dropped with the request (locks_of).
+_locks_by_request = weakref.WeakKeyDictionary()
+# The Locks of the list page being built and rendered, for what Django asks without the request:
+# a row's checkbox (RecordAdmin.action_checkbox) and its list-edit form (RecordForm).
+_shown_locks = contextvars.ContextVar("shown_locks", default=None)
+
+
+def shown_lock(row):
+    """The approval that locks `row` of the list page being shown, or None."""
+    locks = _shown_locks.get()
+    return None if locks is None else locks.of(type(row), row.pk)
+
+
+def locks_of(request):
+    locks = _locks_by_request.get(request)
+    if locks is None:
+        locks = _locks_by_request[request] = Locks()
+    return locks
 
 
 class RecordForm(forms.ModelForm):
@@ -62,7 +97,7 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["version"].required = True
             self.initial.setdefault("version", self.instance.version)
-        if getattr(self.instance, "_bkxh_lock", None) is not None:
+        if self.instance.pk is not None and shown_lock(self.instance) is not None:
             self.show_read_only()
 
     def clean(self):
@@ -110,12 +145,11 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         """The approved closure that locks `obj`, or None; asked once per request and row."""
         if obj is None or self.model.year_path is None:
             return None
-        cache = request.__dict__.setdefault("_bkxh_locks", {})
+        locks = locks_of(request)
         key = (self.model._meta.label, obj.pk)
-        if key not in cache:
-            closures = locking_closures([pair_of(obj)])
-            cache[key] = closures[0] if closures else None
-        return cache[key]
+        if key not in locks.by_row:
+            self.remember_locks(request, [obj])
+        return locks.by_row[key]
 
     def has_change_permission(self, request, obj=None):
         # A row of an approved year opens as Django opens a row the user may only view: every
@@ -161,34 +195,29 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         if request.method == "POST" or self.model.year_path is None:
             return changelist
         rows = list(changelist.result_list)
-        locks = self.remember_locks(request, rows)
-        for row, lock in zip(rows, locks, strict=True):
-            # Read by the row's checkbox and list-edit form (action_checkbox, RecordForm).
-            row._bkxh_lock = lock
-        if rows and all(locks):
+        if rows and all(self.remember_locks(request, rows)):
             changelist.list_editable = ()
             changelist.list_display = [name for name in changelist.list_display if name != "action_checkbox"]
-            request._bkxh_read_only_list = True
+            locks_of(request).whole_page = True
         return changelist
 
     def remember_locks(self, request, rows):
         """lock_of() each of `rows`, asked for all of them at once (two queries)."""
         pairs = [pair_of(row) for row in rows]
         found = closures_by_pair(pairs)
-        cache = request.__dict__.setdefault("_bkxh_locks", {})
         locks = [found.get(pair) for pair in pairs]
         for row, lock in zip(rows, locks, strict=True):
-            cache[(self.model._meta.label, row.pk)] = lock
+            locks_of(request).by_row[(self.model._meta.label, row.pk)] = lock
         return locks
 
     def get_actions(self, request):
-        if getattr(request, "_bkxh_read_only_list", False):
+        if locks_of(request).whole_page:
             return {}
         return super().get_actions(request)
 
     def action_checkbox(self, obj):
         # Blank, not the list's "-" for an empty value.
-        return mark_safe("&nbsp;") if getattr(obj, "_bkxh_lock", None) is not None else super().action_checkbox(obj)
+        return mark_safe("&nbsp;") if shown_lock(obj) is not None else super().action_checkbox(obj)
 
     def changelist_view(self, request, extra_context=None):
         # Django's list sends its action menu with every submit, empty unless an action is
@@ -198,12 +227,15 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             **(extra_context or {}),
             "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
         }
-        with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT):
+        locks = locks_of(request)
+        with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT), _showing(locks):
             response = self._refusing_writes(request, super().changelist_view, request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None:
-            locks = {row._bkxh_lock for row in changelist.result_list if getattr(row, "_bkxh_lock", None)}
-            response.context_data["locked_years"] = locked_years(locks)
+            changelist = getattr(response, "context_data", {}).get("cl")
+            if changelist is not None:
+                shown = {locks.of(self.model, row.pk) for row in changelist.result_list} - {None}
+                response.context_data["locked_years"] = locked_years(shown)
+                # Rendered while its rows' locks are _shown_locks, not after the view returns.
+                response.render()
         return response
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -290,6 +322,15 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
+
+
+@contextlib.contextmanager
+def _showing(locks):
+    token = _shown_locks.set(locks)
+    try:
+        yield
+    finally:
+        _shown_locks.reset(token)
 
 
 def locked_years(closures):

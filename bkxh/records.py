@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy
 from audit.context import current_user, history_user
 from audit.history import RowHistory
 from audit.models import HistoricalContext
+from bkxh.per_object import PerObject
 from bkxh.text import direction_control, has_format_characters, without_format_characters
 
 # Set while bulk_update() runs Django's own bulk_update, which calls QuerySet.update() back.
@@ -710,6 +711,10 @@ def guard_cascaded_delete(sender, instance, **kwargs):
         guard_writes(sender, [pair_of(instance)])
 
 
+# What a raw save changes of what other rows read, from its pre_save to its post_save.
+_raw_changed = PerObject("fields changed by a raw save")
+
+
 @receiver(pre_save, dispatch_uid="records_guard_raw_save")
 def guard_raw_save(sender, instance, raw, **kwargs):
     """loaddata saves with raw=True, past save(): it is guarded all the same."""
@@ -717,16 +722,16 @@ def guard_raw_save(sender, instance, raw, **kwargs):
         clean_texts(sender, [instance])
         stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_pairs() if instance.pk else []
         guard_writes(sender, [*stored, pair_of(instance)])
-        instance._raw_changed = _raw_changes(sender, instance)
-        guard_dependents(sender, [instance.pk], instance._raw_changed)
+        changed = _raw_changes(sender, instance)
+        _raw_changed.set(instance, changed)
+        guard_dependents(sender, [instance.pk], changed)
 
 
 @receiver(post_save, dispatch_uid="records_guard_raw_save_dependents")
 def guard_raw_save_dependents(sender, instance, raw, **kwargs):
     """The rows a raw save moved (into an approved year), as save() checks after writing."""
-    changed = getattr(instance, "_raw_changed", None)
-    if raw and changed:
-        del instance._raw_changed
+    changed = _raw_changed.pop(instance) if raw else None
+    if changed:
         guard_dependents(sender, [instance.pk], changed)
 
 
