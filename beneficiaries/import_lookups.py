@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.scope import scope_of
-from beneficiaries.citizen_id import masked_tail
+from audit.personal_data import masked_tail
 from beneficiaries.models import Decision, Household, Person
 from beneficiaries.models.people import CITIZEN_ID_HELD_OUTSIDE, duplicate_key
 from bkxh.text import fold

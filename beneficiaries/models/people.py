@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
 from audit.context import current_user
-from beneficiaries.citizen_id import citizen_id_problems, mask
+from audit.personal_data import mask
+from beneficiaries.citizen_id import citizen_id_problems
 from beneficiaries.models.base import RegisterQuerySet, check_in_force, commune_field
 from bkxh.records import Record
 from bkxh.text import fold, nfc
