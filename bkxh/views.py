@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
 from areas.models import AdminUnit, Agency
-from beneficiaries.reports import register_figures, register_years
 from bkxh.years import MAX_YEAR, MIN_YEAR
 from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
+from reports.registers import register_figures, register_years
 
 
 @login_required
