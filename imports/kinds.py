@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bkxh.text import fold
 from imports import cells
+from imports.headers import header_key
 
 _REGISTRY = {}
 
@@ -171,8 +172,6 @@ class Kind:
 
     @property
     def known_headers(self):
-        from imports.headers import header_key
-
         return {header_key(text) for column in self.columns for text in column.accepted_headers}
 
     def key_columns(self):
