@@ -7,9 +7,14 @@ from django.test import TestCase
 from accounts.models import UserArea
 from accounts.roles import CLERK
 from accounts.scope import scope_of
+from beneficiaries.models import Person
+from imports.checking import check_file
+from imports.kinds import get_kind
 from indicators.models import IndicatorValue
 from tests.factories import (
+    default_commune,
     make_approved_year,
+    make_csv_bytes,
     make_district,
     make_indicator,
     make_province,
@@ -17,6 +22,7 @@ from tests.factories import (
     make_superuser,
     make_value,
 )
+from tests.test_beneficiaries_imports import GIFT_HEADER, gift_row
 
 
 def own_attributes(obj):
@@ -66,3 +72,13 @@ class PerObjectTests(TestCase):
         for loaded in serializers.deserialize("json", fixture):
             loaded.save()
             self.assertEqual(own_attributes(loaded.object), [])
+
+    def test_a_person_a_gift_file_brings_carries_no_mark_of_it(self):
+        default_commune()
+        data = make_csv_bytes([GIFT_HEADER, gift_row()])
+        result = check_file(get_kind("longevity_gifts"), data, "qua-mung-tho.csv")
+        self.assertEqual(result.problems, [])
+        (person,) = [row.values["person"] for row in result.rows]
+        self.assertIsInstance(person, Person)
+        self.assertIsNone(person.pk)
+        self.assertEqual(own_attributes(person), [])
