@@ -121,19 +121,19 @@ def pairs_of(model, instances):
 
 
 class WriteGuard:
-    """A policy that refuses writes: the units outside the acting user's (accounts.scope), the
-    approved years (closures.locking). The kernel names none of them: each registers its guard
-    from its AppConfig.ready() (register_write_guard), and every path that writes asks them all,
-    in the order of INSTALLED_APPS."""
+    """A policy that refuses writes (today the units outside the acting user's, accounts.scope,
+    and the approved years, closures.locking). The kernel imports none of them: each registers
+    its guard from its AppConfig.ready() (register_write_guard), and every path that writes asks
+    them all, in the order of INSTALLED_APPS."""
 
     def check(self, model, pairs, user):
         """Raise a ValidationError if rows of `model` may not be written at the (unit id, year)
         `pairs` by `user` (None: code or a command, which no user's scope limits)."""
 
     def refusals(self, model, rows, user):
-        """{position in `rows`: [messages]} for the rows (each a non-empty list of its (unit id,
-        year) pairs) that check() would refuse, asked for all of them at once (an import names
-        every refused row before it writes anything)."""
+        """{position in `rows`: [messages]} for the rows (each a list of its (unit id, year)
+        pairs) that check() would refuse, asked for all of them at once (an import names every
+        refused row before it writes anything). What it says of a row without pairs is dropped."""
         return {}
 
 
