@@ -15,10 +15,8 @@
   which the "History" button shows; reverting from history is off.
 """
 
-import contextlib
 import contextvars
 import dataclasses
-import weakref
 
 from django import forms
 from django.contrib import messages
@@ -46,6 +44,7 @@ from audit.personal_data import (
     personal_fields_of,
 )
 from bkxh.admin import BkxhModelAdmin
+from bkxh.per_object import PerObject
 from bkxh.records import pair_of
 from closures.locking import closures_by_pair, locked_message
 
@@ -63,27 +62,18 @@ class Locks:
     # Every row of the list page is locked: it offers no action (RecordAdmin.get_actions).
     whole_page: bool = False
 
-    def of(self, model, pk):
-        return self.by_row.get((model._meta.label, pk))
 
-
-# A request's Locks, dropped with the request (locks_of).
-_locks_by_request = weakref.WeakKeyDictionary()
-# The Locks of the list page being built and rendered, for what Django asks without the request:
-# a row's checkbox (RecordAdmin.action_checkbox) and its list-edit form (RecordForm).
-_shown_locks = contextvars.ContextVar("shown_locks", default=None)
-
-
-def shown_lock(row):
-    """The approval that locks `row` of the list page being shown, or None."""
-    locks = _shown_locks.get()
-    return None if locks is None else locks.of(type(row), row.pk)
+_locks_of_request = PerObject("locks of a request")
+# The lock of each row of a list page, for what Django asks without the request: the row's
+# checkbox (RecordAdmin.action_checkbox) and its list-edit form (RecordForm), given those rows.
+_lock_of_listed_row = PerObject("lock of a listed row")
 
 
 def locks_of(request):
-    locks = _locks_by_request.get(request)
+    locks = _locks_of_request.get(request)
     if locks is None:
-        locks = _locks_by_request[request] = Locks()
+        locks = Locks()
+        _locks_of_request.set(request, locks)
     return locks
 
 
@@ -97,7 +87,7 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["version"].required = True
             self.initial.setdefault("version", self.instance.version)
-        if self.instance.pk is not None and shown_lock(self.instance) is not None:
+        if _lock_of_listed_row.get(self.instance) is not None:
             self.show_read_only()
 
     def clean(self):
@@ -195,7 +185,10 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         if request.method == "POST" or self.model.year_path is None:
             return changelist
         rows = list(changelist.result_list)
-        if rows and all(self.remember_locks(request, rows)):
+        locks = self.remember_locks(request, rows)
+        for row, lock in zip(rows, locks, strict=True):
+            _lock_of_listed_row.set(row, lock)
+        if rows and all(locks):
             changelist.list_editable = ()
             changelist.list_display = [name for name in changelist.list_display if name != "action_checkbox"]
             locks_of(request).whole_page = True
@@ -217,7 +210,7 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def action_checkbox(self, obj):
         # Blank, not the list's "-" for an empty value.
-        return mark_safe("&nbsp;") if shown_lock(obj) is not None else super().action_checkbox(obj)
+        return mark_safe("&nbsp;") if _lock_of_listed_row.get(obj) is not None else super().action_checkbox(obj)
 
     def changelist_view(self, request, extra_context=None):
         # Django's list sends its action menu with every submit, empty unless an action is
@@ -227,15 +220,12 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             **(extra_context or {}),
             "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
         }
-        locks = locks_of(request)
-        with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT), _showing(locks):
+        with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT):
             response = self._refusing_writes(request, super().changelist_view, request, extra_context)
-            changelist = getattr(response, "context_data", {}).get("cl")
-            if changelist is not None:
-                shown = {locks.of(self.model, row.pk) for row in changelist.result_list} - {None}
-                response.context_data["locked_years"] = locked_years(shown)
-                # Rendered while its rows' locks are _shown_locks, not after the view returns.
-                response.render()
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            locks = {_lock_of_listed_row.get(row) for row in changelist.result_list} - {None}
+            response.context_data["locked_years"] = locked_years(locks)
         return response
 
     def delete_view(self, request, object_id, extra_context=None):
@@ -322,15 +312,6 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             for message in error.messages:
                 self.message_user(request, message, messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-
-
-@contextlib.contextmanager
-def _showing(locks):
-    token = _shown_locks.set(locks)
-    try:
-        yield
-    finally:
-        _shown_locks.reset(token)
 
 
 def locked_years(closures):
