@@ -23,9 +23,12 @@ class PerObject:
         return f"<PerObject {self.name}>"
 
     def get(self, obj, default=None):
-        obj = _unwrapped(obj)
         entry = self._values.get(id(obj))
-        return entry[1] if entry is not None and entry[0]() is obj else default
+        if entry is not None and entry[0]() is obj:
+            return entry[1]
+        # A lazy object is never a key (set() keeps what it wraps): asked only on a miss, which
+        # an import asks of every record it compares.
+        return self.get(obj._wrapped, default) if _is_lazy(obj) else default
 
     def set(self, obj, value):
         obj = _unwrapped(obj)
@@ -39,9 +42,13 @@ class PerObject:
         return value
 
 
+def _is_lazy(obj):
+    if not isinstance(obj, LazyObject):
+        return False
+    if obj._wrapped is empty:
+        obj._setup()
+    return True
+
+
 def _unwrapped(obj):
-    if isinstance(obj, LazyObject):
-        if obj._wrapped is empty:
-            obj._setup()
-        return obj._wrapped
-    return obj
+    return obj._wrapped if _is_lazy(obj) else obj
