@@ -26,8 +26,10 @@ test: $(VENV)/.installed
 test-pg: $(VENV)/.installed
 	$(DEV_ENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
+# ruff, then the layer contract (pyproject.toml, [tool.importlinter]; README, "Layers").
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # Django's deployment checklist under production settings (a throwaway key; README, "Production").
 check-deploy: $(VENV)/.installed

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import UserArea
 from accounts.scope import scope_of
 from accounts.scoped_admin import AreaScopedAdmin
+from audit.models import AccessLog
+from bkxh.admin import BkxhModelAdmin
 
 # A permission's stored name is English, written when `migrate` created it ("Can add person").
 PERMISSION_ACTIONS = {
@@ -112,3 +114,26 @@ class StaffUserAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, UserAdmin):
 @admin.register(Group)
 class RoleAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, GroupAdmin):
     pass
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(BkxhModelAdmin):
+    """Read-only, and only for those who answer for the whole province (here, with the scope,
+    rather than in audit, which the data models' base stands on)."""
+
+    list_display = ("at", "username", "kind", "subject", "detail", "row_count", "ip_address", "path")
+    list_filter = ("kind", "at")
+    search_fields = ("username", "subject", "detail", "path")
+    date_hierarchy = "at"
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and scope_of(request.user).is_whole_province
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

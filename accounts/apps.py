@@ -8,7 +8,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and roles")
 
     def ready(self):
+        # Imported here, not above: an AppConfig module is imported before the models are ready.
         from accounts.roles import grant_role_permissions
+        from accounts.scope import ScopeGuard
+        from bkxh.records import register_write_guard
 
+        register_write_guard(ScopeGuard())
         # A model added later (a new register) gets its permissions into the roles too.
         post_migrate.connect(grant_role_permissions, dispatch_uid="accounts_grant_role_permissions")

@@ -6,6 +6,7 @@ the right roles without anyone editing them by hand.
 """
 
 from django.apps import apps
+from django.contrib.auth.models import Group, Permission
 
 from bkxh.records import Record
 
@@ -29,8 +30,19 @@ def is_entered_by_clerks(model):
     return issubclass(model, Record) and model.area_path is not None and label not in REFERENCE_MODELS
 
 
-def _codenames(model, actions):
+def codenames(model, actions):
     return {f"{action}_{model._meta.model_name}" for action in actions}
+
+
+# Rules of the permissions an app adds beside Django's four of each model (the import and
+# export of each kind of file, imports.permissions), registered from its AppConfig.ready():
+# each is called with {role: {(app_label, codename)}} and adds to it.
+grant_rules = []
+
+
+def register_grant_rule(rule):
+    if rule not in grant_rules:
+        grant_rules.append(rule)
 
 
 def role_codenames():
@@ -41,14 +53,14 @@ def role_codenames():
         app_label = model._meta.app_label
         if app_label not in STAFF_APPS:
             continue
-        view = _codenames(model, ["view"])
+        view = codenames(model, ["view"])
         readable = app_label not in ("accounts", "audit")
-        grants[ADMINISTRATOR] |= {(app_label, name) for name in _codenames(model, every_action)}
+        grants[ADMINISTRATOR] |= {(app_label, name) for name in codenames(model, every_action)}
         if readable:
             for role in (CLERK, REVIEWER, VIEWER):
                 grants[role] |= {(app_label, name) for name in view}
         if is_entered_by_clerks(model):
-            grants[CLERK] |= {(app_label, name) for name in _codenames(model, every_action)}
+            grants[CLERK] |= {(app_label, name) for name in codenames(model, every_action)}
     grants[ADMINISTRATOR] |= {("auth", f"{action}_{model}") for action in every_action for model in ("user", "group")}
     grants[ADMINISTRATOR] |= {
         ("closures", "submit_yearclosure"),
@@ -57,28 +69,18 @@ def role_codenames():
         ("audit", "view_full_citizen_id"),
     }
     grants[CLERK] |= {("closures", "add_yearclosure"), ("closures", "submit_yearclosure")}
-    # Import and export of each kind of file (imports.kinds): the clerks import what they
-    # enter; everyone but the viewers exports (a view-only user does neither).
-    from imports.kinds import all_kinds
-
-    for kind in all_kinds():
-        app_label = kind.model._meta.app_label
-        grants[ADMINISTRATOR] |= {(app_label, name) for name in _codenames(kind.model, ["import", "export"])}
-        grants[REVIEWER] |= {(app_label, f"export_{kind.model._meta.model_name}")}
-        if is_entered_by_clerks(kind.model):
-            grants[CLERK] |= {(app_label, name) for name in _codenames(kind.model, ["import", "export"])}
     grants[REVIEWER] |= {("closures", "approve_yearclosure"), ("closures", "reopen_yearclosure")}
+    for rule in grant_rules:
+        rule(grants)
     return grants
 
 
 def grant_role_permissions(**kwargs):
     """Give each role group exactly the permissions of its rules (post_migrate receiver)."""
-    from django.contrib.auth.models import Group, Permission
-
     permissions = {
         (app_label, codename): pk
         for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
     }
-    for role, codenames in role_codenames().items():
+    for role, granted in role_codenames().items():
         group, _created = Group.objects.get_or_create(name=role)
-        group.permissions.set([permissions[key] for key in codenames if key in permissions])
+        group.permissions.set([permissions[key] for key in granted if key in permissions])

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit
+from bkxh.per_object import PerObject
+from bkxh.records import ALL_FIELDS, WriteGuard, guard_dependents, read_by_any_dependent
 
 
 class Scope:
@@ -39,6 +41,13 @@ class Scope:
             return queryset.none()
         return queryset.exclude(**{f"{area_path}__in": self.unit_ids})
 
+    def rows_of(self, queryset):
+        """The rows of `queryset` in the scope, found by their model's area_path."""
+        return self.filter(queryset, area_path_of(queryset.model))
+
+    def rows_outside(self, queryset):
+        return self.exclude(queryset, area_path_of(queryset.model))
+
     def units(self):
         units = AdminUnit.objects.all()
         return units if self.unit_ids is None else units.filter(pk__in=self.unit_ids)
@@ -53,12 +62,15 @@ class Scope:
         return users.filter(areas__area__in=self.unit_ids).exclude(areas__area__in=outside).distinct()
 
 
+_scopes = PerObject("scope of user")
+
+
 def scope_of(user):
     """The scope of `user`, computed once per user object (one query, two for a district user);
     no user (the command line, code) works for every unit."""
     if user is None:
         return Scope()
-    cached = getattr(user, "_bkxh_scope", None)
+    cached = _scopes.get(user)
     if cached is not None:
         return cached
     if user.is_superuser:
@@ -71,7 +83,7 @@ def scope_of(user):
             ids = [pk for pk, _level in bound]
             below = AdminUnit.objects.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
             scope = Scope(below.values_list("pk", flat=True)) if ids else Scope(())
-    user._bkxh_scope = scope
+    _scopes.set(user, scope)
     return scope
 
 
@@ -108,12 +120,30 @@ def check_writes_in_scope(user, model, unit_ids):
         )
 
 
+class ScopeGuard(WriteGuard):
+    """Every write refused to a user outside whose units the rows lie (check_writes_in_scope);
+    registered from AccountsConfig.ready()."""
+
+    def check(self, model, pairs, user):
+        if user is not None:
+            check_writes_in_scope(user, model, {unit for unit, _year in pairs if unit is not None})
+
+    def refusals(self, model, rows, user):
+        refusals = {}
+        if user is None:
+            return refusals
+        for position, pairs in enumerate(rows):
+            try:
+                self.check(model, pairs, user)
+            except ValidationError as error:
+                refusals[position] = error.messages
+        return refusals
+
+
 def may_write_dependents(user, instance):
     """Whether `user` may change a row every field of which the rows citing it show (a decision,
     read_by_dependents = ALL_FIELDS): only when they may write each of those rows, and none is
     in an approved year. A row cited by none is anyone's who may add one."""
-    from bkxh.records import ALL_FIELDS, guard_dependents, read_by_any_dependent
-
     model = type(instance)
     if getattr(model, "read_by_dependents", ()) != ALL_FIELDS or instance.pk is None:
         return True

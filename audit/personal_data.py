@@ -2,11 +2,12 @@
 "audit.view_full_citizen_id", and every full view written to the access log.
 
 A model lists its personal fields in `personal_fields`; the admin of a data model masks them
-in the change form and in the history (bkxh.record_admin), lists show `mask()`.
+in the change form and in the history (bkxh.record_admin), lists and exports show `mask()`.
 """
 
 import dataclasses
 import datetime
+import re
 from decimal import Decimal
 
 from django.contrib import admin
@@ -18,10 +19,24 @@ from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from audit.models import AccessLog, log_access
-from beneficiaries.citizen_id import mask
 from bkxh.numbers import format_decimal
 
 FULL_ID_PERMISSION = "audit.view_full_citizen_id"
+MASK = "•"
+_MASKED = re.compile(rf"^{MASK}+(\d{{4}})$", re.ASCII)
+
+
+def mask(citizen_id):
+    """The ID with all but its last four digits hidden: ••••••••1234."""
+    if not citizen_id:
+        return ""
+    return MASK * (len(citizen_id) - 4) + citizen_id[-4:]
+
+
+def masked_tail(value):
+    """The last four digits a masked ID (as mask() writes it) shows, or None if `value` is not one."""
+    found = _MASKED.match(value or "")
+    return found.group(1) if found else None
 
 
 def may_see_full_ids(user):

@@ -15,8 +15,6 @@ PROVINCE_CODES = frozenset(
     "083 084 086 087 089 091 092 093 094 095 096".split()
 )
 _TWELVE_DIGITS = re.compile(r"^\d{12}$", re.ASCII)
-MASK = "•"
-_MASKED = re.compile(rf"^{MASK}+(\d{{4}})$", re.ASCII)
 
 
 def gender_century_digit(*, female, birth_year):
@@ -43,16 +41,3 @@ def citizen_id_problems(citizen_id, *, female=None, birth_year=None):
                 % {"digits": citizen_id[4:6], "year": birth_year}
             )
     return problems
-
-
-def mask(citizen_id):
-    """The ID with all but its last four digits hidden: ••••••••1234."""
-    if not citizen_id:
-        return ""
-    return MASK * (len(citizen_id) - 4) + citizen_id[-4:]
-
-
-def masked_tail(value):
-    """The last four digits a masked ID (as mask() writes it) shows, or None if `value` is not one."""
-    found = _MASKED.match(value or "")
-    return found.group(1) if found else None

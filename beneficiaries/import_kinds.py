@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from areas.lookups import UnitOfYear
 from areas.models import AdminUnit
 from beneficiaries.import_lookups import (
     CitizenIdHeldOutside,
@@ -44,6 +43,7 @@ from beneficiaries.models.rice import over_allocation
 from imports import cells
 from imports.checking import Problem
 from imports.kinds import ByCode, Column, Kind, matching, register
+from imports.units import UnitOfYear
 from imports.writing import WriteError
 
 COMMUNES = (AdminUnit.Level.COMMUNE,)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.scope import scope_of
-from beneficiaries.citizen_id import masked_tail
+from audit.personal_data import masked_tail
 from beneficiaries.models import Decision, Household, Person
 from beneficiaries.models.people import CITIZEN_ID_HELD_OUTSIDE, duplicate_key
 from bkxh.text import fold
@@ -53,7 +53,7 @@ def unmask_citizen_ids(kind, rows_and_details, user):
     masked = [(row, details, tail) for row, details, tail in masked if tail is not None]
     keys_of = {id(row): duplicate_key(d["full_name"], d["birth_year"], d["commune"].pk) for row, d, _t in masked}
     on_file = defaultdict(list)
-    people = Person.objects.in_scope_of(user).exclude(citizen_id="").values_list("duplicate_key", "citizen_id")
+    people = scope_of(user).rows_of(Person.objects.exclude(citizen_id="")).values_list("duplicate_key", "citizen_id")
     for key, citizen_id in matching(people, "duplicate_key", set(keys_of.values())):
         on_file[key].append(citizen_id)
     refused = set()
@@ -103,7 +103,7 @@ class CitizenIdHeldOutside(Resolver):
 
     def resolve(self, kind, rows, present, result):
         wanted = {row.values.get("citizen_id") for row in rows} - {"", None}
-        outside = Person.objects.outside_scope_of(result.user).values_list("citizen_id", flat=True)
+        outside = scope_of(result.user).rows_outside(Person.objects.all()).values_list("citizen_id", flat=True)
         held = set(matching(outside, "citizen_id", wanted))
         for row in rows:
             if row.values.get("citizen_id") in held:
@@ -230,7 +230,7 @@ class PersonOfRow(Resolver):
             if not details["citizen_id"]
         }
         by_key = defaultdict(list)
-        for person in matching(Person.objects.in_scope_of(user).filter(citizen_id=""), "duplicate_key", keys):
+        for person in matching(scope_of(user).rows_of(Person.objects.filter(citizen_id="")), "duplicate_key", keys):
             by_key[person.duplicate_key].append(person)
         return by_citizen_id, by_key
 

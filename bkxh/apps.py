@@ -16,6 +16,7 @@ class BkxhAdminConfig(admin_apps.AdminConfig):
     default_site = "bkxh.admin.BkxhAdminSite"
 
     def ready(self):
+        # Imported here, not above: an AppConfig module is imported before the models are ready.
         from bkxh.admin import write_figures_the_vietnamese_way
 
         write_figures_the_vietnamese_way()

@@ -16,6 +16,7 @@
 """
 
 import contextvars
+import dataclasses
 
 from django import forms
 from django.contrib import messages
@@ -43,12 +44,37 @@ from audit.personal_data import (
     personal_fields_of,
 )
 from bkxh.admin import BkxhModelAdmin
+from bkxh.per_object import PerObject
 from bkxh.records import pair_of
+from closures.locking import closures_by_pair, locked_message
 
 # The messages of a save the models refused after the form had passed (a round moved into an
 # approved year shows only once the lines have moved): the form is shown again with them, as
 # the user filled it in (RecordAdmin.changeform_view).
 _refused_save = contextvars.ContextVar("refused_save", default=())
+
+
+@dataclasses.dataclass
+class Locks:
+    """The approvals that lock the rows one request shows: asked once per request and row."""
+
+    by_row: dict = dataclasses.field(default_factory=dict)  # (model label, pk) -> the closure, or None
+    # Every row of the list page is locked: it offers no action (RecordAdmin.get_actions).
+    whole_page: bool = False
+
+
+_locks_of_request = PerObject("locks of a request")
+# The lock of each row of a list page, for what Django asks without the request: the row's
+# checkbox (RecordAdmin.action_checkbox) and its list-edit form (RecordForm), given those rows.
+_lock_of_listed_row = PerObject("lock of a listed row")
+
+
+def locks_of(request):
+    locks = _locks_of_request.get(request)
+    if locks is None:
+        locks = Locks()
+        _locks_of_request.set(request, locks)
+    return locks
 
 
 class RecordForm(forms.ModelForm):
@@ -61,7 +87,7 @@ class RecordForm(forms.ModelForm):
         if self.instance.pk is not None:
             self.fields["version"].required = True
             self.initial.setdefault("version", self.instance.version)
-        if getattr(self.instance, "_bkxh_lock", None) is not None:
+        if _lock_of_listed_row.get(self.instance) is not None:
             self.show_read_only()
 
     def clean(self):
@@ -107,16 +133,13 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def lock_of(self, request, obj):
         """The approved closure that locks `obj`, or None; asked once per request and row."""
-        from closures.locking import locking_closures
-
         if obj is None or self.model.year_path is None:
             return None
-        cache = request.__dict__.setdefault("_bkxh_locks", {})
+        locks = locks_of(request)
         key = (self.model._meta.label, obj.pk)
-        if key not in cache:
-            closures = locking_closures([pair_of(obj)])
-            cache[key] = closures[0] if closures else None
-        return cache[key]
+        if key not in locks.by_row:
+            self.remember_locks(request, [obj])
+        return locks.by_row[key]
 
     def has_change_permission(self, request, obj=None):
         # A row of an approved year opens as Django opens a row the user may only view: every
@@ -135,8 +158,6 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         lock = self.lock_of(request, obj)
         if lock is not None and request.method != "POST":
-            from closures.locking import locked_message
-
             self.message_user(request, locked_message(lock), messages.WARNING)
         with changes_by(source=Source.FORM):
             try:
@@ -166,34 +187,30 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         rows = list(changelist.result_list)
         locks = self.remember_locks(request, rows)
         for row, lock in zip(rows, locks, strict=True):
-            # Read by the row's checkbox and list-edit form (action_checkbox, RecordForm).
-            row._bkxh_lock = lock
+            _lock_of_listed_row.set(row, lock)
         if rows and all(locks):
             changelist.list_editable = ()
             changelist.list_display = [name for name in changelist.list_display if name != "action_checkbox"]
-            request._bkxh_read_only_list = True
+            locks_of(request).whole_page = True
         return changelist
 
     def remember_locks(self, request, rows):
         """lock_of() each of `rows`, asked for all of them at once (two queries)."""
-        from closures.locking import closures_by_pair
-
         pairs = [pair_of(row) for row in rows]
         found = closures_by_pair(pairs)
-        cache = request.__dict__.setdefault("_bkxh_locks", {})
         locks = [found.get(pair) for pair in pairs]
         for row, lock in zip(rows, locks, strict=True):
-            cache[(self.model._meta.label, row.pk)] = lock
+            locks_of(request).by_row[(self.model._meta.label, row.pk)] = lock
         return locks
 
     def get_actions(self, request):
-        if getattr(request, "_bkxh_read_only_list", False):
+        if locks_of(request).whole_page:
             return {}
         return super().get_actions(request)
 
     def action_checkbox(self, obj):
         # Blank, not the list's "-" for an empty value.
-        return mark_safe("&nbsp;") if getattr(obj, "_bkxh_lock", None) is not None else super().action_checkbox(obj)
+        return mark_safe("&nbsp;") if _lock_of_listed_row.get(obj) is not None else super().action_checkbox(obj)
 
     def changelist_view(self, request, extra_context=None):
         # Django's list sends its action menu with every submit, empty unless an action is
@@ -207,7 +224,7 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             response = self._refusing_writes(request, super().changelist_view, request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            locks = {row._bkxh_lock for row in changelist.result_list if getattr(row, "_bkxh_lock", None)}
+            locks = {_lock_of_listed_row.get(row) for row in changelist.result_list} - {None}
             response.context_data["locked_years"] = locked_years(locks)
         return response
 

@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy
 from audit.context import current_user, history_user
 from audit.history import RowHistory
 from audit.models import HistoricalContext
+from bkxh.per_object import PerObject
 from bkxh.text import direction_control, has_format_characters, without_format_characters
 
 # Set while bulk_update() runs Django's own bulk_update, which calls QuerySet.update() back.
@@ -119,20 +120,54 @@ def pairs_of(model, instances):
     return list(zip(*columns, strict=True))
 
 
+class WriteGuard:
+    """A policy that refuses writes (today the units outside the acting user's, accounts.scope,
+    and the approved years, closures.locking). The kernel imports none of them: each registers
+    its guard from its AppConfig.ready() (register_write_guard), and every path that writes asks
+    them all, in the order of INSTALLED_APPS."""
+
+    def check(self, model, pairs, user):
+        """Raise a ValidationError if rows of `model` may not be written at the (unit id, year)
+        `pairs` by `user` (None: code or a command, which no user's scope limits)."""
+
+    def refusals(self, model, rows, user):
+        """{position in `rows`: [messages]} for the rows (each a list of its (unit id, year)
+        pairs) that check() would refuse, asked for all of them at once (an import names every
+        refused row before it writes anything). What it says of a row without pairs is dropped."""
+        return {}
+
+
+# The registered guards (register_write_guard), asked in this order by every write.
+write_guards = []
+
+
+def register_write_guard(guard):
+    """Make every write of a Record ask `guard` (a WriteGuard) first; called from AppConfig.ready(),
+    once per kind of guard however often ready() runs."""
+    if not any(type(registered) is type(guard) for registered in write_guards):
+        write_guards.append(guard)
+
+
 def guard_writes(model, pairs, *, user=None):
     """Refuse writing rows of `model` at the (unit id, year) `pairs` (old and new values), for
-    `user` or else the acting user (audit.context)."""
-    from accounts.scope import check_writes_in_scope
-    from closures.locking import check_years_open
-
+    `user` or else the acting user (audit.context): the first write guard that refuses says why."""
     pairs = list(pairs)
     if not pairs:
         return
     user = user or current_user()
-    if user is not None:
-        check_writes_in_scope(user, model, {unit for unit, _year in pairs if unit is not None})
-    if model.year_path is not None:
-        check_years_open(pairs)
+    for guard in write_guards:
+        guard.check(model, pairs, user)
+
+
+def _refusals(model, rows, user):
+    """{position in `rows`: [messages]}: every guard's refusals of `rows` (lists of pairs), each
+    message once; rows without pairs are refused by none."""
+    refusals = {}
+    for guard in write_guards:
+        for position, messages in guard.refusals(model, rows, user).items():
+            if rows[position]:
+                refusals[position] = list(dict.fromkeys(refusals.get(position, []) + messages))
+    return refusals
 
 
 # `read_by_dependents` of a model every field of which the rows citing it show (a decision).
@@ -222,9 +257,6 @@ def dependent_refusals(model, instances, *, user=None):
     """{position in `instances`: [messages]} for the rows read from the database whose changes
     rows of other models read and may not be written (guard_dependents), one query per model
     that reads them, whatever the number of rows."""
-    from accounts.scope import check_writes_in_scope
-    from closures.locking import closures_by_pair, locked_message
-
     if not dependents_of(model):
         return {}
     changed = {
@@ -241,21 +273,13 @@ def dependent_refusals(model, instances, *, user=None):
             rows = RecordQuerySet(dependent).filter(**{f"{path}__in": pks[start : start + VERSION_BATCH]})
             for pk, *pair in rows.order_by().values_list(path, *fields).distinct():
                 pairs_by_pk.setdefault(pk, set()).add(tuple(pair) if dependent.area_path else (None, *pair))
-        locks = closures_by_pair(pair for pairs in pairs_by_pk.values() for pair in pairs)
-        for position, attnames in changed.items():
-            if (dependent, path) not in reading_paths(model, attnames):
-                continue
-            pairs = pairs_by_pk.get(instances[position].pk, ())
-            messages = [locked_message(locks[pair]) for pair in pairs if pair in locks]
-            if user is not None and pairs:
-                try:
-                    check_writes_in_scope(user, dependent, {unit for unit, _year in pairs if unit is not None})
-                except ValidationError as error:
-                    messages += error.messages
-            if messages:
-                refusals.setdefault(position, [])
-                refusals[position] += [message for message in messages if message not in refusals[position]]
+        positions = [position for position, read in changed.items() if (dependent, path) in reading_paths(model, read)]
+        rows = [sorted(pairs_by_pk.get(instances[position].pk, ()), key=repr) for position in positions]
+        for index, messages in _refusals(dependent, rows, user).items():
+            position = positions[index]
+            refusals[position] = list(dict.fromkeys(refusals.get(position, []) + messages))
     return refusals
+
 
 @functools.cache
 def text_fields(model):
@@ -335,21 +359,8 @@ def write_refusals(model, instances, *, user=None):
     """Why each of `instances` (new, or read from the database and perhaps changed) could not be
     written: {position in `instances`: [messages]}, for an import to name its rows before it
     writes anything. Two queries for the locks whatever the number of rows."""
-    from accounts.scope import check_writes_in_scope
-    from closures.locking import closures_by_pair, locked_message
-
-    pairs = [[pair_of(instance), *([] if instance._state.adding else instance._old_pairs())] for instance in instances]
-    locks = closures_by_pair(pair for instance_pairs in pairs for pair in instance_pairs) if model.year_path else {}
-    refusals = {}
-    for position, instance_pairs in enumerate(pairs):
-        messages = list(dict.fromkeys(locked_message(locks[pair]) for pair in instance_pairs if pair in locks))
-        if user is not None:
-            try:
-                check_writes_in_scope(user, model, {unit for unit, _year in instance_pairs if unit is not None})
-            except ValidationError as error:
-                messages += error.messages
-        if messages:
-            refusals[position] = messages
+    rows = [[pair_of(instance), *([] if instance._state.adding else instance._old_pairs())] for instance in instances]
+    refusals = _refusals(model, rows, user)
     for position, messages in dependent_refusals(model, instances, user=user).items():
         refusals[position] = list(dict.fromkeys(refusals.get(position, []) + messages))
     return refusals
@@ -359,16 +370,6 @@ VERSION_BATCH = 2000
 
 
 class RecordQuerySet(models.QuerySet):
-    def in_scope_of(self, user):
-        from accounts.scope import scope_of
-
-        return scope_of(user).filter(self, self.model.area_path)
-
-    def outside_scope_of(self, user):
-        from accounts.scope import scope_of
-
-        return scope_of(user).exclude(self, self.model.area_path)
-
     def _stored_pairs(self):
         area, year = self.model.area_path, self.model.year_path
         paths = [path for path in (area, year) if path is not None]
@@ -710,6 +711,10 @@ def guard_cascaded_delete(sender, instance, **kwargs):
         guard_writes(sender, [pair_of(instance)])
 
 
+# What a raw save changes of what other rows read, from its pre_save to its post_save.
+_raw_changed = PerObject("fields changed by a raw save")
+
+
 @receiver(pre_save, dispatch_uid="records_guard_raw_save")
 def guard_raw_save(sender, instance, raw, **kwargs):
     """loaddata saves with raw=True, past save(): it is guarded all the same."""
@@ -717,16 +722,16 @@ def guard_raw_save(sender, instance, raw, **kwargs):
         clean_texts(sender, [instance])
         stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_pairs() if instance.pk else []
         guard_writes(sender, [*stored, pair_of(instance)])
-        instance._raw_changed = _raw_changes(sender, instance)
-        guard_dependents(sender, [instance.pk], instance._raw_changed)
+        changed = _raw_changes(sender, instance)
+        _raw_changed.set(instance, changed)
+        guard_dependents(sender, [instance.pk], changed)
 
 
 @receiver(post_save, dispatch_uid="records_guard_raw_save_dependents")
 def guard_raw_save_dependents(sender, instance, raw, **kwargs):
     """The rows a raw save moved (into an approved year), as save() checks after writing."""
-    changed = getattr(instance, "_raw_changed", None)
-    if raw and changed:
-        del instance._raw_changed
+    changed = _raw_changed.pop(instance) if raw else None
+    if changed:
         guard_dependents(sender, [instance.pk], changed)
 
 

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
 from areas.models import AdminUnit, Agency
-from beneficiaries.reports import register_figures, register_years
 from bkxh.years import MAX_YEAR, MIN_YEAR
 from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
+from reports.registers import register_figures, register_years
 
 
 @login_required
@@ -26,7 +26,7 @@ def report_index(request):
     user's scope), whole_province (whether the user may open the province's report).
     """
     scope = scope_of(request.user)
-    years = set(IndicatorValue.objects.in_scope_of(request.user).values_list("year", flat=True).distinct())
+    years = set(scope_of(request.user).rows_of(IndicatorValue.objects.all()).values_list("year", flat=True).distinct())
     years |= register_years(request.user)
     areas = scope.filter(
         AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]), "pk"

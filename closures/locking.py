@@ -2,8 +2,9 @@
 
 `check_years_open(pairs)` takes the (unit id, year) of the rows about to be written and
 raises YearLockedError when an approved closure of that unit, or of a unit above it, covers
-one of them. The data models call it from save(), delete() and their QuerySet's bulk
-methods (bkxh.records), so the admin, imports and code are all refused alike. A write found
+one of them. ApprovedYearsGuard, registered from ClosuresConfig.ready() as a write guard of
+the data models (bkxh.records), has it asked by save(), delete() and their QuerySet's bulk
+methods, so the admin, imports and code are all refused alike. A write found
 open stays open until it commits: no approval of its year can be given meanwhile
 (claim_for_approval, which closures.workflow.approve asks).
 """
@@ -16,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit
+from bkxh.records import WriteGuard
 from closures.models import YearClosure
 
 
@@ -153,3 +155,23 @@ def closure_covering(area, year):
     """The approved closure that locks `area`'s `year`, or None while its figures are provisional."""
     closures = locking_closures([(area.pk, year)])
     return closures[0] if closures else None
+
+
+class ApprovedYearsGuard(WriteGuard):
+    """Every write to the rows of an approved year refused (check_years_open)."""
+
+    def check(self, model, pairs, user):
+        if model.year_path is not None:
+            check_years_open(pairs)
+
+    def refusals(self, model, rows, user):
+        if model.year_path is None:
+            return {}
+        # Two queries for the locks, whatever the number of rows.
+        locks = closures_by_pair(pair for pairs in rows for pair in pairs)
+        refusals = {}
+        for position, pairs in enumerate(rows):
+            messages = list(dict.fromkeys(locked_message(locks[pair]) for pair in pairs if pair in locks))
+            if messages:
+                refusals[position] = messages
+        return refusals

@@ -24,8 +24,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scope import scope_of
 from audit.models import AccessLog, log_access
-from audit.personal_data import may_see_full_ids
-from beneficiaries.citizen_id import mask
+from audit.personal_data import mask, may_see_full_ids
 from bkxh.admin import filters_in_words
 from imports import process, storage
 from imports.checking import check_file

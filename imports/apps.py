@@ -9,9 +9,12 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Imports")
 
     def ready(self):
+        # Imported here, not above: an AppConfig module is imported before the models are ready.
+        from accounts.roles import register_grant_rule
         from imports import checks  # noqa: F401 - registers the system check of the kinds' keys
-        from imports.permissions import create_exchange_permissions
+        from imports.permissions import create_exchange_permissions, exchange_grants
 
         # Each app declares its kinds of file in its import_kinds.py.
         autodiscover_modules("import_kinds")
+        register_grant_rule(exchange_grants)
         post_migrate.connect(create_exchange_permissions, sender=self, dispatch_uid="imports_exchange_permissions")

@@ -10,11 +10,11 @@ person by citizen ID, or without one by name, year of birth and commune) says so
 
 from django.core import checks
 
+from imports.kinds import all_kinds
+from imports.rules import unique_rules
+
 
 def check_kind_keys(app_configs=None, **kwargs):
-    from imports.kinds import all_kinds
-    from imports.rules import unique_rules
-
     errors = []
     for kind in all_kinds():
         if app_configs is not None and kind.model._meta.app_config not in app_configs:

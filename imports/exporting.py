@@ -20,7 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from beneficiaries.citizen_id import mask
+from audit.personal_data import mask
 from bkxh.numbers import format_decimal
 from imports import cells
 from imports.cells import ESCAPED_STARTS, FORMULA_STARTS

@@ -16,8 +16,10 @@ from django.db.models.signals import post_init, pre_init
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
+from bkxh.per_object import PerObject
 from bkxh.text import fold
 from imports import cells
+from imports.headers import header_key
 
 _REGISTRY = {}
 
@@ -171,8 +173,6 @@ class Kind:
 
     @property
     def known_headers(self):
-        from imports.headers import header_key
-
         return {header_key(text) for column in self.columns for text in column.accepted_headers}
 
     def key_columns(self):
@@ -416,13 +416,14 @@ class NewRecord(tuple):
     """The key part standing for a record the import will create: the same object, the same key."""
 
 
-_BROUGHT = "_bkxh_brought_by_file"
+# The records a file brings (brought_by_file), kept beside them rather than marked on them.
+_brought = PerObject("record brought by a file")
 
 
 def brought_by_file(instance):
     """Mark `instance` as a record the file brings (a new person of a register file): it keeps
     the same key once it has an id, which it gets while later parts of the file are checked."""
-    setattr(instance, _BROUGHT, True)
+    _brought.set(instance, True)
     return instance
 
 
@@ -431,7 +432,7 @@ def comparable(value):
     create by its identity), text with "\n" line breaks (a note typed in the admin has "\r\n",
     the same note read back from a file "\n")."""
     if hasattr(value, "_meta"):
-        if value.pk is None or getattr(value, _BROUGHT, False):
+        if value.pk is None or _brought.get(value, False):
             return NewRecord(("new", id(value)))
         return value.pk
     if isinstance(value, str):

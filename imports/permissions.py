@@ -1,12 +1,13 @@
 """The import and export permissions of every kind of file, created on `migrate` as Django
 creates its own add/change/delete/view permissions: declaring a kind is enough. The roles
-(accounts.roles) are granted them at once, since their own grant ran before these existed."""
+(accounts.roles) are granted them at once, since their own grant ran before these existed, by
+the rule exchange_grants(), which ImportsConfig.ready() registers with the roles."""
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
-from accounts.roles import grant_role_permissions
+from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, codenames, grant_role_permissions, is_entered_by_clerks
 from imports.kinds import all_kinds
 
 
@@ -24,3 +25,14 @@ def create_exchange_permissions(using="default", **kwargs):
                 defaults={"name": (name % {"things": opts.verbose_name_plural})[:255]},
             )
     grant_role_permissions()
+
+
+def exchange_grants(grants):
+    """The clerks import and export what they enter; everyone but the viewers exports (a
+    view-only user does neither)."""
+    for kind in all_kinds():
+        app_label = kind.model._meta.app_label
+        grants[ADMINISTRATOR] |= {(app_label, name) for name in codenames(kind.model, ["import", "export"])}
+        grants[REVIEWER] |= {(app_label, f"export_{kind.model._meta.model_name}")}
+        if is_entered_by_clerks(kind.model):
+            grants[CLERK] |= {(app_label, name) for name in codenames(kind.model, ["import", "export"])}

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from areas.lookups import UnitOfYear
 from imports.kinds import ByCode, Column, Kind, register
+from imports.units import UnitOfYear
 from indicators.models import Indicator, IndicatorValue
 
 

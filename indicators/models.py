@@ -39,7 +39,7 @@ class Sector(Record):
 
 
 class RegisterSource(models.TextChoices):
-    """Figures that beneficiaries.reports computes from the registers; an indicator that names one
+    """Figures that reports.registers computes from the registers; an indicator that names one
     takes its actual from the register instead of a typed figure."""
 
     RICE_KG = "rice_relief.kg", _("rice relief register: kg of rice")

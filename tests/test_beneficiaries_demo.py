@@ -26,9 +26,9 @@ from beneficiaries.models import (
     TrainingClass,
     WorshipAllowance,
 )
-from beneficiaries.reports import register_figures
 from bkxh.text import nfc
 from indicators.models import RegisterSource
+from reports.registers import register_figures
 
 ARTICLE = {
     RegisterSource.RICE_KG: 259_310,

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from accounts.roles import CLERK
-from beneficiaries.citizen_id import mask
+from audit.personal_data import mask
 from beneficiaries.models import Gender, LongevityGift, MedicalReferral, Person
 from imports.kinds import get_kind
 from tests.admin_forms import admin_url, form_errors, form_fields

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
 from areas.models import AdminUnit
-from beneficiaries.citizen_id import mask
+from audit.personal_data import mask
 from bkxh.record_admin import RecordAdmin
 from imports.admin_mixin import ImportExportMixin
 

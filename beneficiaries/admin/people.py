@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from audit.personal_data import PersonalDataAdminMixin
+from audit.personal_data import PersonalDataAdminMixin, mask
 from beneficiaries.admin.base import RegisterAdmin
-from beneficiaries.citizen_id import mask
 from beneficiaries.models import Decision, Household, Person
 from bkxh.record_admin import RecordAdmin
 from imports.admin_mixin import ImportExportMixin

@@ -7,8 +7,10 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.scope import scope_of
 from audit.context import current_user
-from beneficiaries.citizen_id import citizen_id_problems, mask
+from audit.personal_data import mask
+from beneficiaries.citizen_id import citizen_id_problems
 from beneficiaries.models.base import RegisterQuerySet, check_in_force, commune_field
 from bkxh.records import Record
 from bkxh.text import fold, nfc
@@ -258,7 +260,7 @@ class Person(Record):
         if not self.citizen_id or "citizen_id" in (exclude or ()):
             return False
         holders = Person.objects.filter(citizen_id=self.citizen_id).exclude(pk=self.pk)
-        return holders.outside_scope_of(current_user()).exists()
+        return scope_of(current_user()).rows_outside(holders).exists()
 
     @property
     def masked_citizen_id(self):

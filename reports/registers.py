@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from accounts.scope import scope_of
 from areas.models import AdminUnit
 from beneficiaries.models import (
     AdmissionDossier,
@@ -57,7 +58,7 @@ def register_years(user):
     """The years in which some register has entries the report counts in `user`'s units."""
     years = set()
     for model in REGISTERS:
-        years.update(counted_entries(model).in_scope_of(user).values_list(model.year_path, flat=True).distinct())
+        years.update(scope_of(user).rows_of(counted_entries(model)).values_list(model.year_path, flat=True).distinct())
     return years
 
 

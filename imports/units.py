@@ -1,4 +1,5 @@
-"""Finding administrative units by GSO code in files, where a code alone is not a key."""
+"""Finding administrative units by GSO code in files, where a code alone is not a key: a
+column the kinds of indicators and registers declare (imports.kinds.ByCode)."""
 
 from django.utils.translation import gettext as _
 
