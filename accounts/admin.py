@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import UserArea
 from accounts.scope import scope_of
 from accounts.scoped_admin import AreaScopedAdmin
+from bkxh.admin import LabelledChoicesMixin
 
 # A permission's stored name is English, written when `migrate` created it ("Can add person").
 PERMISSION_ACTIONS = {
@@ -58,7 +59,7 @@ class VietnamesePermissionsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class UserAreaInline(AreaScopedAdmin, admin.TabularInline):
+class UserAreaInline(AreaScopedAdmin, LabelledChoicesMixin, admin.TabularInline):
     model = UserArea
     extra = 1
     autocomplete_fields = ("area",)
