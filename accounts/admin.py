@@ -13,7 +13,7 @@ from accounts.models import UserArea
 from accounts.scope import scope_of
 from accounts.scoped_admin import AreaScopedAdmin
 from audit.models import AccessLog
-from bkxh.admin import BkxhModelAdmin
+from bkxh.admin import BkxhModelAdmin, LabelledChoicesMixin
 
 # A permission's stored name is English, written when `migrate` created it ("Can add person").
 PERMISSION_ACTIONS = {
@@ -60,7 +60,7 @@ class VietnamesePermissionsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class UserAreaInline(AreaScopedAdmin, admin.TabularInline):
+class UserAreaInline(AreaScopedAdmin, LabelledChoicesMixin, admin.TabularInline):
     model = UserArea
     extra = 1
     autocomplete_fields = ("area",)

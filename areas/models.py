@@ -10,6 +10,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bkxh.records import Record, RecordQuerySet
@@ -31,12 +32,19 @@ def unit_for_year(units, year):
     return next((unit for unit in units if unit.is_in_force_on(year_end)), units[0] if units else None)
 
 
+def _in_force_on(day):
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
 class AdminUnitQuerySet(RecordQuerySet):
     def in_force_on(self, day):
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(_in_force_on(day))
+
+    def for_choices(self):
+        """In the order a clerk picks from: the units in force today first, so of a name the
+        2025 reform kept (Xã Bằng Thành before and after it) the current unit is on top."""
+        out_of_force = models.Case(models.When(_in_force_on(timezone.localdate()), then=0), default=1)
+        return self.annotate(out_of_force=out_of_force).order_by("out_of_force", "code", "valid_from")
 
     def in_force_during(self, year):
         """Units in force on at least one day of `year`."""
@@ -147,6 +155,19 @@ class AdminUnit(Record):
     def is_within(self, area):
         """Whether this unit is `area` or lies below it."""
         return area is not None and area.pk in (self.pk, self.parent_id, self.parent.parent_id if self.parent else None)
+
+    @property
+    def period(self):
+        """The period of validity as staff write it ("… – 30/06/2025"), or "" for a unit with no dates."""
+        if not (self.valid_from or self.valid_to):
+            return ""
+        start, end = (day.strftime("%d/%m/%Y") if day else "…" for day in (self.valid_from, self.valid_to))
+        return f"{start} – {end}"
+
+    @property
+    def choice_label(self):
+        """The unit among choices: its name alone repeats across a reform, its code and period do not."""
+        return f"{self.code} – {self.name} ({self.period})" if self.period else f"{self.code} – {self.name}"
 
     def is_in_force_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)

@@ -105,12 +105,13 @@ class MaskingHistoryHelper(HistoricalRecordContextHelper):
 
 class PersonalDataAdminMixin:
     """For a ModelAdmin whose model has `personal_fields`: an existing row shows them masked and
-    read-only to users without the permission; users with it see them whole, and are logged."""
+    read-only to users without the permission; users with it see them whole, and are logged.
+    A blank one stays an input for everyone: filling in a missing ID reveals nothing."""
 
     def _masked_fields(self, request, obj):
         if obj is None or obj.pk is None or may_see_full_ids(request.user):
             return ()
-        return personal_fields_of(self.model)
+        return tuple(name for name in personal_fields_of(self.model) if getattr(obj, name))
 
     def get_fieldsets(self, request, obj=None):
         masked = self._masked_fields(request, obj)

@@ -40,6 +40,41 @@ class AutocompleteView(AutocompleteJsonView):
             raise PermissionDenied
         return term, model_admin, source_field, to_field_name
 
+    def get_queryset(self):
+        return in_choice_order(super().get_queryset())
+
+    def serialize_result(self, obj, to_field_name):
+        return {"id": str(getattr(obj, to_field_name)), "text": choice_label(obj)}
+
+
+def choice_label(obj):
+    """How a row is named where a clerk picks one: by its `choice_label` if its model has one
+    (a unit, whose name repeats across the 2025 reform, with its code and period), else str()."""
+    return getattr(obj, "choice_label", None) or str(obj)
+
+
+def in_choice_order(queryset):
+    """`queryset` in the order its model's `for_choices()` gives (the units in force today first), if any."""
+    return queryset.for_choices() if hasattr(queryset, "for_choices") else queryset
+
+
+class LabelledChoicesMixin:
+    """Select and autocomplete fields of a ModelAdmin or an inline name and order their choices
+    as the autocomplete results do (choice_label, in_choice_order)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._labelled(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._labelled(super().formfield_for_manytomany(db_field, request, **kwargs))
+
+    @staticmethod
+    def _labelled(formfield):
+        if formfield is not None and hasattr(formfield.queryset.model, "choice_label"):
+            formfield.label_from_instance = choice_label
+            formfield.queryset = in_choice_order(formfield.queryset)
+        return formfield
+
 
 class FoldedSearchMixin:
     """Search that ignores diacritics: "trung hoa" finds "Trung Hòa" and "Trung Hoà".
@@ -92,7 +127,7 @@ class VietnameseNumbersMixin:
     formfield_overrides = {models.DecimalField: {"form_class": VietnameseDecimalField}}
 
 
-class BkxhModelAdmin(FoldedSearchMixin, VietnameseNumbersMixin, admin.ModelAdmin):
+class BkxhModelAdmin(FoldedSearchMixin, VietnameseNumbersMixin, LabelledChoicesMixin, admin.ModelAdmin):
     """The base of bkxh's ModelAdmins: accent-free search, Vietnamese numbers, and no facet
     counts, which cost a COUNT per filter choice on every page of a register of a million rows."""
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.scope import check_writes_in_scope
 from bkxh.records import Record, dependents_of, pair_of, write_refusals
@@ -153,6 +154,10 @@ def check_table(kind, table, progress=None, user=None, on_part=None):
     )
     match = match_header(table.header, kind)
     result.file_problems = [Problem(message) for message in match.errors]
+    if match.errors and table.hidden_sheets:
+        # The columns are missing because the data is on a sheet the clerk hid (a workbook whose
+        # code list is the only sheet left shown): said first, or the column errors mislead.
+        result.file_problems.insert(0, Problem(_hidden_sheets_not_read(table)))
     result.file_problems += _unnamed_columns(table, match)
     if result.file_problems:
         return result
@@ -170,6 +175,17 @@ def check_table(kind, table, progress=None, user=None, on_part=None):
     if result.ok:
         kind.check_together(result)
     return result
+
+
+def _hidden_sheets_not_read(table):
+    names = ", ".join(f"“{name}”" for name in table.hidden_sheets)
+    return ngettext(
+        "The sheet %(names)s is hidden, so it was not read; the sheet read is “%(sheet)s”. If the data "
+        "is on the hidden sheet, show it, move it before the other sheets and save the file again.",
+        "The sheets %(names)s are hidden, so they were not read; the sheet read is “%(sheet)s”. If the "
+        "data is on a hidden sheet, show it, move it before the other sheets and save the file again.",
+        len(table.hidden_sheets),
+    ) % {"names": names, "sheet": table.sheet}
 
 
 class _FileCheck:

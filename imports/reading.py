@@ -60,6 +60,7 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     sheet: str = ""  # the name of the workbook's sheet that was read
+    hidden_sheets: list = field(default_factory=list)  # the names of the workbook's hidden sheets, not read
 
 
 def read_table(data, file_name, known_headers):
@@ -216,7 +217,9 @@ def _read_xlsx(data):
         sheet = next((sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"), None)
         if sheet is None:
             raise FileError(_("Every sheet of the workbook is hidden; show the sheet to import and save it again."))
-        return _table(_xlsx_rows(workbook, sheet), "xlsx", "", sheet=sheet.title)
+        table = _table(_xlsx_rows(workbook, sheet), "xlsx", "", sheet=sheet.title)
+        table.hidden_sheets = [other.title for other in workbook.worksheets if other.sheet_state != "visible"]
+        return table
     except (ValueError, IndexError, KeyError):  # the sheet's XML is not what Excel writes
         raise _damaged() from None
     finally:

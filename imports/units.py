@@ -53,9 +53,4 @@ class UnitOfYear(ByCode):
 
 
 def _describe(unit):
-    period = ""
-    if unit.valid_from or unit.valid_to:
-        start = unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "…"
-        end = unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "…"
-        period = f" ({start} – {end})"
-    return f"{unit.name}{period}"
+    return f"{unit.name} ({unit.period})" if unit.period else unit.name

@@ -558,25 +558,35 @@ def make_csv_bytes(rows, *, encoding="utf-8-sig", delimiter=",", newline="\r\n")
     return handle.getvalue().encode(encoding)
 
 
-def make_xlsx_bytes(rows, *, number_formats=None, sheets_before=(), written_numbers=None):
-    """`rows` as the first sheet of an Excel workbook; cells keep their Python types (numbers,
+def make_xlsx_bytes(
+    rows,
+    *,
+    number_formats=None,
+    sheets_before=(),
+    sheets_after=(),
+    title="Sheet",
+    state="visible",
+    written_numbers=None,
+):
+    """`rows` as the sheet `title` of an Excel workbook; cells keep their Python types (numbers,
     dates, text). `number_formats` maps a cell such as "C2" to its Excel number format.
-    `sheets_before` are (title, rows, state) of sheets before it ("hidden", "veryHidden").
+    `sheets_before` and `sheets_after` are (title, rows, state) of sheets around it ("hidden",
+    "veryHidden"); `state` is its own.
     `written_numbers` maps a number cell such as "D2" to the text its XML holds ("NaN", "1e309"),
     as no spreadsheet program writes but a crafted file can."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for title, before_rows, state in sheets_before:
-        before = workbook.create_sheet(title)
-        for row in before_rows:
-            before.append(row)
-        before.sheet_state = state
-    sheet = workbook.create_sheet("Sheet")
-    workbook.active = sheet
-    for row in rows:
-        sheet.append(row)
+    sheets = [*sheets_before, (title, rows, state), *sheets_after]
+    for sheet_title, sheet_rows, sheet_state in sheets:
+        other = workbook.create_sheet(sheet_title)
+        for row in sheet_rows:
+            other.append(row)
+        other.sheet_state = sheet_state
+    sheet = workbook[title]
+    # Excel opens on a visible sheet; it cannot be the data sheet when that one is hidden.
+    workbook.active = next(index for index, (_, _, sheet_state) in enumerate(sheets) if sheet_state == "visible")
     for cell, number_format in (number_formats or {}).items():
         sheet[cell].number_format = number_format
     handle = io.BytesIO()

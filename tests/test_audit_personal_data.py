@@ -12,6 +12,7 @@ from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER
 from audit.context import changes_by
 from audit.models import AccessLog
 from beneficiaries.models import Gender, Person
+from tests.admin_forms import form_fields
 from tests.factories import (
     make_citizen_id,
     make_commune,
@@ -166,3 +167,19 @@ class CitizenIdMaskingTests(TestCase):
         self.client.force_login(self.clerk)
         response = self.client.get(url(Person, "change", self.lan.pk))
         self.assertNotContains(response, 'name="citizen_id"')
+
+    def test_a_clerk_without_the_permission_can_fill_in_a_missing_id_which_is_masked_afterwards(self):
+        person = make_person(commune=self.commune, full_name="Lò Văn Tâm", birth_year=1960)
+        citizen_id = make_citizen_id(birth_year=1960, serial=5678)
+        self.client.force_login(self.clerk)
+        change = url(Person, "change", person.pk)
+        page = self.client.get(change)
+        self.assertContains(page, 'name="citizen_id"')
+        response = self.client.post(change, {**form_fields(page.content.decode()), "citizen_id": citizen_id})
+        self.assertEqual(response.status_code, 302)
+        person.refresh_from_db()
+        self.assertEqual(person.citizen_id, citizen_id)
+        page = self.client.get(change)
+        self.assertNotContains(page, 'name="citizen_id"')
+        self.assertContains(page, "••••••••5678")
+        self.assertNotContains(page, citizen_id)

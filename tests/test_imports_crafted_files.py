@@ -185,6 +185,27 @@ class WorkbookSheetTests(CraftedFileTestCase):
                 log_page = self.client.get(f"/admin/imports/importlog/{log.pk}/change/")
                 self.assertContains(log_page, '<div class="readonly">Sheet</div>', html=True)
 
+    def test_a_hidden_data_sheet_is_named_when_the_visible_sheet_read_lacks_the_columns(self):
+        codes = ("Mã xã", [["Mã xã", "Tên xã"], ["01858", "Xã Bằng Thành"]], "visible")
+        data = make_xlsx_bytes([HEADER, self.row()], title="Dữ liệu", state="hidden", sheets_after=[codes])
+        hidden = (
+            "Trang tính “Dữ liệu” đang bị ẩn nên không được đọc; đã đọc trang tính “Mã xã”. "
+            "Nếu dữ liệu nằm ở trang tính bị ẩn, hãy hiện trang tính đó, đặt nó trước các trang tính khác "
+            "rồi lưu lại."
+        )
+        page = self.upload(data, "a.xlsx").content.decode()
+        # Said before the column errors it explains.
+        self.assertLess(page.index(hidden), page.index("Thiếu cột “Năm” (year)."))
+        log = ImportLog.objects.latest("started_at")
+        self.assertEqual((log.outcome, self.described(log.errors[0])), (ImportLog.Outcome.REJECTED, hidden))
+
+    def test_a_hidden_sheet_is_not_mentioned_when_the_sheet_read_has_the_columns(self):
+        page = self.upload(
+            make_xlsx_bytes([HEADER, self.row()], sheets_after=[("Ghi chú", [["x"]], "hidden")]), "a.xlsx"
+        )
+        self.assertNotContains(page, "đang bị ẩn")
+        self.assertContains(page, "7.100")
+
     def test_a_workbook_whose_every_sheet_is_hidden_is_refused(self):
         data = rewrite_xlsx_part(
             make_xlsx_bytes([HEADER, self.row()]),

@@ -109,7 +109,8 @@ class IndicatorValueChangelistTests(TestCase):
                 "field_name": "area",
             },
         )
-        self.assertEqual([item["text"] for item in response.json()["results"]], ["Huyện Pác Nặm"])
+        texts = [item["text"] for item in response.json()["results"]]
+        self.assertEqual(texts, ["060 – Huyện Pác Nặm (… – 30/06/2025)"])
 
     def test_the_admin_is_in_vietnamese_and_links_to_the_report(self):
         response = self.client.get("/admin/")
