@@ -54,7 +54,7 @@ class AccessLog(models.Model):
         permissions = [("view_full_citizen_id", _("Can see full citizen ID numbers"))]
 
     def __str__(self):
-        return f"{self.at:%d/%m/%Y %H:%M} {self.username} {self.get_kind_display()}"
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.username} {self.get_kind_display()}"
 
 
 def log_access(*, kind, request=None, user=None, subject="", detail="", row_count=None):

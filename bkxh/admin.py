@@ -133,6 +133,16 @@ class BkxhModelAdmin(FoldedSearchMixin, VietnameseNumbersMixin, LabelledChoicesM
 
     show_facets = admin.ShowFacets.NEVER
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # A form sent back with errors (or refused by the models) keeps what was typed, and the
+        # form has already copied it onto `obj`: the heading, the breadcrumb and the access log
+        # (which read `original`) would name the row by an edit that was never saved.
+        if change and request.method == "POST" and obj is not None:
+            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+            if stored is not None:
+                context.update(original=stored, subtitle=str(stored))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
 
 def filters_in_words(changelist):
     """The search and the filters of a list, one line each as the filter panel names them

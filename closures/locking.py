@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit
@@ -47,7 +47,7 @@ def locked_message(closure):
         "year": closure.year,
         "area": closure.area,
         "approver": (approver.get_full_name() or approver.get_username()) if approver else "?",
-        "date": formats.date_format(closure.approved_at, "d/m/Y") if closure.approved_at else "?",
+        "date": formats.date_format(timezone.localtime(closure.approved_at), "d/m/Y") if closure.approved_at else "?",
         "roles": reopen_roles() or "“Quản trị”",
     }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib import admin
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 LIST_PAGES = ("changelist", "add")
 ROW_PAGES = ("change", "history", "delete")
@@ -20,7 +21,9 @@ ROW_PAGES = ("change", "history", "delete")
 @dataclass(frozen=True)
 class AdminPage:
     model: type
-    name: str  # a page of LIST_PAGES or ROW_PAGES, or "deleted" (a data list's deleted rows)
+    # a page of LIST_PAGES or ROW_PAGES, "deleted" (a data list's deleted rows) or
+    # "simple_history" (a past version of the row, opened from its history)
+    name: str
     url: str
 
     def __str__(self):
@@ -29,7 +32,8 @@ class AdminPage:
 
 def admin_pages(rows=None, *, site=admin.site):
     """The pages of every registered model: its list, add page, the deleted rows of a data
-    list (bkxh.record_admin), and the change, history and delete pages of its row."""
+    list (bkxh.record_admin), and the change, history and delete pages of its row, and its
+    latest version's page in that history."""
     rows = rows or {}
     pages = []
     for model, model_admin in site._registry.items():
@@ -44,4 +48,7 @@ def admin_pages(rows=None, *, site=admin.site):
         row = rows[model] if model in rows else model._default_manager.order_by("pk").first()
         if row is not None:
             pages += [page(name, row.pk) for name in ROW_PAGES]
+            version = row.history.first() if isinstance(model_admin, SimpleHistoryAdmin) else None
+            if version is not None:
+                pages.append(page("simple_history", row.pk, version.history_id))
     return pages

@@ -65,6 +65,13 @@ ENGLISH = (
     "Can add",
     "Can import",
     "historical",
+    "Historical",
+    # An app's label where its Vietnamese name belongs (a past version's breadcrumb).
+    "Accounts",
+    "Areas",
+    "Beneficiaries",
+    "Closures",
+    "Indicators",
 )
 # Django's stock Vietnamese that reads badly, by pattern: "Bởi năm", "Thêm vào số liệu chỉ tiêu",
 # "0 của 29 được chọn", "Hoạt động:" for the actions, "Chọn … để thay đổi" as a list's title.
@@ -168,6 +175,8 @@ class VietnameseAdminTests(PageTextAssertions, TestCase):
             outcome=ImportLog.Outcome.IMPORTED,
         )
         log_access(kind=AccessLog.Kind.LOGIN, user=cls.superuser)
+
+    maxDiff = None
 
     def assertVietnamese(self, responses):
         """No page among `responses` (url → response) shows a phrase of ENGLISH, AWKWARD or KIND_NAMES."""

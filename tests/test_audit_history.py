@@ -224,3 +224,13 @@ class PastVersionTests(TestCase):
         self.assertContains(page, "500.000")
         self.assertNotContains(page, 'name="cash_vnd"')
         self.assertNotContains(page, 'name="person"')
+
+    def test_a_past_versions_breadcrumb_names_the_app_and_the_model_as_the_rows_other_pages_do(self):
+        gift = make_longevity_gift()
+        self.client.force_login(make_superuser())
+        version = LongevityGift.history.filter(id=gift.pk).latest()
+        page = self.client.get(f"/admin/beneficiaries/longevitygift/{gift.pk}/history/{version.history_id}/")
+        breadcrumbs = page.content.decode().split('<div class="breadcrumbs">')[1].split("</div>")[0]
+        self.assertIn(">Sổ theo dõi đối tượng</a>", breadcrumbs)
+        self.assertIn(f">{str(LongevityGift._meta.verbose_name_plural).capitalize()}</a>", breadcrumbs)
+        self.assertNotIn("istorical", breadcrumbs)

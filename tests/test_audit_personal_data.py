@@ -1,5 +1,6 @@
 """Citizen IDs: masked on every page a user without the permission can reach; full views are logged."""
 
+import datetime
 import io
 import re
 
@@ -22,6 +23,7 @@ from tests.factories import (
     make_person,
     make_province,
     make_role_user,
+    make_superuser,
 )
 
 TWELVE_DIGITS = re.compile(r"\d{12}")
@@ -183,3 +185,17 @@ class CitizenIdMaskingTests(TestCase):
         self.assertNotContains(page, 'name="citizen_id"')
         self.assertContains(page, "••••••••5678")
         self.assertNotContains(page, citizen_id)
+
+class AccessLogPageTests(TestCase):
+    def test_an_entrys_heading_and_breadcrumb_give_its_local_time_as_its_time_field_does(self):
+        entry = AccessLog.objects.create(
+            at=datetime.datetime(2026, 12, 1, 13, 10, tzinfo=datetime.UTC),
+            username="tinh.quantri",
+            kind=AccessLog.Kind.FULL_ID,
+            subject="Nông Văn Thọ (1934)",
+        )
+        self.client.force_login(make_superuser())
+        response = self.client.get(url(AccessLog, "change", entry.pk))
+        self.assertEqual(response.context["subtitle"], f"01/12/2026 20:10 tinh.quantri {entry.get_kind_display()}")
+        self.assertContains(response, "&rsaquo; 01/12/2026 20:10 tinh.quantri")
+        self.assertNotContains(response, "13:10")

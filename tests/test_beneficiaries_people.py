@@ -138,7 +138,15 @@ class PossibleDuplicateTests(AdminFormTestCase):
         response = self.client.get(self.CHANGELIST)
         flags = {person.pk: person.possible_duplicate for person in response.context["cl"].result_list}
         self.assertTrue(all(flags.values()))
-        self.assertContains(response, 'alt="True"', count=2)
+        self.assertContains(response, 'alt="có thể trùng"', count=2)
+
+    def test_a_person_not_flagged_has_nothing_in_the_duplicate_column(self):
+        make_person(full_name="Nguyễn Văn An", birth_year=1951)
+        response = self.client.get(self.CHANGELIST)
+        self.assertEqual(len(response.context["cl"].result_list), 2)
+        self.assertNotContains(response, "icon-unknown.svg")
+        self.assertNotContains(response, 'alt="None"')
+        self.assertNotContains(response, "icon-yes.svg")
 
     def test_another_birth_year_is_not_flagged(self):
         make_person(full_name="Nguyễn Văn An", birth_year=1951)

@@ -14,6 +14,7 @@ from django.test import TestCase
 from accounts.roles import ADMINISTRATOR, CLERK
 from areas.models import AdminUnit
 from audit.context import changes_by
+from audit.models import AccessLog
 from beneficiaries.models import Decision, Gender, Household, Person, RiceReliefLine, RiceReliefRound
 from closures.locking import YearLockedError
 from imports.checking import check_file
@@ -131,6 +132,16 @@ class RoundYearTests(DependentRowsTestCase):
         response = self.client.get(admin_url(RiceReliefRound, "delete", self.round.pk))
         self.assertContains(response, "mà bạn không được xóa (thuộc năm đã phê duyệt")
         self.assertNotContains(response, "quyển")
+
+    def test_the_admin_form_refusing_a_move_names_the_round_as_stored(self):
+        self.client.force_login(self.superuser)
+        response = self.saved_form(self.round, year="2023", distribution_date="01/02/2023")
+        self.assertContains(response, LOCKED)
+        self.assertContains(response, 'value="01/02/2023"')
+        stored = str(RiceReliefRound.objects.get(pk=self.round.pk))
+        self.assertIn(" 2024 ", stored)
+        self.assertEqual(response.context["subtitle"], stored)
+        self.assertNotContains(response, stored.replace(" 2024 ", " 2023 "))
 
     def test_an_import_of_rounds_names_the_row_that_would_move_the_approved_lines(self):
         kind = get_kind("rice_relief_rounds")
@@ -261,6 +272,18 @@ class PersonAndHouseholdTests(DependentRowsTestCase):
         response = self.saved_form(self.person, full_name="Lò Thị Thư")
         self.assertContains(response, LOCKED)
         self.assertEqual(Person.objects.get(pk=self.person.pk).full_name, "Lò Thị Thử")
+
+    def test_a_refused_rename_keeps_the_typed_name_in_the_form_but_names_the_person_as_stored(self):
+        """The heading, the breadcrumb and the access log name the row, not the edit it refused."""
+        self.client.force_login(self.superuser)
+        response = self.saved_form(self.person, full_name="Lò Thị Đổi Tên")
+        self.assertContains(response, LOCKED)
+        self.assertContains(response, 'value="Lò Thị Đổi Tên"')
+        self.assertNotContains(response, "Lò Thị Đổi Tên (1934)")
+        self.assertEqual(response.context["subtitle"], "Lò Thị Thử (1934)")
+        self.assertContains(response, "&rsaquo; Lò Thị Thử (1934)")
+        logged = AccessLog.objects.filter(kind=AccessLog.Kind.FULL_ID).latest("at")
+        self.assertEqual(logged.subject, "Lò Thị Thử (1934)")
 
     def test_a_people_import_names_the_row_that_renames_an_approved_person(self):
         kind = get_kind("people")

@@ -1,5 +1,6 @@
 """An approved year is locked on every path that writes, and the year's rows stay byte for byte."""
 
+import datetime
 import re
 import tempfile
 from pathlib import Path
@@ -90,6 +91,14 @@ class LockedYearTests(TestCase):
         self.assertRefusedWithReasons(self.messages_of(response))
         self.assertNotContains(response, 'name="plan"')
         self.assertNotContains(response, 'name="_save"')
+
+    def test_the_approval_date_is_the_local_day_it_was_approved_on(self):
+        # 01/12/2026 18:30 UTC is 02/12/2026 01:30 in Asia/Ho_Chi_Minh.
+        YearClosure.objects.filter(pk=self.closure.pk).update(
+            approved_at=datetime.datetime(2026, 12, 1, 18, 30, tzinfo=datetime.UTC)
+        )
+        response = self.client.get(f"{VALUES}{self.value.pk}/change/")
+        self.assertIn("phê duyệt ngày 02/12/2026", self.messages_of(response))
 
     def test_a_register_entry_of_the_year_opens_read_only_and_says_why(self):
         response = self.client.get(f"{GIFTS}{self.gift.pk}/change/")

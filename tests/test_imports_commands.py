@@ -1,3 +1,4 @@
+import datetime
 import shutil
 import tempfile
 from decimal import Decimal
@@ -86,6 +87,13 @@ class ImportDataCommandTests(TestCase):
         out, err = self.run_command("indicator_values", path)
         self.assertIn("Tệp này đã được nhập ngày", err)
         self.assertIn("0 dòng mới, 0 dòng thay đổi, 1 dòng không đổi", out)
+
+    def test_the_warning_gives_the_earlier_imports_local_time(self):
+        path = self.file(["jobs_created", "2024", "060", "10", "12", ""])
+        self.run_command("indicator_values", path)
+        ImportLog.objects.update(started_at=datetime.datetime(2026, 12, 1, 13, 10, tzinfo=datetime.UTC))
+        _out, err = self.run_command("indicator_values", path)
+        self.assertIn("Tệp này đã được nhập ngày 01/12/2026 20:10", err)
 
     def test_export_then_import_changes_nothing(self):
         make_value(indicator=self.jobs, area=self.district, plan="1234.5", actual=None, note="=1+2")

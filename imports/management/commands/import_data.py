@@ -2,6 +2,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.commands import AuditedCommand
@@ -50,7 +51,7 @@ class Command(AuditedCommand):
             self.stderr.write(
                 self.style.WARNING(
                     _("This same file was already imported on %(when)s.")
-                    % {"when": f"{earlier.started_at:%d/%m/%Y %H:%M}"}
+                    % {"when": f"{timezone.localtime(earlier.started_at):%d/%m/%Y %H:%M}"}
                 )
             )
         self._report(log, result, options)
