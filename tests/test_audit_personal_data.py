@@ -186,6 +186,7 @@ class CitizenIdMaskingTests(TestCase):
         self.assertContains(page, "••••••••5678")
         self.assertNotContains(page, citizen_id)
 
+
 class AccessLogPageTests(TestCase):
     def test_an_entrys_heading_and_breadcrumb_give_its_local_time_as_its_time_field_does(self):
         entry = AccessLog.objects.create(
