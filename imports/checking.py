@@ -314,8 +314,9 @@ def _compare(kind, keyed, unkeyed, present, result, checking):
             setattr(record, name, value)
         pending.append((row, record, differences))
     pending += [(row, build(kind.field_values(row, present)), None) for row in unkeyed]
-    for row, instance, _differences in pending:
-        _apply_rules(kind, checking.book, row, instance, result.fields)
+    across = _rules_across_rows(kind, [instance for _row, instance, _d in pending])
+    for (row, instance, _differences), problems in zip(pending, across, strict=True):
+        _apply_rules(kind, checking.book, row, instance, result.fields, problems)
     # Unchanged rows too: a row of another unit is not the user's to send (nor to learn that it
     # matches), and a row of an approved year is locked whether or not it would change. Rows
     # with other problems too: the clerk learns all of a row's problems at once.
@@ -359,15 +360,28 @@ def refuse_writes(model, rows_and_instances, user):
             rows_and_instances[position][0].add_error(None, message)
 
 
-def _apply_rules(kind, book, row, instance, fields):
-    """The model's rules, as the admin form applies them: fields whose cell already failed are
-    left out, and so are the rules' complaints about them."""
+def _rules_across_rows(kind, instances):
+    """For each of a part's rows, what the model's rule across rows (RuleAcrossRows: a martyr's
+    other allowances) says of it: asked for the whole part at once, so that checking each row
+    alone costs no query. Nothing for a kind that applies the rule to the whole file
+    (rows_checked_together), nor for a model without such a rule."""
+    if kind.rows_checked_together or not hasattr(kind.model, "problems_of_rows"):
+        return [{}] * len(instances)
+    return kind.model.problems_of_rows(instances)
+
+
+def _apply_rules(kind, book, row, instance, fields, across):
+    """The model's rules, as the admin form applies them (with `across`, what the rule across
+    rows says of the row, see _rules_across_rows): fields whose cell already failed are left
+    out, and so are the rules' complaints about them."""
     failed = {problem.column for problem in row.problems}
     checked = (
         [name for name in fields if row.header_of(kind.column_for_field(name)) not in failed] if failed else fields
     )
-    with instance.alone() if kind.rows_checked_together else nullcontext():
+    with instance.alone() if hasattr(instance, "alone") else nullcontext():
         problems = book.row_errors(instance, checked)
+    for name, messages in across.items():
+        problems[name].extend([messages] if isinstance(messages, str) else messages)
     for name, messages in problems.items():
         column = kind.column_for_field(name) if name != NON_FIELD_ERRORS else None
         if column is not None and row.header_of(column) in failed:
