@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from bkxh.records import Record, dependents_of, write_refusals
 from imports import rules
 from imports.cells import text as text_parser
+from imports.fast_insert import InstanceBuilder
 from imports.headers import column_letter, match_header
-from imports.kinds import InstanceBuilder, comparable
+from imports.kinds import comparable
 from imports.reading import FileError, read_table
 
 

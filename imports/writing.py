@@ -1,6 +1,6 @@
 """Writing a checked file: all of it in one transaction, or nothing.
 
-New records go in by imports.inserting (COPY on PostgreSQL), changed ones with bulk_update of
+New records go in by imports.fast_insert (COPY on PostgreSQL), changed ones with bulk_update of
 the fields the file sets.
 The database's own constraints stay the last guard: if one still fails (another user wrote the
 same record since the check), the transaction is rolled back and the error is reported.
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from audit.context import current_import_log_id
 from bkxh.records import StaleRows
 from imports.checking import Part
-from imports.inserting import prepare, send
+from imports.fast_insert import prepare, send
 
 BATCH = 5000
 
@@ -57,14 +57,14 @@ def write(result, progress=None, with_rows=None):
 
 class PreparedPart:
     def __init__(self, inserts, changed, total):
-        self.inserts = inserts  # (imports.inserting.Prepared or None, rows of the file it counts for)
+        self.inserts = inserts  # (imports.fast_insert.Prepared or None, rows of the file it counts for)
         self.changed = changed  # instances to update
         self.total = total  # rows of the file it counts for
 
 
 def prepare_part(result, part, *, ahead=True):
     """The work of writing `part` that needs no transaction: derived fields and stamps set, new
-    records given their ids and made into rows (imports.inserting.prepare) — now, or (not
+    records given their ids and made into rows (imports.fast_insert.prepare) — now, or (not
     `ahead`) each batch as send_part reaches it."""
     changed = _set_derived_values(result, part)
     inserts = ((prepare(model, batch), count) for model, batch, count in _batches(result, part))
