@@ -116,6 +116,12 @@ class Kind:
     # Whether check_together() applies the model's rule across rows (RuleAcrossRows) to the
     # file's rows together, so that each row is checked without it (alone()).
     rows_checked_together = False
+    # How a file of this kind is written (imports.writing.writes_while_checking): whether its
+    # first parts may be written while the rest is checked (all in one transaction, rolled back
+    # if a later row has a problem). A kind whose before_write needs every row says False: the
+    # system check imports.E002 holds it to that. (check_together may stay: it runs before the
+    # commit is decided.)
+    written_while_checked = True
 
     def __init__(self):
         for column in self.columns:
@@ -214,13 +220,6 @@ class Kind:
     def before_write(self, result):
         """What must happen in the import's transaction before the rows are written, knowing them
         all (a lock, and a rule about the locked rounds)."""
-
-    @property
-    def written_while_checked(self):
-        """Whether the import may write the file's first parts while it checks the rest (all in
-        one transaction, rolled back if a later row has a problem): not when before_write needs
-        every row first. (check_together may stay: it runs before the commit is decided.)"""
-        return type(self).before_write is Kind.before_write
 
     def queryset(self, records=None):
         """Records of this kind (those of `records`, a list's filtered queryset, or all) with
