@@ -382,7 +382,7 @@ def _apply_rules(kind, book, row, instance, fields, across):
     with instance.alone() if hasattr(instance, "alone") else nullcontext():
         problems = book.row_errors(instance, checked)
     for name, messages in across.items():
-        problems[name].extend([messages] if isinstance(messages, str) else messages)
+        problems[name].extend(messages if isinstance(messages, list) else [messages])
     for name, messages in problems.items():
         column = kind.column_for_field(name) if name != NON_FIELD_ERRORS else None
         if column is not None and row.header_of(column) in failed:
