@@ -163,9 +163,10 @@ def _error_code(error):
 def writes_while_checking(kind, before_write=None):
     """The import's one choice of write path. True: each part of the file is written as soon as
     it passes, by PartWriter, while the next part is checked, and committed only if the whole
-    file passed; PostgreSQL works on one core while Python checks on the other (at 100.000 rows
-    it beat the other path by more than 15 %: README, "Speed"). False: the whole file is
-    checked, then written by write(). The first needs every one of:
+    file passed; PostgreSQL works on one core while Python checks on the other, when that core
+    is free (measured against the other path, not yet clearly worth it: README, "The writer
+    thread, measured"). False:
+    the whole file is checked, then written by write(). The first needs every one of:
     - the kind allows it (Kind.written_while_checked): a kind's before_write needs every row;
     - the caller completes nothing before the write (`before_write`, run_import's): it needs
       every row too;
