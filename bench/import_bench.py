@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/import_bench.py                    # SQLite and PostgreSQL, 100.000 + 10.000 rows
     .venv/bin/python bench/import_bench.py --databases sqlite --stock-rows 10000   # quicker
+    .venv/bin/python bench/import_bench.py --databases postgresql --sequential      # without the writer thread
 
 It generates a longevity gift register of 100.000 rows (and another of 10.000 for the admin
 preview), as Excel writes CSV (UTF-8 with BOM, CRLF), then for each database, in a fresh
@@ -15,7 +16,9 @@ database of its own:
      step 1 with the gifts deleted and the people kept;
   4. the stock admin's preview of the 10.000-row file.
 Each step is timed once (wall clock); the table gives rows per second and the preview page's size.
-PostgreSQL is reached at --pg-url; its database is dropped and created again.
+PostgreSQL is reached at --pg-url; its database is dropped and created again. With
+--sequential the import checks the whole file, then writes it, as it does on SQLite: the
+comparison that keeps the writer thread (imports.writing.writes_while_checking).
 """
 
 import argparse
@@ -94,11 +97,16 @@ def generate(path, count, *, first_serial, seed):
 # --- one database, in a process of its own -------------------------------------------------------
 
 
-def measure(database, big, small, stock_rows):
+def measure(database, big, small, stock_rows, sequential=False):
     import django
     from django.conf import settings
 
     django.setup()
+    if sequential:
+        # The one place the write path is chosen, made to choose the sequential one.
+        import imports.process
+
+        imports.process.writes_while_checking = lambda kind, before_write=None: False
     # DJANGO_DEBUG=1 gives the development settings; the query log it keeps would slow every run.
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -228,11 +236,12 @@ def main():
     )
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/bkxh_imports_bench")
+    parser.add_argument("--sequential", action="store_true", help="write after the whole file is checked")
     parser.add_argument("--measure", nargs=3, metavar=("DATABASE", "BIG", "SMALL"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         database, big, small = args.measure
-        measure(database, Path(big), Path(small), args.stock_rows)
+        measure(database, Path(big), Path(small), args.stock_rows, args.sequential)
         return
     folder = Path(tempfile.mkdtemp(prefix="bkxh-bench-"))
     big, small = folder / f"qua-mung-tho-{args.rows}.csv", folder / f"qua-mung-tho-{args.preview_rows}.csv"
@@ -261,6 +270,7 @@ def main():
             str(small),
             "--stock-rows",
             str(args.stock_rows),
+            *(["--sequential"] if args.sequential else []),
         ]
         finished = subprocess.run(command, env=environment, capture_output=True, text=True, cwd=ROOT)
         if finished.returncode:

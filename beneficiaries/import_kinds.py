@@ -450,6 +450,8 @@ class RiceReliefLines(Kind):
     }
 
     rows_checked_together = True
+    # before_write locks the rounds and checks their allocation over every line of the file.
+    written_while_checked = False
 
     def check_together(self, result):
         for message in over_allocation(self._lines(result), lock=False):

@@ -24,7 +24,8 @@ from beneficiaries.models.people import CITIZEN_ID_HELD_OUTSIDE, duplicate_key
 from bkxh.text import fold
 from imports import rules
 from imports.checking import refuse_writes
-from imports.kinds import ByCode, Column, InstanceBuilder, Resolver, brought_by_file, matching
+from imports.fast_insert import InstanceBuilder
+from imports.kinds import ByCode, Column, Resolver, brought_by_file, matching
 
 PERSON_FIELDS = ("full_name", "gender", "birth_year", "birth_date", "citizen_id")
 

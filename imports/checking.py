@@ -19,8 +19,9 @@ from bkxh.records import Record, dependents_of, pair_of, write_refusals
 from closures.locking import closures_by_pair
 from imports import rules
 from imports.cells import text as text_parser
+from imports.fast_insert import InstanceBuilder
 from imports.headers import column_letter, match_header
-from imports.kinds import InstanceBuilder, comparable
+from imports.kinds import comparable
 from imports.reading import FileError, read_table
 
 
@@ -333,8 +334,9 @@ def _compare(kind, keyed, unkeyed, present, result, checking):
             setattr(record, name, value)
         pending.append((row, record, differences))
     pending += [(row, build(kind.field_values(row, present)), None) for row in unkeyed]
-    for row, instance, _differences in pending:
-        _apply_rules(kind, checking.book, row, instance, result.fields)
+    across = _rules_across_rows(kind, [instance for _row, instance, _d in pending])
+    for (row, instance, _differences), problems in zip(pending, across, strict=True):
+        _apply_rules(kind, checking.book, row, instance, result.fields, problems)
     # Rows with other problems too: the clerk learns all of a row's problems at once.
     refuse_writes(kind.model, [(row, instance) for row, instance, _d in pending], result.user)
     _leave_unchanged(kind.model, untouched, result)
@@ -410,15 +412,28 @@ def _leave_unchanged(model, untouched, result):
         )
 
 
-def _apply_rules(kind, book, row, instance, fields):
-    """The model's rules, as the admin form applies them: fields whose cell already failed are
-    left out, and so are the rules' complaints about them."""
+def _rules_across_rows(kind, instances):
+    """For each of a part's rows, what the model's rule across rows (RuleAcrossRows: a martyr's
+    other allowances) says of it: asked for the whole part at once, so that checking each row
+    alone costs no query. Nothing for a kind that applies the rule to the whole file
+    (rows_checked_together), nor for a model without such a rule."""
+    if kind.rows_checked_together or not hasattr(kind.model, "problems_of_rows"):
+        return [{}] * len(instances)
+    return kind.model.problems_of_rows(instances)
+
+
+def _apply_rules(kind, book, row, instance, fields, across):
+    """The model's rules, as the admin form applies them (with `across`, what the rule across
+    rows says of the row, see _rules_across_rows): fields whose cell already failed are left
+    out, and so are the rules' complaints about them."""
     failed = {problem.column for problem in row.problems}
     checked = (
         [name for name in fields if row.header_of(kind.column_for_field(name)) not in failed] if failed else fields
     )
-    with instance.alone() if kind.rows_checked_together else nullcontext():
+    with instance.alone() if hasattr(instance, "alone") else nullcontext():
         problems = book.row_errors(instance, checked)
+    for name, messages in across.items():
+        problems[name].extend(messages if isinstance(messages, list) else [messages])
     for name, messages in problems.items():
         column = kind.column_for_field(name) if name != NON_FIELD_ERRORS else None
         if column is not None and row.header_of(column) in failed:

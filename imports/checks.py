@@ -6,6 +6,9 @@ every year) matches another record than the row's and rewrites it; a key that is
 model's unconditional unique constraints cannot. A kind that matches in a way of its own (a
 person by citizen ID, or without one by name, year of birth and commune) says so in
 `Kind.matched_by`, and its tests answer for it.
+
+A kind whose before_write needs every row of the file must say it is not written while it is
+checked (Kind.written_while_checked): the writer of parts never calls before_write.
 """
 
 from django.core import checks
@@ -39,4 +42,23 @@ def check_kind_keys(app_configs=None, **kwargs):
     return errors
 
 
+def check_kind_write_paths(app_configs=None, **kwargs):
+    from imports.kinds import Kind, all_kinds
+
+    return [
+        checks.Error(
+            f"The import kind “{kind.name}” has a before_write but says it may be written while it is checked: "
+            "its parts would be written without it.",
+            hint="Set written_while_checked = False on the kind.",
+            obj=type(kind),
+            id="imports.E002",
+        )
+        for kind in all_kinds()
+        if kind.written_while_checked
+        and type(kind).before_write is not Kind.before_write
+        and (app_configs is None or kind.model._meta.app_config in app_configs)
+    ]
+
+
 checks.register(check_kind_keys)
+checks.register(check_kind_write_paths)

@@ -11,8 +11,6 @@ the admin and the commands all work from this declaration; adding a kind is a ne
 
 from django.db import connections, models
 from django.db.models import F, Lookup
-from django.db.models.base import ModelState
-from django.db.models.signals import post_init, pre_init
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
@@ -120,6 +118,12 @@ class Kind:
     # Whether check_together() applies the model's rule across rows (RuleAcrossRows) to the
     # file's rows together, so that each row is checked without it (alone()).
     rows_checked_together = False
+    # How a file of this kind is written (imports.writing.writes_while_checking): whether its
+    # first parts may be written while the rest is checked (all in one transaction, rolled back
+    # if a later row has a problem). A kind whose before_write needs every row says False: the
+    # system check imports.E002 holds it to that. (check_together may stay: it runs before the
+    # commit is decided.)
+    written_while_checked = True
 
     def __init__(self):
         for column in self.columns:
@@ -216,13 +220,6 @@ class Kind:
     def before_write(self, result):
         """What must happen in the import's transaction before the rows are written, knowing them
         all (a lock, and a rule about the locked rounds)."""
-
-    @property
-    def written_while_checked(self):
-        """Whether the import may write the file's first parts while it checks the rest (all in
-        one transaction, rolled back if a later row has a problem): not when before_write needs
-        every row first. (check_together may stay: it runs before the commit is decided.)"""
-        return type(self).before_write is Kind.before_write
 
     def queryset(self, records=None):
         """Records of this kind (those of `records`, a list's filtered queryset, or all) with
@@ -360,56 +357,6 @@ class ByCode:
         if year is not None and year_path:
             records = records.filter(**{year_path: year})
         return column.header, [(getattr(record, self.code_field), str(record)) for record in records]
-
-
-class InstanceBuilder:
-    """Makes `model` instances from {field name: value}, as Model(**values) does but in half the
-    time: the attributes are set as Model.from_db() leaves them, each missing field gets its
-    default, and a foreign key gets its id and the record itself (so clean() can follow it, and
-    a record still to be inserted gives its id once it has one). Model.__init__ does nothing
-    more for these models unless something listens to its signals; then it is used instead."""
-
-    def __init__(self, model):
-        self.model = model
-        self.fields = model._meta.concrete_fields
-        self.plain = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
-        self.plans = {}
-
-    def _plan(self, names):
-        """For values with these field names: the defaults of the other fields (constants, and
-        those computed each time), the (name, attname) pairs of the plain values, and those of
-        the relations."""
-        constants, computed, plain, relations = {}, [], [], []
-        for field in self.fields:
-            if field.name in names:
-                (relations if field.is_relation else plain).append((field.name, field.attname))
-            elif field.has_default() and callable(field.default):
-                computed.append((field.attname, field.get_default))
-            else:
-                constants[field.attname] = field.get_default()
-        return constants, computed, plain, relations
-
-    def __call__(self, values):
-        if not self.plain:
-            return self.model(**values)
-        names = frozenset(values)
-        plan = self.plans.get(names)
-        if plan is None:
-            plan = self.plans[names] = self._plan(names)
-        constants, computed, plain, relations = plan
-        instance = self.model.__new__(self.model)
-        instance._state = state = ModelState()
-        attributes = instance.__dict__
-        attributes.update(constants)
-        for attname, default in computed:
-            attributes[attname] = default()
-        for name, attname in plain:
-            attributes[attname] = values[name]
-        for name, attname in relations:
-            record = values[name]
-            attributes[attname] = None if record is None else record.pk
-            state.fields_cache[name] = record
-        return instance
 
 
 class NewRecord(tuple):

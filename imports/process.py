@@ -144,9 +144,7 @@ def _check_and_write(log, kind, data, *, problems_outcome, progress=None, before
 def _check_writing(kind, data, log, progress, before_write):
     """(result, the WriteError if the database refused it, else None). A file written is
     recorded as imported in the transaction of its rows."""
-    if before_write is None and writes_while_checking(kind):
-        # Each part written as soon as it passes, while the next is checked; committed only if
-        # the whole file passed.
+    if writes_while_checking(kind, before_write):
         writer = PartWriter()
         try:
             result = check_file(kind, data, log.file_name, progress, user=log.user, on_part=writer)

@@ -1,6 +1,6 @@
 """Writing a checked file: all of it in one transaction, or nothing.
 
-New records go in by imports.inserting (COPY on PostgreSQL), changed ones with bulk_update of
+New records go in by imports.fast_insert (COPY on PostgreSQL), changed ones with bulk_update of
 the fields the file sets.
 The database's own constraints stay the last guard: if one still fails (another user wrote the
 same record since the check), the transaction is rolled back and the error is reported.
@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from audit.context import current_import_log_id
 from bkxh.records import StaleRows
 from imports.checking import Part
-from imports.inserting import prepare, send
+from imports.fast_insert import prepare, send
 
 BATCH = 5000
 
@@ -57,14 +57,14 @@ def write(result, progress=None, with_rows=None):
 
 class PreparedPart:
     def __init__(self, inserts, changed, total):
-        self.inserts = inserts  # (imports.inserting.Prepared or None, rows of the file it counts for)
+        self.inserts = inserts  # (imports.fast_insert.Prepared or None, rows of the file it counts for)
         self.changed = changed  # instances to update
         self.total = total  # rows of the file it counts for
 
 
 def prepare_part(result, part, *, ahead=True):
     """The work of writing `part` that needs no transaction: derived fields and stamps set, new
-    records given their ids and made into rows (imports.inserting.prepare) — now, or (not
+    records given their ids and made into rows (imports.fast_insert.prepare) — now, or (not
     `ahead`) each batch as send_part reaches it."""
     changed = _set_derived_values(result, part)
     inserts = ((prepare(model, batch), count) for model, batch, count in _batches(result, part))
@@ -160,11 +160,26 @@ def _error_code(error):
     return getattr(cause, "sqlstate", None) or getattr(cause, "sqlite_errorname", None)
 
 
-def writes_while_checking(kind):
-    """Whether a file of `kind` can be written part by part as it is checked: on PostgreSQL, and
-    only when the caller has no transaction open (the writer's connection could not see it)."""
+def writes_while_checking(kind, before_write=None):
+    """The import's one choice of write path. True: each part of the file is written as soon as
+    it passes, by PartWriter, while the next part is checked, and committed only if the whole
+    file passed; PostgreSQL works on one core while Python checks on the other, when that core
+    is free (measured against the other path, not yet clearly worth it: README, "The writer
+    thread, measured"). False:
+    the whole file is checked, then written by write(). The first needs every one of:
+    - the kind allows it (Kind.written_while_checked): a kind's before_write needs every row;
+    - the caller completes nothing before the write (`before_write`, run_import's): it needs
+      every row too;
+    - PostgreSQL: SQLite works inside this process, so a writer thread would share Python's one
+      core with the check rather than use the other;
+    - no transaction open by the caller: the writer's connection could not see its rows."""
     connection = connections[router.db_for_write(kind.model)]
-    return kind.written_while_checked and connection.vendor == "postgresql" and not connection.in_atomic_block
+    return (
+        kind.written_while_checked
+        and before_write is None
+        and connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+    )
 
 
 _COMMIT, _ROLL_BACK = object(), object()

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from beneficiaries.models import RiceReliefLine, RiceReliefRound
-from imports.inserting import prepare, send
+from imports.fast_insert import prepare, send
 from tests.admin_forms import AdminFormTestCase
 from tests.factories import (
     default_commune,

@@ -126,6 +126,12 @@ class RuleAcrossRows:
         """What clean() reports of the rule across rows: nothing for a row validated alone."""
         return self.problems_with_other_rows() if self.checks_other_rows else {}
 
+    @classmethod
+    def problems_of_rows(cls, rows):
+        """problems_for_clean() of each of `rows`, for an import's part (whose rows are validated
+        alone()): a model that can ask for many rows in one query says so here."""
+        return [row.problems_for_clean() for row in rows]
+
     def save(self, *args, **kwargs):
         with transaction.atomic():
             problems = self.problems_with_other_rows()

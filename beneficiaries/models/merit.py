@@ -1,6 +1,8 @@
 """People with meritorious service (Ordinance 02/2020/UBTVQH14, Decree 131/2021/NĐ-CP):
 funeral allowances, martyr worship allowances, medical assessment referrals, record amendments."""
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -110,16 +112,7 @@ class WorshipAllowance(RuleAcrossRows, RegisterEntry):
     def clean(self):
         super().clean()
         self.martyr_name = nfc(self.martyr_name or "")
-        if not self.martyr_record:
-            return
-        errors = {}
-        named = self.others().exclude(martyr_name=self.martyr_name).values_list("martyr_name", flat=True).first()
-        if named:
-            errors["martyr_name"] = _("The martyr's record %(record)s is in the name of %(name)s.") % {
-                "record": self.martyr_record,
-                "name": named,
-            }
-        errors.update(self.problems_for_clean())
+        errors = self.problems_for_clean()
         if errors:
             raise ValidationError(errors)
 
@@ -127,21 +120,54 @@ class WorshipAllowance(RuleAcrossRows, RegisterEntry):
         """The other allowances for this martyr."""
         return WorshipAllowance.objects.filter(martyr_record=self.martyr_record).exclude(pk=self.pk)
 
+    def problems_for_clean(self):
+        """What the form says of the other allowances for this martyr: his name, and the period."""
+        if not self.checks_other_rows or not self.martyr_record:
+            return {}
+        hold_lock(f"martyr:{self.martyr_record}")
+        return self.problems_among(self.others(), named=True)
+
     def problems_with_other_rows(self):
         """No other worshipper may be paid for this martyr during this period."""
         if not (self.martyr_record and self.valid_from):
             return {}
         hold_lock(f"martyr:{self.martyr_record}")
-        overlapping = self.others().filter(Q(valid_to__isnull=True) | Q(valid_to__gte=self.valid_from))
-        if self.valid_to:
-            overlapping = overlapping.filter(valid_from__lte=self.valid_to)
-        if not overlapping.exists():
-            return {}
-        message = _(
-            "Another worshipper receives the allowance for this martyr in this period: "
-            "a martyr has one worshipper at a time."
+        return self.problems_among(self.others())
+
+    @classmethod
+    def problems_of_rows(cls, allowances):
+        """problems_for_clean() of each of `allowances` (a part of an import), from one query for them all."""
+        stored = defaultdict(list)
+        for other in cls.objects.filter(martyr_record__in={allowance.martyr_record for allowance in allowances}):
+            stored[other.martyr_record].append(other)
+        problems = []
+        for allowance in allowances:
+            others = [other for other in stored[allowance.martyr_record] if other.pk != allowance.pk]
+            problems.append(allowance.problems_among(others, named=True) if allowance.martyr_record else {})
+        return problems
+
+    def problems_among(self, others, *, named=False):
+        """The rules across rows, given the other allowances for this martyr (in the list's order):
+        the martyr is named as in them (if `named`), and none of them is paid during this period."""
+        problems = {}
+        if named:
+            name = next((other.martyr_name for other in others if other.martyr_name != self.martyr_name), None)
+            if name:
+                problems["martyr_name"] = _("The martyr's record %(record)s is in the name of %(name)s.") % {
+                    "record": self.martyr_record,
+                    "name": name,
+                }
+        if self.valid_from and any(self._overlaps(other) for other in others):
+            problems["valid_from"] = _(
+                "Another worshipper receives the allowance for this martyr in this period: "
+                "a martyr has one worshipper at a time."
+            )
+        return problems
+
+    def _overlaps(self, other):
+        return (other.valid_to is None or other.valid_to >= self.valid_from) and (
+            self.valid_to is None or other.valid_from <= self.valid_to
         )
-        return {"valid_from": message}
 
 
 class MedicalReferral(RegisterEntry):
