@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import UserArea
 from accounts.scope import scope_of
-from accounts.scoped_admin import AreaScopedAdmin
+from accounts.scoped_admin import AreaScopedAdmin, WholeProvinceLogAdmin
 from audit.models import AccessLog
 from bkxh.admin import BkxhModelAdmin, LabelledChoicesMixin
 
@@ -117,7 +117,7 @@ class RoleAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, GroupAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(BkxhModelAdmin):
+class AccessLogAdmin(WholeProvinceLogAdmin, BkxhModelAdmin):
     """Read-only, and only for those who answer for the whole province (here, with the scope,
     rather than in audit, which the data models' base stands on)."""
 
@@ -126,14 +126,3 @@ class AccessLogAdmin(BkxhModelAdmin):
     search_fields = ("username", "subject", "detail", "path")
     date_hierarchy = "at"
 
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and scope_of(request.user).is_whole_province
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -81,3 +81,20 @@ class AreaScopedAdmin:
         # The history keeps the row's own id as "id"; its primary key numbers the history records.
         path = "id" if self.area_path == "pk" else self.area_path
         return scope_of(request.user).filter(deleted, path).order_by("-history_date")
+
+
+class WholeProvinceLogAdmin:
+    """A log the system writes (access log, import log): read by users who work for the whole
+    province, written by no one through the admin."""
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and scope_of(request.user).is_whole_province
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -3,7 +3,7 @@ from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import scope_of
+from accounts.scoped_admin import WholeProvinceLogAdmin
 from imports.checking import Problem
 from imports.kinds import all_kinds, get_kind
 from imports.models import ImportLog
@@ -31,7 +31,7 @@ class KindFilter(admin.SimpleListFilter):
 
 
 @admin.register(ImportLog)
-class ImportLogAdmin(admin.ModelAdmin):
+class ImportLogAdmin(WholeProvinceLogAdmin, admin.ModelAdmin):
     """The record of every import: read-only, kept whatever became of the import, and, like the
     access log, only for those who answer for the whole province."""
 
@@ -111,15 +111,3 @@ class ImportLogAdmin(admin.ModelAdmin):
     @staticmethod
     def _describe(error):
         return str(Problem(error["message"], error["row"], error["column"]))
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and scope_of(request.user).is_whole_province
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
