@@ -120,13 +120,20 @@ class RegisterAdmin(ImportExportMixin, RecordAdmin):
     filtered entries above the list (one aggregate query, whatever the page), and import and
     export of the register's kind of file."""
 
-    area_field = "commune"
     area_filters = (DistrictFilter, CommuneFilter)
-    year_field = "year"
     changelist_totals = ()
     list_per_page = 50
     show_full_result_count = False
     change_list_template = "admin/beneficiaries/change_list.html"
+
+    # Where a row belongs, read from its model (area_path, year_path), where it is declared once.
+    @property
+    def area_field(self):
+        return self.model.area_path
+
+    @property
+    def year_field(self):
+        return self.model.year_path
 
     def get_changeform_initial_data(self, request):
         """A new entry is for the current year unless the link says otherwise."""

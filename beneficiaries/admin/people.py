@@ -35,7 +35,6 @@ class PersonAdmin(PersonalDataAdminMixin, RegisterAdmin):
         "duplicate_flag",
     )
     list_filter = ("gender", "ethnicity", PossibleDuplicateFilter)
-    year_field = None
     list_select_related = ("commune", "household__commune", "household__head")
     search_fields = ("full_name", "=citizen_id")
     folded_search_fields = ("search_name",)
@@ -80,7 +79,6 @@ class MemberInline(admin.TabularInline):
 class HouseholdAdmin(RegisterAdmin):
     list_display = ("code", "head", "commune", "address", "size", "poverty_status", "certificate_year")
     list_filter = ("poverty_status", "certificate_year")
-    year_field = None
     list_select_related = ("commune", "head", "head__commune")
     search_fields = ("code", "head__full_name", "=head__citizen_id", "address")
     folded_search_fields = ("head__search_name",)

@@ -23,7 +23,6 @@ PERSON_COLUMNS = ("person_name", "person_citizen_id", "person_birth_year")
 
 @admin.register(RiceReliefRound)
 class RiceReliefRoundAdmin(RegisterAdmin):
-    area_field = "area"
     area_filters = (DistrictFilter,)
     list_display = ("code", "__str__", "occasion", "distribution_date", "months", "kg_allocated", "decision")
     list_filter = ("occasion",)
@@ -48,7 +47,6 @@ class RoundFilter(admin.RelatedFieldListFilter):
 
 @admin.register(RiceReliefLine)
 class RiceReliefLineAdmin(HouseholdRegisterAdmin):
-    year_field = "round__year"
     list_display = ("household_label", "commune", "round", "persons", "kg")
     list_filter = (("round", RoundFilter),)
     list_select_related = ("commune", "round__area")
@@ -196,7 +194,6 @@ class AdmissionDossierAdmin(PersonRegisterAdmin):
 
 @admin.register(TrainingClass)
 class TrainingClassAdmin(RegisterAdmin):
-    area_field = "area"
     list_display = ("title", "level", "starts_on", "ends_on", "place", "participants", "year", "area")
     list_filter = ("level",)
     list_select_related = ("area",)

@@ -17,7 +17,10 @@ MONEY = {"max_digits": 16, "decimal_places": 0}
 class RegisterQuerySet(RecordQuerySet):
     """Queries every register answers: entries of a year, entries within an area."""
 
-    area_field = "commune"
+    @property
+    def area_field(self):
+        """The lookup to a row's unit: its model's `area_path`, declared once there."""
+        return self.model.area_path
 
     def for_year(self, year):
         return self.filter(year=year)

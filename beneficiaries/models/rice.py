@@ -31,10 +31,6 @@ KG_PER_PERSON_MONTH = Decimal(15)
 KG = {"max_digits": 14, "decimal_places": 2}
 
 
-class RiceReliefRoundQuerySet(RegisterQuerySet):
-    area_field = "area"
-
-
 class RiceReliefRound(RuleAcrossRows, Record):
     area_path = "area"
     year_path = "year"
@@ -67,7 +63,7 @@ class RiceReliefRound(RuleAcrossRows, Record):
     kg_allocated = models.DecimalField(_("kg allocated"), **KG)
     note = models.TextField(_("note"), blank=True)
 
-    objects = RiceReliefRoundQuerySet.as_manager()
+    objects = RegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rice relief round")

@@ -10,10 +10,6 @@ from beneficiaries.models.base import Decision, RegisterQuerySet, check_in_force
 from bkxh.records import Record
 
 
-class TrainingClassQuerySet(RegisterQuerySet):
-    area_field = "area"
-
-
 class TrainingClass(Record):
     area_path = "area"
     year_path = "year"
@@ -36,7 +32,7 @@ class TrainingClass(Record):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = TrainingClassQuerySet.as_manager()
+    objects = RegisterQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training class")
