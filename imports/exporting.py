@@ -26,6 +26,7 @@ from imports import cells
 from imports.cells import ESCAPED_STARTS, FORMULA_STARTS
 
 DATE_FORMAT = "DD/MM/YYYY"
+FRACTION_FORMAT = "#,##0.##"
 
 
 def csv_cell(value):
@@ -79,17 +80,20 @@ _WORKBOOK_PARTS = {
     f'<Relationship Id="rId2" Type="{_OFFICE}/styles" Target="styles.xml"/>'
     "</Relationships>",
     "xl/styles.xml": _XML + f'<styleSheet xmlns="{_MAIN}">'
-    f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>'
+    f'<numFmts count="2"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/>'
+    f'<numFmt numFmtId="165" formatCode="{FRACTION_FORMAT}"/></numFmts>'
     '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
     '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="6"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+    '<xf numFmtId="3" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+    '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>',
 }
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
@@ -105,7 +109,10 @@ def xlsx_cell(reference, value, header=False):
     if value is None or value == "":
         return ""
     if isinstance(value, Decimal):
-        return f'<c r="{reference}"><v>{value:f}</v></c>'
+        # Amounts and quantities with their thousands marked (Excel shows 500.000 in Vietnamese);
+        # whole numbers (years, counts) as they are, so that 2024 is not 2.024.
+        style = 4 if value == value.to_integral_value() else 5
+        return f'<c r="{reference}" s="{style}"><v>{value:f}</v></c>'
     if isinstance(value, (int, float)):
         return f'<c r="{reference}"><v>{value!r}</v></c>'
     if isinstance(value, datetime.datetime):

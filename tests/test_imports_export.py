@@ -57,6 +57,20 @@ class ExportOfTextExcelCannotHoldTests(TestCase):
         self.assertEqual(rows[1][rows[0].index("Ghi chú")], "Trao tại nhàđã ký nhận")
 
 
+class ExportedNumbersTests(TestCase):
+    def test_amounts_show_their_thousands_and_years_stay_as_written(self):
+        # "#,##0" is shown by Excel with the reader's own separators: 500.000 on a Vietnamese machine.
+        make_longevity_gift(cash_vnd=500000)
+        self.client.force_login(make_superuser())
+        response = export_list(self.client, "/admin/beneficiaries/longevitygift/", file_format="xlsx")
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        header = [cell.value for cell in sheet[1]]
+        cash = sheet.cell(row=2, column=header.index("Tiền mặt (đồng)") + 1)
+        year = sheet.cell(row=2, column=header.index("Năm") + 1)
+        self.assertEqual((cash.value, cash.number_format), (500000, "#,##0"))
+        self.assertEqual((year.value, year.number_format), (2024, "General"))
+
+
 class DownloadedFileNameTests(TestCase):
     def test_exports_and_templates_are_named_in_vietnamese_without_diacritics(self):
         self.client.force_login(make_superuser())
