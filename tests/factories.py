@@ -430,6 +430,65 @@ def make_training_class(
 # Roles and year approval ---------------------------------------------------------------------
 
 
+def make_resident(*, commune, number, birth_year=1934, full_name=None):
+    """A person with a citizen ID."""
+    return make_person(
+        full_name=full_name or f"Lục Văn Số {number}",
+        birth_year=birth_year,
+        commune=commune,
+        citizen_id=make_citizen_id(birth_year=birth_year, serial=number),
+    )
+
+
+def household_of(person):
+    """The person's household, a poor one they head, made the first time it is asked for."""
+    if person.household is None:
+        make_household(code=f"H-{person.citizen_id[-6:]}", commune=person.commune, head=person)
+        person.refresh_from_db()
+    return person.household
+
+
+def _rice_line(person, year):
+    round = make_round(year=year, area=person.commune.parent, months=1)
+    return make_rice_line(round=round, household=household_of(person), persons=2, kg=30)
+
+
+# One entry of each register for a person of `commune` in `year`: the rows every test below lists.
+ENTRY_MAKERS = {
+    Person: lambda person, year: person,
+    Household: lambda person, year: household_of(person),
+    Decision: lambda person, year: make_decision(date=datetime.date(year, 3, person.pk % 28 + 1)),
+    RiceReliefRound: lambda person, year: make_round(year=year, area=person.commune.parent),
+    RiceReliefLine: _rice_line,
+    LongevityGift: lambda person, year: make_longevity_gift(
+        person=person, year=year, milestone=year - person.birth_year
+    ),
+    HousingSupport: lambda person, year: make_housing_support(household=household_of(person), year=year),
+    FuneralAllowance: lambda person, year: make_funeral_allowance(
+        deceased=person, year=year, date_of_death=datetime.date(year, 5, 10)
+    ),
+    WorshipAllowance: lambda person, year: make_worship_allowance(
+        worshipper=person, year=year, valid_from=datetime.date(year, 1, 1)
+    ),
+    MedicalReferral: lambda person, year: make_medical_referral(
+        person=person, year=year, referred_on=datetime.date(year, 4, 2)
+    ),
+    RecordAmendment: lambda person, year: make_record_amendment(person=person, year=year),
+    ElderlyVisit: lambda person, year: make_elderly_visit(
+        person=person, year=year, visited_on=datetime.date(year, 10, 5)
+    ),
+    AdmissionDossier: lambda person, year: make_admission_dossier(
+        person=person, year=year, received_on=datetime.date(year, 6, 3)
+    ),
+    TrainingClass: lambda person, year: make_training_class(
+        year=year,
+        area=person.commune.parent,
+        starts_on=datetime.date(year, 8, 20),
+        ends_on=datetime.date(year, 8, 22),
+    ),
+}
+
+
 def make_role_user(*, username, role, units=()):
     """A staff user in the role group `role` (accounts.roles), bound to `units`."""
     from django.contrib.auth.models import Group

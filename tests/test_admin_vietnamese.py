@@ -23,6 +23,7 @@ from indicators.models import IndicatorValue
 from tests.admin_forms import admin_url, form_fields
 from tests.admin_pages import admin_pages
 from tests.factories import (
+    ENTRY_MAKERS,
     make_agency,
     make_approved_year,
     make_commune,
@@ -30,12 +31,12 @@ from tests.factories import (
     make_indicator,
     make_longevity_gift,
     make_province,
+    make_resident,
     make_role_user,
     make_round,
     make_superuser,
     make_value,
 )
-from tests.test_beneficiaries_admin import ENTRY_MAKERS, make_resident
 
 # English that Django's vi catalogue leaves on admin pages.
 ENGLISH = (

@@ -1,7 +1,6 @@
 """The registers' changelists: search, filters, totals, masked citizen IDs and a fixed number of
 queries, for every beneficiaries model the admin registers (a new register cannot slip past)."""
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -12,119 +11,38 @@ from django.test.utils import CaptureQueriesContext
 
 from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.models import (
-    AdmissionDossier,
     Decision,
-    ElderlyVisit,
-    FuneralAllowance,
     Household,
     HousingSupport,
     LongevityGift,
-    MedicalReferral,
     Person,
-    RecordAmendment,
     RiceReliefLine,
     RiceReliefRound,
     TrainingClass,
-    WorshipAllowance,
 )
 from tests.admin_forms import admin_url
 from tests.factories import (
-    make_admission_dossier,
-    make_citizen_id,
+    ENTRY_MAKERS,
+    household_of,
     make_commune,
-    make_decision,
     make_district,
-    make_elderly_visit,
-    make_funeral_allowance,
     make_household,
     make_housing_support,
     make_longevity_gift,
-    make_medical_referral,
     make_person,
     make_province,
-    make_record_amendment,
+    make_resident,
     make_rice_line,
     make_round,
     make_superuser,
-    make_training_class,
-    make_worship_allowance,
 )
 
 TWELVE_DIGITS = re.compile(r"(?<!\d)\d{12}(?!\d)")
 
 
-def make_resident(*, commune, number, birth_year=1934, full_name=None):
-    """A person with a citizen ID."""
-    return make_person(
-        full_name=full_name or f"Lục Văn Số {number}",
-        birth_year=birth_year,
-        commune=commune,
-        citizen_id=make_citizen_id(birth_year=birth_year, serial=number),
-    )
-
-
-def household_of(person):
-    """The person's household, a poor one they head, made the first time it is asked for."""
-    if person.household is None:
-        make_household(code=f"H-{person.citizen_id[-6:]}", commune=person.commune, head=person)
-        person.refresh_from_db()
-    return person.household
-
-
-def _rice_line(person, year):
-    round = make_round(year=year, area=person.commune.parent, months=1)
-    return make_rice_line(round=round, household=household_of(person), persons=2, kg=30)
-
-
-# One entry of each register for a person of `commune` in `year`: the rows every test below lists.
-ENTRY_MAKERS = {
-    Person: lambda person, year: person,
-    Household: lambda person, year: household_of(person),
-    Decision: lambda person, year: make_decision(date=datetime.date(year, 3, person.pk % 28 + 1)),
-    RiceReliefRound: lambda person, year: make_round(year=year, area=person.commune.parent),
-    RiceReliefLine: _rice_line,
-    LongevityGift: lambda person, year: make_longevity_gift(
-        person=person, year=year, milestone=year - person.birth_year
-    ),
-    HousingSupport: lambda person, year: make_housing_support(household=household_of(person), year=year),
-    FuneralAllowance: lambda person, year: make_funeral_allowance(
-        deceased=person, year=year, date_of_death=datetime.date(year, 5, 10)
-    ),
-    WorshipAllowance: lambda person, year: make_worship_allowance(
-        worshipper=person, year=year, valid_from=datetime.date(year, 1, 1)
-    ),
-    MedicalReferral: lambda person, year: make_medical_referral(
-        person=person, year=year, referred_on=datetime.date(year, 4, 2)
-    ),
-    RecordAmendment: lambda person, year: make_record_amendment(person=person, year=year),
-    ElderlyVisit: lambda person, year: make_elderly_visit(
-        person=person, year=year, visited_on=datetime.date(year, 10, 5)
-    ),
-    AdmissionDossier: lambda person, year: make_admission_dossier(
-        person=person, year=year, received_on=datetime.date(year, 6, 3)
-    ),
-    TrainingClass: lambda person, year: make_training_class(
-        year=year,
-        area=person.commune.parent,
-        starts_on=datetime.date(year, 8, 20),
-        ends_on=datetime.date(year, 8, 22),
-    ),
-}
-
-# The registers about people and the field that leads from an entry to its person.
-PEOPLE_REGISTERS = {
-    Person: "",
-    Household: "head",
-    RiceReliefLine: "household__head",
-    LongevityGift: "person",
-    HousingSupport: "household__head",
-    FuneralAllowance: "deceased",
-    WorshipAllowance: "worshipper",
-    MedicalReferral: "person",
-    RecordAmendment: "person",
-    ElderlyVisit: "person",
-    AdmissionDossier: "person",
-}
+# The registers about people, searched by the person's name and citizen ID: every model the admin
+# registers but decisions, rice rounds and training classes.
+PEOPLE_REGISTERS = set(ENTRY_MAKERS) - {Decision, RiceReliefRound, TrainingClass}
 
 
 def registered_models():

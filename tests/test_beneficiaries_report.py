@@ -26,8 +26,10 @@ from beneficiaries.models import (
     TrainingClass,
     WorshipAllowance,
 )
+from beneficiaries.registers import register_models
 from bkxh.demo import load_catalogue
-from indicators.models import Indicator, IndicatorValue
+from indicators.models import Indicator, IndicatorValue, RegisterSource
+from reports.registers import FIGURES, register_years
 from tests.admin_forms import AdminFormTestCase, admin_url
 from tests.demo import load_demo
 from tests.factories import (
@@ -504,3 +506,23 @@ class RegisterQueryCountTests(TestCase):
         self.assertIn("90 tuổi: 1.250 người", text)
         self.assertIn("1.250 lớp", text)
         self.assertEqual(with_ten, with_ten_thousand)
+
+
+class EveryRegisterFeedsTheReportTests(TestCase):
+    """The registers are found, not listed: one added without its figures cannot go unnoticed."""
+
+    def test_every_register_but_the_rice_rounds_gives_the_report_figures(self):
+        self.assertEqual(set(register_models()) - set(FIGURES), {RiceReliefRound})
+        self.assertLessEqual(set(FIGURES), set(register_models()))
+
+    def test_every_figure_an_indicator_can_take_from_a_register_is_computed(self):
+        self.assertEqual({figure for figures in FIGURES.values() for figure in figures}, set(RegisterSource))
+
+    def test_the_years_with_entries_come_from_every_register_in_one_query(self):
+        user = make_superuser()
+        make_longevity_gift(year=2024)
+        make_rice_line(round=make_round(year=2023))
+        make_training_class(year=2021, starts_on=datetime.date(2021, 5, 4), ends_on=datetime.date(2021, 5, 5))
+        with self.assertNumQueries(1):
+            years = register_years(user)
+        self.assertEqual(years, {2021, 2023, 2024})

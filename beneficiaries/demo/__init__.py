@@ -17,20 +17,8 @@ from beneficiaries.demo.merit import (
 )
 from beneficiaries.demo.poverty import load_housing, load_training
 from beneficiaries.demo.social import load_admission_dossiers, load_elderly_visits, load_longevity, load_rice
-from beneficiaries.models import (
-    AdmissionDossier,
-    ElderlyVisit,
-    FuneralAllowance,
-    Household,
-    HousingSupport,
-    LongevityGift,
-    MedicalReferral,
-    Person,
-    RecordAmendment,
-    RiceReliefLine,
-    TrainingClass,
-    WorshipAllowance,
-)
+from beneficiaries.models import Household, Person
+from beneficiaries.registers import register_models
 
 LOADERS = [
     load_rice,
@@ -44,26 +32,15 @@ LOADERS = [
     load_elderly_visits,
     load_training,
 ]
-REGISTERS = [
-    ("rice relief lines", RiceReliefLine),
-    ("longevity gifts", LongevityGift),
-    ("houses", HousingSupport),
-    ("funeral allowances", FuneralAllowance),
-    ("worship allowances", WorshipAllowance),
-    ("medical referrals", MedicalReferral),
-    ("record amendments", RecordAmendment),
-    ("admission dossiers", AdmissionDossier),
-    ("elderly visits", ElderlyVisit),
-    ("training classes", TrainingClass),
-]
 
 
 @transaction.atomic
 def load_registers():
     """Load every register of the demo year that is still empty; returns the number of
-    entries each register holds for the year, and the people and households."""
+    entries each register holds for the year, by the register's name (plural, translated),
+    and the people and households."""
     units = Units.of_year(YEAR)
     for load in LOADERS:
         load(units)
-    counts = {label: model.objects.for_year(YEAR).count() for label, model in REGISTERS}
+    counts = {model._meta.verbose_name_plural: model.objects.for_year(YEAR).count() for model in register_models()}
     return {**counts, "people": Person.objects.count(), "households": Household.objects.count()}

@@ -1,5 +1,8 @@
+from django.utils.translation import gettext as _
+
 from audit.commands import AuditedCommand
 from bkxh.demo import DEMO_PASSWORD, DEMO_YEAR, load_demo_data
+from bkxh.numbers import format_decimal
 
 
 class Command(AuditedCommand):
@@ -8,22 +11,40 @@ class Command(AuditedCommand):
     def handle(self, *args, **options):
         loaded = load_demo_data()
         self.stdout.write(
-            f"{loaded['admin_units']} administrative units, {loaded['indicators']} indicators, "
-            f"{loaded['values']} values for {DEMO_YEAR}, {len(loaded['agencies'])} letterheads."
+            _(
+                "%(units)s administrative units, %(indicators)s indicators, %(values)s values for %(year)s, "
+                "%(letterheads)s letterheads."
+            )
+            % {
+                "units": format_decimal(loaded["admin_units"]),
+                "indicators": format_decimal(loaded["indicators"]),
+                "values": format_decimal(loaded["values"]),
+                "year": DEMO_YEAR,
+                "letterheads": format_decimal(len(loaded["agencies"])),
+            }
         )
         registers = dict(loaded["registers"])
         people, households = registers.pop("people"), registers.pop("households")
         self.stdout.write(
-            f"Registers for {DEMO_YEAR}: "
-            + ", ".join(f"{count} {label}" for label, count in registers.items())
-            + f"; {people} synthetic people in {households} households."
+            _("Registers for %(year)s: %(counts)s; %(people)s synthetic people in %(households)s households.")
+            % {
+                "year": DEMO_YEAR,
+                "counts": ", ".join(f"{format_decimal(count)} {label}" for label, count in registers.items()),
+                "people": format_decimal(people),
+                "households": format_decimal(households),
+            }
         )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Demo login: {loaded['user'].username} / {DEMO_PASSWORD} at http://127.0.0.1:8000/admin/ "
-                f"(report: http://127.0.0.1:8000/reports/{DEMO_YEAR}/)"
+                _("Demo login: %(user)s / %(password)s at %(admin)s (report: %(report)s)")
+                % {
+                    "user": loaded["user"].username,
+                    "password": DEMO_PASSWORD,
+                    "admin": "http://127.0.0.1:8000/admin/",
+                    "report": f"http://127.0.0.1:8000/reports/{DEMO_YEAR}/",
+                }
             )
         )
-        self.stdout.write("One login per role, same password:")
+        self.stdout.write(_("One login per role, same password:"))
         for user, role, area in loaded["role_users"]:
             self.stdout.write(f"  {user.username:<16} / {DEMO_PASSWORD}  {role:<10} {area.name}")
