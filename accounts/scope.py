@@ -9,10 +9,9 @@ whole province in scope may change it, unless the model says `province_writes_on
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from areas.models import AdminUnit
+from areas.models import AdminUnit, within_q
 from bkxh.per_object import PerObject
 from bkxh.records import ALL_FIELDS, WriteGuard, guard_dependents, read_by_any_dependent
 
@@ -81,7 +80,7 @@ def scope_of(user):
             scope = Scope()
         else:
             ids = [pk for pk, _level in bound]
-            below = AdminUnit.objects.filter(Q(pk__in=ids) | Q(parent__in=ids) | Q(parent__parent__in=ids))
+            below = AdminUnit.objects.filter(within_q(ids))
             scope = Scope(below.values_list("pk", flat=True)) if ids else Scope(())
     _scopes.set(user, scope)
     return scope

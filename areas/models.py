@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bkxh.constraints import rule
 from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
 
@@ -30,6 +31,22 @@ def unit_for_year(units, year):
     )
     year_end = year_bounds(year)[1]
     return next((unit for unit in units if unit.is_in_force_on(year_end)), units[0] if units else None)
+
+
+# The units above a unit, as lookups from it, nearest first: a commune's district, then its
+# province. The one place that knows how deep the hierarchy is: within(), lineages() and every
+# query "in this area or below it" are built from it.
+ANCESTORS = ("parent", "parent__parent")
+
+
+def within_q(area_ids, path=""):
+    """A Q for rows whose unit (at lookup `path`; the unit itself when empty) is one of
+    `area_ids` or lies below one of them."""
+    prefix = f"{path}__" if path else ""
+    condition = Q(**{f"{path or 'pk'}__in": area_ids})
+    for ancestor in ANCESTORS:
+        condition |= Q(**{f"{prefix}{ancestor}__in": area_ids})
+    return condition
 
 
 def _in_force_on(day):
@@ -62,15 +79,18 @@ class AdminUnitQuerySet(RecordQuerySet):
             raise self.model.DoesNotExist(code)
         return unit
 
+    def lineages(self):
+        """{unit id: (its id, then the ids of the units above it, nearest first)} for these units."""
+        rows = self.values_list("pk", *(f"{ancestor}_id" for ancestor in ANCESTORS))
+        return {row[0]: tuple(pk for pk in row if pk is not None) for row in rows}
+
     def and_above(self):
         """These units and those above them (a commune's district and province)."""
-        lineage = self.values_list("pk", "parent_id", "parent__parent_id")
-        return self.model.objects.filter(pk__in={pk for units in lineage for pk in units if pk is not None})
+        return self.model.objects.filter(pk__in={pk for lineage in self.lineages().values() for pk in lineage})
 
     def within(self, area):
         """`area` (a unit or its id) and the units below it (a province's districts and their communes)."""
-        pk = getattr(area, "pk", area)
-        return self.filter(Q(pk=pk) | Q(parent=pk) | Q(parent__parent=pk))
+        return self.filter(within_q([getattr(area, "pk", area)]))
 
     def province_for(self, year):
         """The province a report covers by default: the one in force at the year's end."""
@@ -125,12 +145,10 @@ class AdminUnit(Record):
             models.UniqueConstraint(
                 fields=["code"], condition=Q(valid_from__isnull=True), name="adminunit_unique_code_open_start"
             ),
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_to__isnull=True)
-                | Q(valid_from__lte=models.F("valid_to")),
-                name="adminunit_valid_period",
-                violation_error_message=_("The end of validity cannot be before its start."),
+            rule(
+                "adminunit_valid_period",
+                Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                _("The end of validity cannot be before its start."),
             ),
         ]
 
@@ -154,7 +172,17 @@ class AdminUnit(Record):
 
     def is_within(self, area):
         """Whether this unit is `area` or lies below it."""
-        return area is not None and area.pk in (self.pk, self.parent_id, self.parent.parent_id if self.parent else None)
+        return area is not None and area.pk in self.lineage_ids()
+
+    def lineage_ids(self):
+        """This unit's id and those of the units above it, nearest first. Reads no further than
+        the parent (as loaded): the last id is the parent's parent_id."""
+        ids, unit = [self.pk], self
+        while unit.parent_id is not None and len(ids) <= len(ANCESTORS):
+            ids.append(unit.parent_id)
+            if len(ids) <= len(ANCESTORS):
+                unit = unit.parent
+        return ids
 
     @property
     def period(self):
@@ -249,12 +277,10 @@ class Agency(Record):
         verbose_name_plural = _("issuing agencies")
         ordering = ["area__code", "valid_from"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_from__isnull=True)
-                | Q(valid_to__isnull=True)
-                | Q(valid_from__lte=models.F("valid_to")),
-                name="agency_valid_period",
-                violation_error_message=_("The end of validity cannot be before its start."),
+            rule(
+                "agency_valid_period",
+                Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
+                _("The end of validity cannot be before its start."),
             ),
         ]
 

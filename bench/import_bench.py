@@ -34,19 +34,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADER = [
-    "year",
-    "commune_code",
-    "full_name",
-    "gender",
-    "birth_year",
-    "citizen_id",
-    "milestone",
-    "cash_vnd",
-    "in_kind_vnd",
-    "gift_date",
-    "note",
-]
 FAMILY = ["Nguyễn", "Hoàng", "Nông", "Lò", "Hà", "Triệu", "Lý", "Ma", "Đàm", "Lục", "Bế", "Dương", "Phùng", "Sầm"]
 MIDDLE = {"Nam": ["Văn", "Đức", "Minh", "Quang", "Xuân"], "Nữ": ["Thị", "Thị", "Ngọc", "Thu", "Hồng"]}
 GIVEN = {
@@ -63,34 +50,42 @@ def commune_codes():
         return [row["code"] for row in csv.DictReader(handle) if row["level"] == "commune" and not row["valid_from"]]
 
 
+def gift_header():
+    """The longevity gift file's columns, by their names, as the kind declares them."""
+    import django
+
+    django.setup()
+    from imports.kinds import get_kind
+
+    return [column.name for column in get_kind("longevity_gifts").export_columns]
+
+
 def generate(path, count, *, first_serial, seed):
     """`count` gifts to as many people, each turning a milestone in 2024, with a valid citizen ID."""
     rng = random.Random(seed)
     communes = commune_codes()
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(HEADER)
+        writer = csv.DictWriter(handle, fieldnames=gift_header(), lineterminator="\r\n")
+        writer.writeheader()
         for serial in range(first_serial, first_serial + count):
             gender = rng.choice(["Nam", "Nữ"])
             milestone = rng.choice(MILESTONES)
             birth_year = YEAR - milestone
             century_digit = 2 * (birth_year // 100 - 19) + (1 if gender == "Nữ" else 0)
-            citizen_id = f"006{century_digit}{birth_year % 100:02d}{serial:06d}"
-            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}"
             writer.writerow(
-                [
-                    YEAR,
-                    rng.choice(communes),
-                    name,
-                    gender,
-                    birth_year,
-                    citizen_id,
-                    milestone,
-                    rng.choice([300000, 500000, 1000000]),
-                    200000,
-                    f"{rng.randint(1, 28):02d}/{rng.choice([6, 10]):02d}/{YEAR}",
-                    rng.choice(NOTES),
-                ]
+                {
+                    "year": YEAR,
+                    "commune_code": rng.choice(communes),
+                    "full_name": f"{rng.choice(FAMILY)} {rng.choice(MIDDLE[gender])} {rng.choice(GIVEN[gender])}",
+                    "gender": gender,
+                    "birth_year": birth_year,
+                    "citizen_id": f"006{century_digit}{birth_year % 100:02d}{serial:06d}",
+                    "milestone": milestone,
+                    "cash_vnd": rng.choice([300000, 500000, 1000000]),
+                    "in_kind_vnd": 200000,
+                    "gift_date": f"{rng.randint(1, 28):02d}/{rng.choice([6, 10]):02d}/{YEAR}",
+                    "note": rng.choice(NOTES),
+                }
             )
 
 
@@ -289,4 +284,5 @@ def main():
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bkxh.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
     main()

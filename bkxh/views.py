@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
 from areas.models import AdminUnit, Agency
-from bkxh.years import MAX_YEAR, MIN_YEAR
+from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
@@ -70,7 +70,7 @@ def annual_report_view(request, year):
 
 
 def _report_area(year, code):
-    if not MIN_YEAR <= year <= MAX_YEAR:
+    if not is_kept_year(year):
         raise Http404(
             _("bkxh keeps figures for the years %(first)s to %(last)s.") % {"first": MIN_YEAR, "last": MAX_YEAR}
         )

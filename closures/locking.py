@@ -63,13 +63,8 @@ def _known(pairs):
 
 
 def _lineage(pairs):
-    """{unit id: (the unit, its parent, its grandparent)}: the units whose approval covers it."""
-    return {
-        pk: (pk, parent, grandparent)
-        for pk, parent, grandparent in AdminUnit.objects.filter(pk__in={unit for unit, _year in pairs}).values_list(
-            "pk", "parent_id", "parent__parent_id"
-        )
-    }
+    """{unit id: (the unit and the units above it)}: the units whose approval covers it."""
+    return AdminUnit.objects.filter(pk__in={unit for unit, _year in pairs}).lineages()
 
 
 def _covering(pairs, lineage):

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 from areas.models import AdminUnit
 from audit.context import history_user
 from audit.models import HistoricalContext
-from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
+from bkxh.constraints import rule, year_in_range
 
 
 class YearClosureQuerySet(models.QuerySet):
@@ -69,15 +69,11 @@ class YearClosure(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["area", "year"], name="yearclosure_unique_area_year"),
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
-                name="yearclosure_year_range",
-                violation_error_message=YEAR_RANGE_MESSAGE,
-            ),
-            models.CheckConstraint(
-                condition=~Q(state="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),
-                name="yearclosure_approved_has_approver",
-                violation_error_message=_("An approved year records who approved it and when."),
+            year_in_range("yearclosure_year_range"),
+            rule(
+                "yearclosure_approved_has_approver",
+                ~Q(state="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                _("An approved year records who approved it and when."),
             ),
         ]
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from bkxh.numbers import parse_decimal
 from bkxh.text import direction_control, fold, without_format_characters
-from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
+from bkxh.years import YEAR_RANGE_MESSAGE, is_kept_year
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Our CSV export puts an apostrophe before text starting with one of these (or with an
@@ -66,7 +66,7 @@ def year(value):
     """A year bkxh keeps figures for: 2024, never 0, -5 or 20240, which no unit, round or
     approval can be looked up in."""
     number = integer(value)
-    if not MIN_YEAR <= number <= MAX_YEAR:
+    if not is_kept_year(number):
         raise ValueError(str(YEAR_RANGE_MESSAGE))
     return number
 

@@ -39,8 +39,8 @@ def run_import(
     before_write=None,
 ):
     """Check `data` and, unless `dry_run` or anything is wrong, write it. Returns (log, result).
-    `before_write(result)` may complete the checked records just before they are written (the
-    demo adds what its file has beside the import's columns)."""
+    `before_write(result)` may complete the checked records in the write's transaction, just
+    before they are written (the demo adds what its file has beside the import's columns)."""
     log = _new_log(kind, data, file_name, user, source)
     if dry_run:
         result = check_file(kind, data, file_name, progress, user=log.user)
@@ -160,9 +160,7 @@ def _check_writing(kind, data, log, progress, before_write):
     if not result.ok:
         return result, None
     try:
-        if before_write is not None:
-            before_write(result)
-        write(result, progress, with_rows=_imported(log, result))
+        write(result, progress, with_rows=_imported(log, result), before_write=before_write)
     except WriteError as error:
         return result, error
     return result, None

@@ -39,13 +39,16 @@ class WriteError(Exception):
     """Nothing was written; the message says why."""
 
 
-def write(result, progress=None, with_rows=None):
+def write(result, progress=None, with_rows=None, before_write=None):
     """Write `result` (a CheckResult without problems), in a transaction of its own, with what
-    `with_rows()` writes."""
+    `with_rows()` writes. The kind's before_write, then the caller's `before_write(result)`,
+    complete the records inside that transaction, so whatever they read or add is part of it."""
     part = Part(result.prerequisites, result.new, result.changed)
     try:
         with transaction.atomic():
             result.kind.before_write(result)
+            if before_write is not None:
+                before_write(result)
             # Each batch made ready just before it is sent: SQLite draws a batch's ids after
             # those already written.
             send_part(result, prepare_part(result, part, ahead=False), progress)

@@ -11,11 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit
+from areas.models import AdminUnit, within_q
+from bkxh.constraints import rule, year_in_range
 from bkxh.numbers import percent_of
 from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
-from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
+from bkxh.years import is_kept_year
 
 FIGURE = {"max_digits": 18, "decimal_places": 2}
 
@@ -111,10 +112,10 @@ class Indicator(Record):
         verbose_name_plural = _("indicators")
         ordering = ["sector__order", "order", "code"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(parent__isnull=True, relation="") | Q(parent__isnull=False) & ~Q(relation=""),
-                name="indicator_relation_with_parent",
-                violation_error_message=_("An indicator with a parent needs its relation to it, and only then."),
+            rule(
+                "indicator_relation_with_parent",
+                Q(parent__isnull=True, relation="") | Q(parent__isnull=False) & ~Q(relation=""),
+                _("An indicator with a parent needs its relation to it, and only then."),
             ),
         ]
 
@@ -145,7 +146,7 @@ class IndicatorValueQuerySet(RecordQuerySet):
 
     def within(self, area):
         """Values of `area` and of the units below it."""
-        return self.filter(Q(area=area) | Q(area__parent=area) | Q(area__parent__parent=area))
+        return self.filter(within_q([getattr(area, "pk", area)], "area"))
 
 
 class IndicatorValue(Record):
@@ -194,26 +195,14 @@ class IndicatorValue(Record):
             models.UniqueConstraint(
                 fields=["indicator", "year", "area"], name="indicatorvalue_unique_indicator_year_area"
             ),
-            models.CheckConstraint(
-                condition=Q(plan__gte=0),
-                name="indicatorvalue_plan_non_negative",
-                violation_error_message=_("The plan cannot be negative."),
+            rule("indicatorvalue_plan_non_negative", Q(plan__gte=0), _("The plan cannot be negative.")),
+            rule("indicatorvalue_actual_non_negative", Q(actual__gte=0), _("The actual figure cannot be negative.")),
+            rule(
+                "indicatorvalue_reported_percent_non_negative",
+                Q(reported_percent__gte=0),
+                _("A printed percent cannot be negative."),
             ),
-            models.CheckConstraint(
-                condition=Q(actual__gte=0),
-                name="indicatorvalue_actual_non_negative",
-                violation_error_message=_("The actual figure cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(reported_percent__gte=0),
-                name="indicatorvalue_reported_percent_non_negative",
-                violation_error_message=_("A printed percent cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
-                name="indicatorvalue_year_range",
-                violation_error_message=YEAR_RANGE_MESSAGE,
-            ),
+            year_in_range("indicatorvalue_year_range"),
         ]
 
     def __str__(self):
@@ -223,7 +212,7 @@ class IndicatorValue(Record):
         errors = {}
         if self.indicator_id and self.plan is not None and not self.indicator.has_plan:
             errors["plan"] = _("This indicator has no plan; leave the plan empty.")
-        in_range = self.year and MIN_YEAR <= self.year <= MAX_YEAR
+        in_range = is_kept_year(self.year)
         # Checked on the unit itself, not with a query, so an import of 100.000 rows runs no query per row.
         if self.area_id and in_range and not self.area.is_in_force_during(self.year):
             errors["area"] = _("%(area)s was not an administrative unit in %(year)s.") % {

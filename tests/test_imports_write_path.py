@@ -1,14 +1,19 @@
 """A kind says how it is written (Kind.written_while_checked): a kind whose before_write needs
 every row of the file and still let its parts be written while it is checked would be written
-without its before_write; the system check imports.E002 refuses it."""
+without its before_write; the system check imports.E002 refuses it. What completes the records
+before they are written, the kind's or the caller's, runs in the write's transaction."""
 
 from unittest import mock
 
 from django.core import checks
-from django.test import SimpleTestCase
+from django.core.exceptions import ValidationError
+from django.test import SimpleTestCase, TestCase
 
-from beneficiaries.models import WorshipAllowance
-from imports.kinds import Column, Kind
+from beneficiaries.models import Decision, WorshipAllowance
+from imports.kinds import Column, Kind, get_kind
+from imports.models import ImportLog
+from imports.process import run_import
+from tests.factories import make_csv_bytes, make_decision
 
 
 class AKindWithABeforeWrite(Kind):
@@ -41,3 +46,16 @@ class WritePathCheckTests(SimpleTestCase):
         kind.written_while_checked = False
         with mock.patch.dict("imports.kinds._REGISTRY", {kind.name: kind}):
             self.assertEqual(write_path_errors(), [])
+
+
+class CallersBeforeWriteTests(TestCase):
+    def test_what_the_callers_before_write_wrote_goes_when_the_write_fails(self):
+        def before_write(result):
+            make_decision(number="99/QĐ-UBND")
+            raise ValidationError("Tệp thiếu phần bổ sung.")
+
+        data = make_csv_bytes([["Số quyết định", "Ngày ký", "Cơ quan ban hành"], ["1/QĐ-UBND", "15/03/2024", "UBND"]])
+        log, result = run_import(get_kind("decisions"), data, "qd.csv", before_write=before_write)
+        self.assertEqual(log.outcome, ImportLog.Outcome.FAILED)
+        self.assertFalse(result.ok)
+        self.assertFalse(Decision.objects.exists())

@@ -4,12 +4,12 @@ import contextlib
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
+from bkxh.constraints import unique, year_in_range
 from bkxh.records import ALL_FIELDS, Record, RecordQuerySet
-from bkxh.years import MAX_YEAR, MIN_YEAR, YEAR_RANGE_MESSAGE
+from bkxh.years import is_kept_year
 
 MONEY = {"max_digits": 16, "decimal_places": 0}
 
@@ -36,14 +36,6 @@ class RegisterQuerySet(RecordQuerySet):
         return self.filter(**{f"{self.area_field}__in": list(unit_ids)})
 
 
-def year_constraint(name):
-    return models.CheckConstraint(
-        condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
-        name=name,
-        violation_error_message=YEAR_RANGE_MESSAGE,
-    )
-
-
 def commune_field(**kwargs):
     return models.ForeignKey(
         AdminUnit,
@@ -59,7 +51,7 @@ def check_in_force(unit, year, field="commune"):
     """A ValidationError unless `unit` was an administrative unit during `year`: records point at
     the unit in force when they happened, never at one of an earlier or later structure. The
     message gives the code and the period, since old and new units may share a name."""
-    if unit is None or not year or not MIN_YEAR <= year <= MAX_YEAR:
+    if unit is None or not is_kept_year(year):
         return
     # Checked on the unit itself, not with a query, so that an import runs no query per row.
     if not unit.is_in_force_during(year):
@@ -164,13 +156,7 @@ class RegisterEntry(Record):
         ordering = ["-year", "commune__code"]
         # The report and the lists look entries up by year and then by commune.
         indexes = [models.Index(fields=["year", "commune"], name="%(class)s_year_commune")]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(year__gte=MIN_YEAR, year__lte=MAX_YEAR),
-                name="%(class)s_year_range",
-                violation_error_message=YEAR_RANGE_MESSAGE,
-            )
-        ]
+        constraints = [year_in_range("%(class)s_year_range")]
 
     def clean(self):
         check_in_force(self.commune if self.commune_id else None, self.year)
@@ -202,10 +188,10 @@ class Decision(Record):
         verbose_name_plural = _("decisions")
         ordering = ["-date", "number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["number", "date"],
-                name="decision_unique_number_date",
-                violation_error_message=_("A decision with this number and date already exists."),
+            unique(
+                "decision_unique_number_date",
+                ["number", "date"],
+                _("A decision with this number and date already exists."),
             )
         ]
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models.base import MONEY, RegisterEntry
 from beneficiaries.models.people import Household, PovertyStatus
+from bkxh.constraints import rule, unique
 
 
 class HousingSupport(RegisterEntry):
@@ -44,32 +45,22 @@ class HousingSupport(RegisterEntry):
         ordering = ["-year", "commune__code"]
         constraints = [
             *RegisterEntry.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["household", "funding_source"],
-                name="housingsupport_unique_household_programme",
-                violation_error_message=_("This household already has housing support from this programme."),
+            unique(
+                "housingsupport_unique_household_programme",
+                ["household", "funding_source"],
+                _("This household already has housing support from this programme."),
             ),
-            models.CheckConstraint(
-                condition=Q(amount_vnd__gt=0),
-                name="housingsupport_amount_positive",
-                violation_error_message=_("The amount must be more than 0 đồng."),
+            rule("housingsupport_amount_positive", Q(amount_vnd__gt=0), _("The amount must be more than 0 đồng.")),
+            rule("housingsupport_sponsor_named", ~Q(funding_source="sponsor") | ~Q(sponsor=""), _("Name the sponsor.")),
+            rule(
+                "housingsupport_dates_in_order",
+                Q(started_on__isnull=True) | Q(completed_on__isnull=True) | Q(completed_on__gte=models.F("started_on")),
+                _("The house cannot be completed before it was started."),
             ),
-            models.CheckConstraint(
-                condition=~Q(funding_source="sponsor") | ~Q(sponsor=""),
-                name="housingsupport_sponsor_named",
-                violation_error_message=_("Name the sponsor."),
-            ),
-            models.CheckConstraint(
-                condition=Q(started_on__isnull=True)
-                | Q(completed_on__isnull=True)
-                | Q(completed_on__gte=models.F("started_on")),
-                name="housingsupport_dates_in_order",
-                violation_error_message=_("The house cannot be completed before it was started."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="completed") | Q(completed_on__isnull=False),
-                name="housingsupport_completed_dated",
-                violation_error_message=_("A completed house needs its completion date."),
+            rule(
+                "housingsupport_completed_dated",
+                ~Q(status="completed") | Q(completed_on__isnull=False),
+                _("A completed house needs its completion date."),
             ),
         ]
 

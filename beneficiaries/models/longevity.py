@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models.base import MONEY, RegisterEntry
 from beneficiaries.models.people import Person
+from bkxh.constraints import rule, unique
 
 ONE_GIFT_A_YEAR = "longevitygift_unique_person_milestone_year"
 
@@ -48,30 +49,22 @@ class LongevityGift(RegisterEntry):
         ordering = ["-year", "commune__code", "person__search_name"]
         constraints = [
             *RegisterEntry.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["person", "milestone"],
+            unique(
+                "longevitygift_unique_person_milestone",
+                ["person", "milestone"],
+                _("This person has already been given the gift for this age."),
                 condition=~Q(milestone=101),
-                name="longevitygift_unique_person_milestone",
-                violation_error_message=_("This person has already been given the gift for this age."),
             ),
             # Past 100 the commune celebrates every year, not once (below 100 this follows from
             # the constraint above). It is also the key an import matches a row on.
-            models.UniqueConstraint(
-                fields=["person", "milestone", "year"],
-                name=ONE_GIFT_A_YEAR,
-                violation_error_message=_("This person has already been given this gift this year."),
+            unique(
+                ONE_GIFT_A_YEAR,
+                ["person", "milestone", "year"],
+                _("This person has already been given this gift this year."),
             ),
             # One constraint per amount, so that the error sits on the amount that is wrong.
-            models.CheckConstraint(
-                condition=Q(cash_vnd__gte=0),
-                name="longevitygift_cash_non_negative",
-                violation_error_message=_("Amounts cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(in_kind_vnd__gte=0),
-                name="longevitygift_in_kind_non_negative",
-                violation_error_message=_("Amounts cannot be negative."),
-            ),
+            rule("longevitygift_cash_non_negative", Q(cash_vnd__gte=0), _("Amounts cannot be negative.")),
+            rule("longevitygift_in_kind_non_negative", Q(in_kind_vnd__gte=0), _("Amounts cannot be negative.")),
         ]
 
     def __str__(self):

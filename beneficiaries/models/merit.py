@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models.base import MONEY, Decision, RegisterEntry, RuleAcrossRows, hold_lock
 from beneficiaries.models.people import Person
+from bkxh.constraints import rule, unique
 from bkxh.text import nfc
 
 
@@ -40,11 +41,7 @@ class FuneralAllowance(RegisterEntry):
         ordering = ["-year", "commune__code"]
         constraints = [
             *RegisterEntry.Meta.constraints,
-            models.CheckConstraint(
-                condition=Q(amount_vnd__gt=0),
-                name="funeralallowance_amount_positive",
-                violation_error_message=_("The amount must be more than 0 đồng."),
-            ),
+            rule("funeralallowance_amount_positive", Q(amount_vnd__gt=0), _("The amount must be more than 0 đồng.")),
         ]
 
     def __str__(self):
@@ -83,26 +80,26 @@ class WorshipAllowance(RuleAcrossRows, RegisterEntry):
         constraints = [
             *RegisterEntry.Meta.constraints,
             # What an import matches a row on (periods of one martyr cannot overlap anyway).
-            models.UniqueConstraint(
-                fields=["martyr_record", "valid_from"],
-                name="worshipallowance_unique_martyr_valid_from",
-                violation_error_message=_("This martyr already has an allowance paid from this date."),
+            unique(
+                "worshipallowance_unique_martyr_valid_from",
+                ["martyr_record", "valid_from"],
+                _("This martyr already has an allowance paid from this date."),
             ),
-            models.UniqueConstraint(
-                fields=["martyr_record"],
+            unique(
+                "worshipallowance_one_current_per_martyr",
+                ["martyr_record"],
+                _("This martyr already has a worshipper receiving the allowance."),
                 condition=Q(valid_to__isnull=True),
-                name="worshipallowance_one_current_per_martyr",
-                violation_error_message=_("This martyr already has a worshipper receiving the allowance."),
             ),
-            models.CheckConstraint(
-                condition=Q(yearly_amount_vnd__gt=0),
-                name="worshipallowance_amount_positive",
-                violation_error_message=_("The amount must be more than 0 đồng."),
+            rule(
+                "worshipallowance_amount_positive",
+                Q(yearly_amount_vnd__gt=0),
+                _("The amount must be more than 0 đồng."),
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="worshipallowance_period_in_order",
-                violation_error_message=_("The end of payment cannot be before its start."),
+            rule(
+                "worshipallowance_period_in_order",
+                Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                _("The end of payment cannot be before its start."),
             ),
         ]
 
@@ -183,10 +180,10 @@ class MedicalReferral(RegisterEntry):
         ordering = ["-referred_on"]
         constraints = [
             *RegisterEntry.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["person", "referred_on"],
-                name="medicalreferral_unique_person_date",
-                violation_error_message=_("This person has already been referred on this date."),
+            unique(
+                "medicalreferral_unique_person_date",
+                ["person", "referred_on"],
+                _("This person has already been referred on this date."),
             ),
         ]
 
@@ -212,10 +209,10 @@ class RecordAmendment(RegisterEntry):
         ordering = ["-year"]
         constraints = [
             *RegisterEntry.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["person", "decision"],
-                name="recordamendment_unique_person_decision",
-                violation_error_message=_("This decision already amends this person's record."),
+            unique(
+                "recordamendment_unique_person_decision",
+                ["person", "decision"],
+                _("This decision already amends this person's record."),
             ),
         ]
 

@@ -12,6 +12,7 @@ from audit.context import current_user
 from audit.personal_data import mask
 from beneficiaries.citizen_id import citizen_id_problems
 from beneficiaries.models.base import RegisterQuerySet, check_in_force, commune_field
+from bkxh.constraints import rule, unique
 from bkxh.records import Record
 from bkxh.text import fold, nfc
 
@@ -115,20 +116,16 @@ class Household(Record):
         verbose_name_plural = _("households")
         ordering = ["commune__code", "code"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["commune", "code"],
-                name="household_unique_commune_code",
-                violation_error_message=_("This commune already has a household with this code."),
+            unique(
+                "household_unique_commune_code",
+                ["commune", "code"],
+                _("This commune already has a household with this code."),
             ),
-            models.CheckConstraint(
-                condition=Q(size__gte=1),
-                name="household_size_positive",
-                violation_error_message=_("A household has at least one member."),
-            ),
-            models.CheckConstraint(
-                condition=Q(poverty_status="none") | Q(certificate_year__isnull=False),
-                name="household_certificate_year_when_poor",
-                violation_error_message=_("A poor or near-poor household needs the year it was certified."),
+            rule("household_size_positive", Q(size__gte=1), _("A household has at least one member.")),
+            rule(
+                "household_certificate_year_when_poor",
+                Q(poverty_status="none") | Q(certificate_year__isnull=False),
+                _("A poor or near-poor household needs the year it was certified."),
             ),
         ]
 
@@ -218,16 +215,16 @@ class Person(Record):
         # which costs a fifth of the time of adding people.
         indexes = [models.Index(fields=["search_name"]), models.Index(fields=["duplicate_key"])]
         constraints = [
-            models.UniqueConstraint(
-                fields=["citizen_id"],
+            unique(
+                "person_unique_citizen_id",
+                ["citizen_id"],
+                _("A person with this citizen ID already exists."),
                 condition=~Q(citizen_id=""),
-                name="person_unique_citizen_id",
-                violation_error_message=_("A person with this citizen ID already exists."),
             ),
-            models.CheckConstraint(
-                condition=Q(birth_year__gte=1880, birth_year__lte=2100),
-                name="person_birth_year_range",
-                violation_error_message=_("The year of birth must be between 1880 and 2100."),
+            rule(
+                "person_birth_year_range",
+                Q(birth_year__gte=1880, birth_year__lte=2100),
+                _("The year of birth must be between 1880 and 2100."),
             ),
         ]
 

@@ -21,9 +21,9 @@ from beneficiaries.models.base import (
     check_in_force,
     commune_field,
     hold_lock,
-    year_constraint,
 )
 from beneficiaries.models.people import Household
+from bkxh.constraints import rule, unique, year_in_range
 from bkxh.numbers import format_decimal
 from bkxh.records import Record
 
@@ -70,21 +70,13 @@ class RiceReliefRound(RuleAcrossRows, Record):
         verbose_name_plural = _("rice relief rounds")
         ordering = ["-year", "distribution_date"]
         constraints = [
-            year_constraint("ricereliefround_year_range"),
-            models.CheckConstraint(
-                condition=Q(months__gte=1, months__lte=6),
-                name="ricereliefround_months_range",
-                violation_error_message=_("A round covers 1 to 6 months."),
-            ),
-            models.CheckConstraint(
-                condition=Q(kg_allocated__gt=0),
-                name="ricereliefround_kg_positive",
-                violation_error_message=_("The allocation must be more than 0 kg."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(occasion="disaster") | ~Q(disaster_name=""),
-                name="ricereliefround_disaster_named",
-                violation_error_message=_("Name the disaster (e.g. Bão số 3 (Yagi))."),
+            year_in_range("ricereliefround_year_range"),
+            rule("ricereliefround_months_range", Q(months__gte=1, months__lte=6), _("A round covers 1 to 6 months.")),
+            rule("ricereliefround_kg_positive", Q(kg_allocated__gt=0), _("The allocation must be more than 0 kg.")),
+            rule(
+                "ricereliefround_disaster_named",
+                ~Q(occasion="disaster") | ~Q(disaster_name=""),
+                _("Name the disaster (e.g. Bão số 3 (Yagi))."),
             ),
         ]
 
@@ -160,21 +152,13 @@ class RiceReliefLine(RuleAcrossRows, Record):
         # A line's year is its round's: the report and the list look lines up by round, then commune.
         indexes = [models.Index(fields=["round", "commune"], name="ricereliefline_round_commune")]
         constraints = [
-            models.UniqueConstraint(
-                fields=["round", "household"],
-                name="ricereliefline_unique_round_household",
-                violation_error_message=_("This household is already in this round."),
+            unique(
+                "ricereliefline_unique_round_household",
+                ["round", "household"],
+                _("This household is already in this round."),
             ),
-            models.CheckConstraint(
-                condition=Q(persons__gte=1),
-                name="ricereliefline_persons_positive",
-                violation_error_message=_("A line covers at least one person."),
-            ),
-            models.CheckConstraint(
-                condition=Q(kg__gt=0),
-                name="ricereliefline_kg_positive",
-                violation_error_message=_("The rice given must be more than 0 kg."),
-            ),
+            rule("ricereliefline_persons_positive", Q(persons__gte=1), _("A line covers at least one person.")),
+            rule("ricereliefline_kg_positive", Q(kg__gt=0), _("The rice given must be more than 0 kg.")),
         ]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from beneficiaries.models.base import MONEY, RegisterEntry
 from beneficiaries.models.people import Person
+from bkxh.constraints import rule, unique
 
 ELDERLY_AGE = 60
 
@@ -22,16 +23,12 @@ class ElderlyVisit(RegisterEntry):
         verbose_name_plural = _("visits to elderly people")
         constraints = [
             *RegisterEntry.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["person", "year"],
-                name="elderlyvisit_unique_person_year",
-                violation_error_message=_("This person has already been visited this year."),
+            unique(
+                "elderlyvisit_unique_person_year",
+                ["person", "year"],
+                _("This person has already been visited this year."),
             ),
-            models.CheckConstraint(
-                condition=Q(gift_vnd__gte=0),
-                name="elderlyvisit_gift_non_negative",
-                violation_error_message=_("Amounts cannot be negative."),
-            ),
+            rule("elderlyvisit_gift_non_negative", Q(gift_vnd__gte=0), _("Amounts cannot be negative.")),
         ]
 
     def __str__(self):
@@ -64,20 +61,20 @@ class AdmissionDossier(RegisterEntry):
         verbose_name_plural = _("admission dossiers")
         constraints = [
             *RegisterEntry.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["person", "received_on"],
-                name="admissiondossier_unique_person_received_on",
-                violation_error_message=_("A dossier of this person received on this date already exists."),
+            unique(
+                "admissiondossier_unique_person_received_on",
+                ["person", "received_on"],
+                _("A dossier of this person received on this date already exists."),
             ),
-            models.CheckConstraint(
-                condition=Q(appraised_on__isnull=True) | Q(appraised_on__gte=models.F("received_on")),
-                name="admissiondossier_dates_in_order",
-                violation_error_message=_("A dossier cannot be appraised before it was received."),
+            rule(
+                "admissiondossier_dates_in_order",
+                Q(appraised_on__isnull=True) | Q(appraised_on__gte=models.F("received_on")),
+                _("A dossier cannot be appraised before it was received."),
             ),
-            models.CheckConstraint(
-                condition=Q(result="pending") | Q(appraised_on__isnull=False),
-                name="admissiondossier_result_dated",
-                violation_error_message=_("A decided dossier needs its appraisal date."),
+            rule(
+                "admissiondossier_result_dated",
+                Q(result="pending") | Q(appraised_on__isnull=False),
+                _("A decided dossier needs its appraisal date."),
             ),
         ]
 

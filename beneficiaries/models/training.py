@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
-from beneficiaries.models.base import Decision, RegisterQuerySet, check_in_force, year_constraint
+from beneficiaries.models.base import Decision, RegisterQuerySet, check_in_force
+from bkxh.constraints import rule, unique, year_in_range
 from bkxh.records import Record
 
 
@@ -39,21 +40,21 @@ class TrainingClass(Record):
         verbose_name_plural = _("training classes")
         ordering = ["-year", "starts_on"]
         constraints = [
-            year_constraint("trainingclass_year_range"),
-            models.UniqueConstraint(
-                fields=["year", "area", "title"],
-                name="trainingclass_unique_year_area_title",
-                violation_error_message=_("This area already has a class with this title in this year."),
+            year_in_range("trainingclass_year_range"),
+            unique(
+                "trainingclass_unique_year_area_title",
+                ["year", "area", "title"],
+                _("This area already has a class with this title in this year."),
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
-                name="trainingclass_dates_in_order",
-                violation_error_message=_("A class cannot end before it starts."),
+            rule(
+                "trainingclass_dates_in_order",
+                Q(ends_on__gte=models.F("starts_on")),
+                _("A class cannot end before it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(participants__gte=1),
-                name="trainingclass_participants_positive",
-                violation_error_message=_("A class has at least one participant."),
+            rule(
+                "trainingclass_participants_positive",
+                Q(participants__gte=1),
+                _("A class has at least one participant."),
             ),
         ]
 
