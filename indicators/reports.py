@@ -5,10 +5,12 @@ catalogue in one, the year's values for the area and the units below it in anoth
 Formatting is the template's job.
 """
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from areas.models import AdminUnit
 from bkxh.numbers import HUNDRED, percent_of, round_half_up
 from indicators.models import Indicator, IndicatorValue, achievement_of
 
@@ -104,6 +106,8 @@ def annual_report(*, year, area, agency=None, register_figures=None):
         Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
     )
     values = list(IndicatorValue.objects.for_year(year).within(area).select_related("area"))
+    # Each unit's way up to the area, however deep the hierarchy (areas knows it), in one query.
+    lineages = AdminUnit.objects.filter(pk__in={value.area_id for value in values}).lineages()
     values_by_indicator = defaultdict(list)
     for value in values:
         values_by_indicator[value.indicator_id].append(value)
@@ -113,7 +117,9 @@ def annual_report(*, year, area, agency=None, register_figures=None):
     for indicator in indicators:
         line = Line(indicator)
         for figure in ("plan", "actual"):
-            total, mismatches = _roll_up(values_by_indicator[indicator.pk], area, figure, indicator.aggregation)
+            total, mismatches = _roll_up(
+                values_by_indicator[indicator.pk], area, figure, indicator.aggregation, lineages
+            )
             setattr(line, figure, total)
             notes += [
                 Note("roll_up", indicator, expected=below, found=own, area=unit, figure=figure)
@@ -155,18 +161,19 @@ def annual_report(*, year, area, agency=None, register_figures=None):
     )
 
 
-def _roll_up(values, root, figure, aggregation):
-    """The `figure` of `root` and the (unit, own, sum below) triples where the two disagree."""
+def _roll_up(values, root, figure, aggregation, lineages):
+    """The `figure` of `root` and the (unit, own, sum below) triples where the two disagree.
+    `lineages` gives each unit's id and those above it (AdminUnitQuerySet.lineages): every
+    step from a unit up to `root` is a link in the tree the sums follow."""
     own, units, children = {}, {root.pk: root}, defaultdict(set)
     for value in values:
         unit = value.area
         units[unit.pk] = unit
         if getattr(value, figure) is not None:
             own[unit.pk] = getattr(value, figure)
-        if unit.pk != root.pk:
-            children[unit.parent_id].add(unit.pk)
-            if unit.parent_id != root.pk:
-                children[root.pk].add(unit.parent_id)
+        lineage = lineages[unit.pk]
+        for below, above in itertools.pairwise(lineage[: lineage.index(root.pk) + 1]):
+            children[above].add(below)
     mismatches = []
 
     def total(unit_id):
