@@ -17,7 +17,7 @@ VIEWER = "Xem"
 ROLES = (ADMINISTRATOR, CLERK, REVIEWER, VIEWER)
 
 # The apps whose models staff see; the roles know nothing of the rest (sessions, axes…).
-STAFF_APPS = ("areas", "indicators", "beneficiaries", "imports", "closures", "accounts", "audit")
+STAFF_APPS = ("areas", "indicators", "beneficiaries", "imports", "approvals", "accounts", "audit")
 # Reference data keep their area but are kept up by the administrators, not entered by clerks.
 REFERENCE_MODELS = ("areas.adminunit", "areas.agency")
 
@@ -63,13 +63,13 @@ def role_codenames():
             grants[CLERK] |= {(app_label, name) for name in codenames(model, every_action)}
     grants[ADMINISTRATOR] |= {("auth", f"{action}_{model}") for action in every_action for model in ("user", "group")}
     grants[ADMINISTRATOR] |= {
-        ("closures", "submit_yearclosure"),
-        ("closures", "approve_yearclosure"),
-        ("closures", "reopen_yearclosure"),
+        ("approvals", "submit_yearapproval"),
+        ("approvals", "approve_yearapproval"),
+        ("approvals", "reopen_yearapproval"),
         ("audit", "view_full_citizen_id"),
     }
-    grants[CLERK] |= {("closures", "add_yearclosure"), ("closures", "submit_yearclosure")}
-    grants[REVIEWER] |= {("closures", "approve_yearclosure"), ("closures", "reopen_yearclosure")}
+    grants[CLERK] |= {("approvals", "add_yearapproval"), ("approvals", "submit_yearapproval")}
+    grants[REVIEWER] |= {("approvals", "approve_yearapproval"), ("approvals", "reopen_yearapproval")}
     for rule in grant_rules:
         rule(grants)
     return grants

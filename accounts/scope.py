@@ -123,17 +123,17 @@ class ScopeGuard(WriteGuard):
     """Every write refused to a user outside whose units the rows lie (check_writes_in_scope);
     registered from AccountsConfig.ready()."""
 
-    def check(self, model, pairs, user):
+    def check(self, model, unit_years, user):
         if user is not None:
-            check_writes_in_scope(user, model, {unit for unit, _year in pairs if unit is not None})
+            check_writes_in_scope(user, model, {unit for unit, _year in unit_years if unit is not None})
 
     def refusals(self, model, rows, user):
         refusals = {}
         if user is None:
             return refusals
-        for position, pairs in enumerate(rows):
+        for position, unit_years in enumerate(rows):
             try:
-                self.check(model, pairs, user)
+                self.check(model, unit_years, user)
             except ValidationError as error:
                 refusals[position] = error.messages
         return refusals

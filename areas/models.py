@@ -133,7 +133,7 @@ class AdminUnit(Record):
 
     area_path = "pk"
     # The rows of a unit, and of the units below it, are locked by the approvals of the units
-    # above it (closures.locking): moving a unit under another parent moves them.
+    # above it (approvals.locking): moving a unit under another parent moves them.
     read_by_dependents = ("parent",)
 
     class Meta:

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoped_admin import AreaScopedAdmin
+from approvals.locking import approvals_by_unit_year, locked_message
 from audit.context import Source, changes_by
 from audit.personal_data import (
     MaskingHistoryHelper,
@@ -45,8 +46,7 @@ from audit.personal_data import (
 )
 from bkxh.admin import BkxhModelAdmin
 from bkxh.per_object import PerObject
-from bkxh.records import pair_of
-from closures.locking import closures_by_pair, locked_message
+from bkxh.records import unit_year_of
 
 # The messages of a save the models refused after the form had passed (a round moved into an
 # approved year shows only once the lines have moved): the form is shown again with them, as
@@ -58,7 +58,7 @@ _refused_save = contextvars.ContextVar("refused_save", default=())
 class Locks:
     """The approvals that lock the rows one request shows: asked once per request and row."""
 
-    by_row: dict = dataclasses.field(default_factory=dict)  # (model label, pk) -> the closure, or None
+    by_row: dict = dataclasses.field(default_factory=dict)  # (model label, pk) -> the approval, or None
     # Every row of the list page is locked: it offers no action (RecordAdmin.get_actions).
     whole_page: bool = False
 
@@ -132,7 +132,7 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
 
     def lock_of(self, request, obj):
-        """The approved closure that locks `obj`, or None; asked once per request and row."""
+        """The approved approval that locks `obj`, or None; asked once per request and row."""
         if obj is None or self.model.year_path is None:
             return None
         locks = locks_of(request)
@@ -196,9 +196,9 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def remember_locks(self, request, rows):
         """lock_of() each of `rows`, asked for all of them at once (two queries)."""
-        pairs = [pair_of(row) for row in rows]
-        found = closures_by_pair(pairs)
-        locks = [found.get(pair) for pair in pairs]
+        unit_years = [unit_year_of(row) for row in rows]
+        found = approvals_by_unit_year(unit_years)
+        locks = [found.get(unit_year) for unit_year in unit_years]
         for row, lock in zip(rows, locks, strict=True):
             locks_of(request).by_row[(self.model._meta.label, row.pk)] = lock
         return locks
@@ -314,11 +314,11 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-def locked_years(closures):
+def locked_years(approvals):
     """One line per year for the approvals that lock rows of a list: whose year, approved."""
     areas = {}
-    for closure in sorted(closures, key=lambda closure: (closure.year, closure.area.code)):
-        areas.setdefault(closure.year, []).append(str(closure.area))
+    for approval in sorted(approvals, key=lambda approval: (approval.year, approval.area.code)):
+        areas.setdefault(approval.year, []).append(str(approval.area))
     return [
         _("The year %(year)s of %(areas)s has been approved and cannot be changed.")
         % {"year": year, "areas": ", ".join(names)}

@@ -10,7 +10,7 @@ and gets, on every path that writes (save(), delete(), the admin, imports, and i
 update(), delete(), bulk_create() and bulk_update()):
 - a refusal of a row that breaks one of the model's own rules no database constraint can hold
   (Record.problems_of_row: a rice line's ceiling reads its round);
-- a refusal when the row's year is approved for its unit (closures.locking) or when the acting
+- a refusal when the row's year is approved for its unit (approvals.locking) or when the acting
   user (audit.context) works for other units (accounts.scope);
 - one history row per changed row, with the user and the path of the change (simple-history);
 - a `version` checked on save, so that of two people editing the same row the second is refused
@@ -21,7 +21,7 @@ A save that changes nothing writes nothing, and so leaves no history.
 
 Rows of other models may take something from a row through a foreign key: a rice line its year
 from its round (year_path "round__year"), every row its lock from the units above its own
-(closures.locking), a register what it prints of a person (`read_by_dependents`). A write that
+(approvals.locking), a register what it prints of a person (`read_by_dependents`). A write that
 changes what they take is a write to them too (dependents_of, guard_dependents): it is refused
 when they are in an approved year, before the write and after it, or in units outside the
 acting user's.
@@ -104,16 +104,16 @@ def value_at(instance, path):
     return getattr(target, field.attname)
 
 
-def pair_of(instance):
+def unit_year_of(instance):
     return (value_at(instance, instance.area_path), value_at(instance, instance.year_path))
 
 
-def pairs_of(model, instances):
-    """[pair_of(instance) for instance in instances], read at C speed when both paths are fields
+def unit_years_of(model, instances):
+    """[unit_year_of(instance) for instance in instances], read at C speed when both paths are fields
     of `model` itself (a bulk insert of 100.000 rows asks for 200.000 values)."""
     paths = (model.area_path, model.year_path)
     if any(path is not None and "__" in path for path in paths):
-        return [pair_of(instance) for instance in instances]
+        return [unit_year_of(instance) for instance in instances]
     opts = model._meta
     attnames = [None if path is None else (opts.pk if path == "pk" else opts.get_field(path)).attname for path in paths]
     columns = [[None] * len(instances) if name is None else list(map(attrgetter(name), instances)) for name in attnames]
@@ -122,18 +122,18 @@ def pairs_of(model, instances):
 
 class WriteGuard:
     """A policy that refuses writes (today the units outside the acting user's, accounts.scope,
-    and the approved years, closures.locking). The kernel imports none of them: each registers
+    and the approved years, approvals.locking). The kernel imports none of them: each registers
     its guard from its AppConfig.ready() (register_write_guard), and every path that writes asks
     them all, in the order of INSTALLED_APPS."""
 
-    def check(self, model, pairs, user):
+    def check(self, model, unit_years, user):
         """Raise a ValidationError if rows of `model` may not be written at the (unit id, year)
-        `pairs` by `user` (None: code or a command, which no user's scope limits)."""
+        `unit_years` by `user` (None: code or a command, which no user's scope limits)."""
 
     def refusals(self, model, rows, user):
         """{position in `rows`: [messages]} for the rows (each a list of its (unit id, year)
-        pairs) that check() would refuse, asked for all of them at once (an import names every
-        refused row before it writes anything). What it says of a row without pairs is dropped."""
+        unit_years) that check() would refuse, asked for all of them at once (an import names every
+        refused row before it writes anything). What it says of a row without a (unit, year) is dropped."""
         return {}
 
 
@@ -148,20 +148,20 @@ def register_write_guard(guard):
         write_guards.append(guard)
 
 
-def guard_writes(model, pairs, *, user=None):
-    """Refuse writing rows of `model` at the (unit id, year) `pairs` (old and new values), for
+def guard_writes(model, unit_years, *, user=None):
+    """Refuse writing rows of `model` at the (unit id, year) `unit_years` (old and new values), for
     `user` or else the acting user (audit.context): the first write guard that refuses says why."""
-    pairs = list(pairs)
-    if not pairs:
+    unit_years = list(unit_years)
+    if not unit_years:
         return
     user = user or current_user()
     for guard in write_guards:
-        guard.check(model, pairs, user)
+        guard.check(model, unit_years, user)
 
 
 def _refusals(model, rows, user):
-    """{position in `rows`: [messages]}: every guard's refusals of `rows` (lists of pairs), each
-    message once; rows without pairs are refused by none."""
+    """{position in `rows`: [messages]}: every guard's refusals of `rows` (lists of (unit id, year)), each
+    message once; rows without a (unit, year) are refused by none."""
     refusals = {}
     for guard in write_guards:
         for position, messages in guard.refusals(model, rows, user).items():
@@ -173,7 +173,7 @@ def _refusals(model, rows, user):
 # `read_by_dependents` of a model every field of which the rows citing it show (a decision).
 ALL_FIELDS = "__all__"
 # The longest chain of foreign keys from a row of a year to a row whose change it reads: a rice
-# line's commune's district's parent (locks reach two units above a row's own, closures.locking).
+# line's commune's district's parent (locks reach two units above a row's own, approvals.locking).
 DEPENDENT_HOPS = 3
 
 
@@ -249,8 +249,8 @@ def read_by_any_dependent(model):
 def _guard_reading_rows(model, rows, attnames, user):
     for dependent, path in reading_paths(model, frozenset(attnames)):
         # Unordered: an ordering by related fields would join them and select their columns.
-        pairs = RecordQuerySet(dependent).filter(**{f"{path}__in": rows}).order_by()._stored_pairs()
-        guard_writes(dependent, pairs, user=user)
+        unit_years = RecordQuerySet(dependent).filter(**{f"{path}__in": rows}).order_by()._stored_unit_years()
+        guard_writes(dependent, unit_years, user=user)
 
 
 def dependent_refusals(model, instances, *, user=None):
@@ -267,14 +267,16 @@ def dependent_refusals(model, instances, *, user=None):
     refusals = {}
     for dependent, path in reading_paths(model, frozenset().union(*changed.values())):
         fields = [field for field in (dependent.area_path, dependent.year_path) if field is not None]
-        pairs_by_pk = {}
+        unit_years_by_pk = {}
         pks = [instances[position].pk for position in changed]
         for start in range(0, len(pks), VERSION_BATCH):
             rows = RecordQuerySet(dependent).filter(**{f"{path}__in": pks[start : start + VERSION_BATCH]})
-            for pk, *pair in rows.order_by().values_list(path, *fields).distinct():
-                pairs_by_pk.setdefault(pk, set()).add(tuple(pair) if dependent.area_path else (None, *pair))
+            for pk, *unit_year in rows.order_by().values_list(path, *fields).distinct():
+                unit_years_by_pk.setdefault(pk, set()).add(
+                    tuple(unit_year) if dependent.area_path else (None, *unit_year)
+                )
         positions = [position for position, read in changed.items() if (dependent, path) in reading_paths(model, read)]
-        rows = [sorted(pairs_by_pk.get(instances[position].pk, ()), key=repr) for position in positions]
+        rows = [sorted(unit_years_by_pk.get(instances[position].pk, ()), key=repr) for position in positions]
         for index, messages in _refusals(dependent, rows, user).items():
             position = positions[index]
             refusals[position] = list(dict.fromkeys(refusals.get(position, []) + messages))
@@ -359,7 +361,10 @@ def write_refusals(model, instances, *, user=None):
     """Why each of `instances` (new, or read from the database and perhaps changed) could not be
     written: {position in `instances`: [messages]}, for an import to name its rows before it
     writes anything. Two queries for the locks whatever the number of rows."""
-    rows = [[pair_of(instance), *([] if instance._state.adding else instance._old_pairs())] for instance in instances]
+    rows = [
+        [unit_year_of(instance), *([] if instance._state.adding else instance._old_unit_years())]
+        for instance in instances
+    ]
     refusals = _refusals(model, rows, user)
     for position, messages in dependent_refusals(model, instances, user=user).items():
         refusals[position] = list(dict.fromkeys(refusals.get(position, []) + messages))
@@ -370,7 +375,7 @@ VERSION_BATCH = 2000
 
 
 class RecordQuerySet(models.QuerySet):
-    def _stored_pairs(self):
+    def _stored_unit_years(self):
         area, year = self.model.area_path, self.model.year_path
         paths = [path for path in (area, year) if path is not None]
         if not paths:
@@ -400,18 +405,18 @@ class RecordQuerySet(models.QuerySet):
             if not pks:
                 return 0
             rows = RecordQuerySet(self.model, using=self.db).filter(pk__in=pks)
-            pairs = rows._stored_pairs()
+            unit_years = rows._stored_unit_years()
             new_area = kwargs.get(self.model.area_path, kwargs.get(f"{self.model.area_path}_id", ...))
             new_year = kwargs.get(self.model.year_path, ...)
             guard_writes(
                 self.model,
-                pairs
+                unit_years
                 + [
                     (
                         unit if new_area is ... else getattr(new_area, "pk", new_area),
                         year if new_year is ... else new_year,
                     )
-                    for unit, year in pairs
+                    for unit, year in unit_years
                 ],
             )
             # The fields named, as attnames (round → round_id), that rows of other models may read.
@@ -422,7 +427,7 @@ class RecordQuerySet(models.QuerySet):
             # Where the rows are now, read back: a row also moves through a relation (a rice line
             # given another round), which the arguments above do not show; a refusal rolls the
             # update back. The guard before it names a lock before a constraint can fail.
-            guard_writes(self.model, rows._stored_pairs())
+            guard_writes(self.model, rows._stored_unit_years())
             guard_dependents(self.model, rows.values("pk"), named)
             updated = list(rows.all())
             refuse_broken_rules(self.model, updated)
@@ -433,7 +438,7 @@ class RecordQuerySet(models.QuerySet):
 
     def delete(self):
         with transaction.atomic(using=self.db):
-            guard_writes(self.model, self._stored_pairs())
+            guard_writes(self.model, self._stored_unit_years())
             guard_dependents(self.model, self.values("pk"), read_by_any_dependent(self.model))
             checked = {(self.model._meta.label, pk) for pk in self.values_list("pk", flat=True)}
             with _setting(_checked_deletes, _checked_deletes.get() | checked):
@@ -447,8 +452,8 @@ class RecordQuerySet(models.QuerySet):
             return super().bulk_create(objs, *args, **kwargs)
         clean_texts(self.model, objs)
         with transaction.atomic(using=self.db):
-            # Guarded in the writing transaction, which then holds the year open (closures.locking).
-            guard_writes(self.model, pairs_of(self.model, objs))
+            # Guarded in the writing transaction, which then holds the year open (approvals.locking).
+            guard_writes(self.model, unit_years_of(self.model, objs))
             refuse_broken_rules(self.model, objs)
             created = super().bulk_create(objs, *args, **kwargs)
             self._history(created, update=False)
@@ -468,7 +473,7 @@ class RecordQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             stored = RecordQuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
             _check_versions(RecordQuerySet(self.model, using=self.db), objs)
-            guard_writes(self.model, stored._stored_pairs() + [pair_of(obj) for obj in objs])
+            guard_writes(self.model, stored._stored_unit_years() + [unit_year_of(obj) for obj in objs])
             refuse_broken_rules(self.model, objs)
             pks = [obj.pk for obj in objs]
             guard_dependents(self.model, pks, attnames)
@@ -555,7 +560,7 @@ class Record(models.Model):
         if not self._state.adding and not self.changed_fields():
             return
         with transaction.atomic(using=kwargs.get("using")):
-            guard_writes(type(self), self._pairs_written())
+            guard_writes(type(self), self._unit_years_written())
             refuse_broken_rules(type(self), [self])
             if not self._is_stored():
                 super().save(*args, **kwargs)
@@ -589,7 +594,7 @@ class Record(models.Model):
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
-            guard_writes(type(self), self._old_pairs())
+            guard_writes(type(self), self._old_unit_years())
             guard_dependents(type(self), [self.pk], read_by_any_dependent(type(self)))
             with _setting(_checked_deletes, _checked_deletes.get() | {(self._meta.label, self.pk)}):
                 return super().delete(*args, **kwargs)
@@ -621,14 +626,14 @@ class Record(models.Model):
             return names
         return [name for name in names if name not in stored or stored[name] != getattr(self, name)]
 
-    def _old_pairs(self):
+    def _old_unit_years(self):
         """The (unit id, year) the row has in the database: from what was read when the paths are
         the row's own fields (the version check vouches for them), else from the database."""
         stored = getattr(self, "_stored_values", None)
         paths = [path for path in (self.area_path, self.year_path) if path is not None]
         if stored is not None and all("__" not in path for path in paths):
             return [tuple(self._stored_value(path) for path in (self.area_path, self.year_path))]
-        return RecordQuerySet(type(self)).filter(pk=self.pk)._stored_pairs()
+        return RecordQuerySet(type(self)).filter(pk=self.pk)._stored_unit_years()
 
     def _stored_value(self, path):
         if path is None:
@@ -643,8 +648,8 @@ class Record(models.Model):
             return True
         return self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists()
 
-    def _pairs_written(self):
-        return (self._old_pairs() if self._is_stored() else []) + [pair_of(self)]
+    def _unit_years_written(self):
+        return (self._old_unit_years() if self._is_stored() else []) + [unit_year_of(self)]
 
     def validate_constraints(self, exclude=None):
         """Django's, except that a check constraint about one field reports on that field (as the
@@ -684,7 +689,7 @@ class Record(models.Model):
                 errors = VersionConflict(self).update_error_dict(errors)
         if self.changed_fields():
             try:
-                guard_writes(type(self), self._pairs_written())
+                guard_writes(type(self), self._unit_years_written())
                 if self._is_stored():
                     guard_dependents(type(self), [self.pk], frozenset(self.changed_fields()))
             except ValidationError as error:
@@ -708,7 +713,7 @@ class Record(models.Model):
 def guard_cascaded_delete(sender, instance, **kwargs):
     """Rows deleted along with another (on_delete=CASCADE) are guarded like rows deleted directly."""
     if isinstance(instance, Record) and (sender._meta.label, instance.pk) not in _checked_deletes.get():
-        guard_writes(sender, [pair_of(instance)])
+        guard_writes(sender, [unit_year_of(instance)])
 
 
 # What a raw save changes of what other rows read, from its pre_save to its post_save.
@@ -720,8 +725,8 @@ def guard_raw_save(sender, instance, raw, **kwargs):
     """loaddata saves with raw=True, past save(): it is guarded all the same."""
     if raw and isinstance(instance, Record):
         clean_texts(sender, [instance])
-        stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_pairs() if instance.pk else []
-        guard_writes(sender, [*stored, pair_of(instance)])
+        stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_unit_years() if instance.pk else []
+        guard_writes(sender, [*stored, unit_year_of(instance)])
         changed = _raw_changes(sender, instance)
         _raw_changed.set(instance, changed)
         guard_dependents(sender, [instance.pk], changed)

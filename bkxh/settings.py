@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "beneficiaries",
     "accounts",
     "audit",
-    "closures",
+    "approvals",
     "imports",
 ]
 

@@ -9,9 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
+from approvals.locking import approval_covering
 from areas.models import AdminUnit, Agency
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
-from closures.locking import closure_covering
 from indicators.models import IndicatorValue
 from indicators.reports import annual_report
 from reports.registers import register_figures, register_years
@@ -42,7 +42,7 @@ def annual_report_view(request, year):
 
     Template: reports/annual_report.html. Context: report (indicators.reports.AnnualReport),
     document_date (the date line, or None to leave it for the signer), blank_date_reason (why
-    it is None, for the screen), approval (the approved YearClosure covering the report, or
+    it is None, for the screen), approval (the approved YearApproval covering the report, or
     None while its figures are provisional). A year without any figure for the area is not a
     report: reports/no_figures.html (context: year, area) answers 404.
     """
@@ -64,7 +64,7 @@ def annual_report_view(request, year):
         "report": report,
         "document_date": document_date,
         "blank_date_reason": blank_date_reason,
-        "approval": closure_covering(area, year),
+        "approval": approval_covering(area, year),
     }
     return render(request, "reports/annual_report.html", context)
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.scope import check_writes_in_scope
-from bkxh.records import Record, dependents_of, pair_of, write_refusals
-from closures.locking import closures_by_pair
+from approvals.locking import approvals_by_unit_year
+from bkxh.records import Record, dependents_of, unit_year_of, write_refusals
 from imports import rules
 from imports.cells import text as text_parser
 from imports.fast_insert import InstanceBuilder
@@ -387,7 +387,7 @@ def _leave_unchanged(model, untouched, result):
         return
     by_unit = {}
     for row, record in untouched:
-        by_unit.setdefault(pair_of(record)[0], []).append(row)
+        by_unit.setdefault(unit_year_of(record)[0], []).append(row)
     if result.user is not None:
         for unit, rows in by_unit.items():
             try:
@@ -398,10 +398,10 @@ def _leave_unchanged(model, untouched, result):
                         row.add_error(None, message)
     if model.year_path is None:
         return
-    locked = closures_by_pair(pair_of(record) for row, record in untouched if not row.problems)
-    count = sum(1 for row, record in untouched if not row.problems and pair_of(record) in locked)
+    locked = approvals_by_unit_year(unit_year_of(record) for row, record in untouched if not row.problems)
+    count = sum(1 for row, record in untouched if not row.problems and unit_year_of(record) in locked)
     if count:
-        approvals = sorted({(closure.year, str(closure.area)) for closure in locked.values()})
+        approvals = sorted({(approval.year, str(approval.area)) for approval in locked.values()})
         years = [_("%(year)s of %(area)s") % {"year": year, "area": area} for year, area in approvals]
         result.notes.append(
             _("%(count)s unchanged rows belong to approved years (%(years)s); they are left as they are.")

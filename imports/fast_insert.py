@@ -39,7 +39,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
-from bkxh.records import Record, clean_texts, guard_writes, pairs_of, refuse_broken_rules
+from bkxh.records import Record, clean_texts, guard_writes, refuse_broken_rules, unit_years_of
 
 
 class Prepared:
@@ -89,7 +89,7 @@ def send(prepared):
     if issubclass(model, Record):
         # In the writing transaction, as late as can be: a year approved while the file was
         # being checked still stops it.
-        guard_writes(model, pairs_of(model, prepared.instances))
+        guard_writes(model, unit_years_of(model, prepared.instances))
         refuse_broken_rules(model, prepared.instances)
     connection = connections[router.db_for_write(model)]
     fields = _fields(model)

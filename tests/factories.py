@@ -506,16 +506,16 @@ def make_role_user(*, username, role, units=()):
 
 
 def make_approved_year(*, area, year=2024, approver=None):
-    """An approved YearClosure, as closures.workflow leaves it."""
+    """An approved YearApproval, as approvals.workflow leaves it."""
     from django.utils import timezone
 
-    from closures.models import YearClosure
+    from approvals.models import YearApproval
 
     approver = approver or get_user_model().objects.create_user(
         username=f"duyet-{area.code}-{year}", first_name="Nguyễn Thị", last_name="Duyệt", password=PASSWORD
     )
-    return YearClosure.objects.create(
-        area=area, year=year, state=YearClosure.State.APPROVED, approved_by=approver, approved_at=timezone.now()
+    return YearApproval.objects.create(
+        area=area, year=year, state=YearApproval.State.APPROVED, approved_by=approver, approved_at=timezone.now()
     )
 
 
@@ -543,7 +543,7 @@ class DistrictRows:
         return self.rows[model]
 
     def _new_row(self, model):
-        from closures.models import YearClosure
+        from approvals.models import YearApproval
 
         if model is AdminUnit:
             return self.commune
@@ -552,8 +552,8 @@ class DistrictRows:
 
             code = self.district.code
             return make_role_user(username=f"user-{code}", role=ADMINISTRATOR, units=[self.district])
-        if model is YearClosure:
-            return YearClosure.objects.create(area=self.district, year=2024)
+        if model is YearApproval:
+            return YearApproval.objects.create(area=self.district, year=2024)
         values = {}
         for field in model._meta.concrete_fields:
             if field.primary_key or field.has_default() or field.null or not field.editable:

@@ -33,22 +33,22 @@ class RoleTests(TestCase):
                 "indicators.change_indicatorvalue",
                 "beneficiaries.add_person",
                 "beneficiaries.delete_longevitygift",
-                "closures.submit_yearclosure",
+                "approvals.submit_yearapproval",
             },
             granted,
         )
         for refused in (
             "indicators.change_indicator",
             "areas.change_adminunit",
-            "closures.approve_yearclosure",
-            "closures.reopen_yearclosure",
+            "approvals.approve_yearapproval",
+            "approvals.reopen_yearapproval",
             "audit.view_full_citizen_id",
         ):
             self.assertNotIn(refused, granted)
 
     def test_a_reviewer_approves_and_reopens_but_changes_no_data(self):
         granted = permissions_of(REVIEWER)
-        self.assertLessEqual({"closures.approve_yearclosure", "closures.reopen_yearclosure"}, granted)
+        self.assertLessEqual({"approvals.approve_yearapproval", "approvals.reopen_yearapproval"}, granted)
         self.assertEqual({p for p in granted if p.split(".")[1].startswith(("add_", "change_", "delete_"))}, set())
 
     def test_a_viewer_only_reads(self):
@@ -58,7 +58,7 @@ class RoleTests(TestCase):
 
     def test_an_administrator_manages_users_and_may_reopen_and_see_full_ids(self):
         self.assertLessEqual(
-            {"auth.change_user", "closures.reopen_yearclosure", "audit.view_full_citizen_id", "audit.view_accesslog"},
+            {"auth.change_user", "approvals.reopen_yearapproval", "audit.view_full_citizen_id", "audit.view_accesslog"},
             permissions_of(ADMINISTRATOR),
         )
 

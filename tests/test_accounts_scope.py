@@ -19,10 +19,10 @@ from django.utils import timezone
 from accounts.roles import ADMINISTRATOR
 from accounts.scope import province_writes_only
 from accounts.scoped_admin import AreaScopedAdmin
+from approvals.locking import YearLockedError
+from approvals.models import YearApproval
 from areas.models import AdminUnit
 from bkxh.records import Record, read_by_any_dependent
-from closures.locking import YearLockedError
-from closures.models import YearClosure
 from indicators.models import IndicatorValue
 from tests.admin_forms import as_typed, form_fields
 from tests.factories import (
@@ -229,8 +229,8 @@ class ScopeMatrixTests(TestCase):
         or printed values from (bkxh.records.dependents_of), changing one of those fields of the
         district's row once its 2024 is approved is refused, from the admin form and from code."""
         # The matrix's own draft approval of the district's 2024, approved.
-        YearClosure.objects.filter(area=self.own.district, year=2024).update(
-            state=YearClosure.State.APPROVED, approved_by=make_superuser(), approved_at=timezone.now()
+        YearApproval.objects.filter(area=self.own.district, year=2024).update(
+            state=YearApproval.State.APPROVED, approved_by=make_superuser(), approved_at=timezone.now()
         )
         checked = 0
         for model in admin.site._registry:

@@ -7,8 +7,8 @@ from django.test import TestCase
 
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER
 from accounts.scoped_admin import AreaScopedAdmin
+from approvals.models import YearApproval
 from beneficiaries.models import LongevityGift
-from closures.models import YearClosure
 from tests.admin_pages import admin_pages
 from tests.factories import (
     DistrictRows,
@@ -33,14 +33,14 @@ class OpenYearAdminPagesTests(TestCase):
         cls.pacnam = DistrictRows(province=cls.province, indicator=make_indicator())
         for model, model_admin in admin.site._registry.items():
             scoped = isinstance(model_admin, AreaScopedAdmin) and model_admin.area_path is not None
-            if scoped and model is not YearClosure:
+            if scoped and model is not YearApproval:
                 cls.pacnam.row(model)
         # A deleted row, for the "deleted rows" page to name.
         make_longevity_gift(person=make_person(commune=cls.pacnam.commune, birth_year=1924), milestone=100).delete()
         if cls.approved:
-            cls.pacnam.rows[YearClosure] = make_approved_year(area=cls.pacnam.district)
+            cls.pacnam.rows[YearApproval] = make_approved_year(area=cls.pacnam.district)
         else:
-            cls.pacnam.row(YearClosure)
+            cls.pacnam.row(YearApproval)
         cls.users = {
             role: [
                 make_role_user(username=f"tinh.{index}", role=role, units=[cls.province]),
@@ -68,7 +68,7 @@ class OpenYearAdminPagesTests(TestCase):
         opened = {(page.model, page.name) for page in self.pages}
         self.assertIn((LongevityGift, "change"), opened)
         self.assertIn((LongevityGift, "deleted"), opened)
-        self.assertEqual(YearClosure.objects.approved().exists(), self.approved)
+        self.assertEqual(YearApproval.objects.approved().exists(), self.approved)
 
     def test_an_administrator_opens_every_page_without_a_server_error(self):
         self.assertNoServerError(self.users[ADMINISTRATOR])

@@ -71,7 +71,7 @@ ENGLISH = (
     "Accounts",
     "Areas",
     "Beneficiaries",
-    "Closures",
+    "Approvals",
     "Indicators",
 )
 # Django's stock Vietnamese that reads badly, by pattern: "Bởi năm", "Thêm vào số liệu chỉ tiêu",
@@ -162,7 +162,7 @@ class VietnameseAdminTests(PageTextAssertions, TestCase):
             make_entry(person, 2024)
         make_value(indicator=make_indicator(), area=cls.district, plan=Decimal("7000"), actual=Decimal("7658"))
         make_agency(area=province)
-        # An approved year with no entries: its closure has pages, and no row of 2024 is locked.
+        # An approved year with no entries: its approval has pages, and no row of 2024 is locked.
         make_approved_year(area=cls.district, year=2020)
         cls.superuser = make_superuser()
         cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from accounts.scope import ScopeGuard
+from approvals.locking import ApprovedYearsGuard
 from bkxh.records import WriteGuard, register_write_guard, write_guards
-from closures.locking import ApprovedYearsGuard
 from imports.checking import check_file
 from imports.kinds import get_kind
 from indicators.models import IndicatorValue
@@ -18,15 +18,15 @@ PASSED = "The reporting deadline for 2020 has passed."
 class PassedDeadline(WriteGuard):
     """A new policy, as an agency's period or a reporting deadline would be: no figure of 2020."""
 
-    def check(self, model, pairs, user):
-        if self.refuses(model, pairs):
+    def check(self, model, unit_years, user):
+        if self.refuses(model, unit_years):
             raise ValidationError(PASSED)
 
     def refusals(self, model, rows, user):
-        return {position: [PASSED] for position, pairs in enumerate(rows) if self.refuses(model, pairs)}
+        return {position: [PASSED] for position, unit_years in enumerate(rows) if self.refuses(model, unit_years)}
 
-    def refuses(self, model, pairs):
-        return model is IndicatorValue and any(year == 2020 for _unit, year in pairs)
+    def refuses(self, model, unit_years):
+        return model is IndicatorValue and any(year == 2020 for _unit, year in unit_years)
 
 
 class WriteGuardTests(TestCase):

@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from accounts.roles import ADMINISTRATOR, CLERK
+from approvals.locking import YearLockedError
 from areas.models import AdminUnit
 from audit.context import changes_by
 from audit.models import AccessLog
 from beneficiaries.models import Decision, Gender, Household, Person, RiceReliefLine, RiceReliefRound
-from closures.locking import YearLockedError
 from imports.checking import check_file
 from imports.kinds import get_kind
 from tests.admin_forms import admin_url, form_fields
@@ -366,9 +366,7 @@ class DecisionTests(DependentRowsTestCase):
 
     def test_a_decisions_import_names_the_row_of_a_decision_cited_by_another_district(self):
         kind = get_kind("decisions")
-        rows = [
-            [decision.number, "15/03/2024", "UBND huyện Pác Nặm", ""] for decision in (self.own, self.shared)
-        ]
+        rows = [[decision.number, "15/03/2024", "UBND huyện Pác Nặm", ""] for decision in (self.own, self.shared)]
         result = check_file(kind, make_csv_bytes([[c.name for c in kind.columns], *rows]), "qd.csv", user=self.clerk)
         refused = {problem.row for problem in result.problems if "Xã Cao Thượng không thuộc địa bàn" in problem.message}
         self.assertEqual(refused, {3})

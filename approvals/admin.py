@@ -6,15 +6,15 @@ from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scoped_admin import AreaScopedAdmin
+from approvals import workflow
+from approvals.models import YearApproval
 from audit.personal_data import MaskingHistoryHelper
 from bkxh.admin import BkxhModelAdmin
 from bkxh.text import visible
-from closures import workflow
-from closures.models import YearClosure
 
 
-@admin.register(YearClosure)
-class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
+@admin.register(YearApproval)
+class YearApprovalAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     """The year approvals: created as drafts, moved on only by the actions, never deleted."""
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -45,23 +45,23 @@ class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         return False
 
     def has_submit_permission(self, request):
-        return request.user.has_perm("closures.submit_yearclosure")
+        return request.user.has_perm("approvals.submit_yearapproval")
 
     def has_approve_permission(self, request):
-        return request.user.has_perm("closures.approve_yearclosure")
+        return request.user.has_perm("approvals.approve_yearapproval")
 
     def has_reopen_permission(self, request):
-        return request.user.has_perm("closures.reopen_yearclosure")
+        return request.user.has_perm("approvals.reopen_yearapproval")
 
     def _each(self, request, queryset, step, **kwargs):
         done = 0
-        for closure in queryset:
+        for approval in queryset:
             try:
-                step(closure, user=request.user, **kwargs)
+                step(approval, user=request.user, **kwargs)
                 done += 1
             except (PermissionDenied, ValidationError) as error:
                 for message in getattr(error, "messages", None) or [str(error)]:
-                    self.message_user(request, f"{closure}: {message}", messages.ERROR)
+                    self.message_user(request, f"{approval}: {message}", messages.ERROR)
         if done:
             self.message_user(request, _("%(count)s year(s) updated.") % {"count": done}, messages.SUCCESS)
 
@@ -83,11 +83,11 @@ class YearClosureAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
             self.message_user(request, _("Write the reason for reopening the year."), messages.ERROR)
         return TemplateResponse(
             request,
-            "admin/closures/yearclosure/reopen.html",
+            "admin/approvals/yearapproval/reopen.html",
             {
                 **self.admin_site.each_context(request),
                 "title": _("Reopen approved years"),
-                "closures": queryset,
+                "approvals": queryset,
                 "opts": self.model._meta,
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 "reason": reason,

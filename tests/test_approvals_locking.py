@@ -12,10 +12,10 @@ from django.test import TestCase
 from django.utils import timezone
 
 from accounts.roles import CLERK, REVIEWER
+from approvals import workflow
+from approvals.locking import YearLockedError
+from approvals.models import YearApproval
 from beneficiaries.models import LongevityGift, RiceReliefLine
-from closures import workflow
-from closures.locking import YearLockedError
-from closures.models import YearClosure
 from indicators.models import IndicatorValue
 from tests.admin_forms import form_fields
 from tests.factories import (
@@ -59,7 +59,7 @@ class LockedYearTests(TestCase):
         cls.gift = make_longevity_gift(person=make_person(commune=cls.commune, birth_year=1934))
         cls.round_2024 = make_round(year=2024, area=cls.district)
         cls.line_2023 = make_rice_line(round=make_round(year=2023, area=cls.district), commune=cls.commune)
-        cls.closure = make_approved_year(area=cls.district, year=2024)
+        cls.approval = make_approved_year(area=cls.district, year=2024)
         cls.clerk = make_role_user(username="pacnam.nhaplieu", role=CLERK, units=[cls.district])
 
     def setUp(self):
@@ -94,7 +94,7 @@ class LockedYearTests(TestCase):
 
     def test_the_approval_date_is_the_local_day_it_was_approved_on(self):
         # 01/12/2026 18:30 UTC is 02/12/2026 01:30 in Asia/Ho_Chi_Minh.
-        YearClosure.objects.filter(pk=self.closure.pk).update(
+        YearApproval.objects.filter(pk=self.approval.pk).update(
             approved_at=datetime.datetime(2026, 12, 1, 18, 30, tzinfo=datetime.UTC)
         )
         response = self.client.get(f"{VALUES}{self.value.pk}/change/")
@@ -304,55 +304,55 @@ class ReopeningTests(TestCase):
         cls.reviewer = make_role_user(username="pacnam.duyet", role=REVIEWER, units=[cls.district])
 
     def approved(self):
-        closure = workflow.submit(workflow.closure_for(self.district, 2024), user=self.clerk)
-        return workflow.approve(closure, user=self.reviewer)
+        approval = workflow.submit(workflow.approval_for(self.district, 2024), user=self.clerk)
+        return workflow.approve(approval, user=self.reviewer)
 
     def test_a_clerk_submits_and_a_reviewer_approves(self):
-        closure = self.approved()
-        self.assertEqual((closure.state, closure.approved_by), (YearClosure.State.APPROVED, self.reviewer))
+        approval = self.approved()
+        self.assertEqual((approval.state, approval.approved_by), (YearApproval.State.APPROVED, self.reviewer))
         self.assertEqual(
-            [(record.history_user, record.state) for record in closure.history.order_by("history_id")],
+            [(record.history_user, record.state) for record in approval.history.order_by("history_id")],
             [(None, "draft"), (self.clerk, "submitted"), (self.reviewer, "approved")],
         )
 
     def test_a_clerk_may_neither_approve_nor_reopen(self):
-        closure = workflow.submit(workflow.closure_for(self.district, 2024), user=self.clerk)
+        approval = workflow.submit(workflow.approval_for(self.district, 2024), user=self.clerk)
         with self.assertRaises(PermissionDenied):
-            workflow.approve(closure, user=self.clerk)
-        closure = workflow.approve(closure, user=self.reviewer)
+            workflow.approve(approval, user=self.clerk)
+        approval = workflow.approve(approval, user=self.reviewer)
         with self.assertRaises(PermissionDenied):
-            workflow.reopen(closure, user=self.clerk, reason="Sửa số liệu")
+            workflow.reopen(approval, user=self.clerk, reason="Sửa số liệu")
 
     def test_reopening_needs_a_written_reason(self):
-        closure = self.approved()
+        approval = self.approved()
         for reason in ("  ", "\u200b", "\u200d\u2066 \ufeff"):
             with self.subTest(reason=reason), self.assertRaises(ValidationError):
-                workflow.reopen(closure, user=self.reviewer, reason=reason)
-        closure.refresh_from_db()
-        self.assertTrue(closure.is_approved)
+                workflow.reopen(approval, user=self.reviewer, reason=reason)
+        approval.refresh_from_db()
+        self.assertTrue(approval.is_approved)
 
     def test_the_admin_refuses_a_reason_of_invisible_characters(self):
-        closure = self.approved()
+        approval = self.approved()
         self.client.force_login(self.reviewer)
-        data = {"action": "reopen_years", "_selected_action": [closure.pk], "reason": "\u200b", "confirm": "1"}
-        self.assertContains(self.client.post("/admin/closures/yearclosure/", data), "Hãy ghi lý do mở lại năm")
-        closure.refresh_from_db()
-        self.assertTrue(closure.is_approved)
+        data = {"action": "reopen_years", "_selected_action": [approval.pk], "reason": "\u200b", "confirm": "1"}
+        self.assertContains(self.client.post("/admin/approvals/yearapproval/", data), "Hãy ghi lý do mở lại năm")
+        approval.refresh_from_db()
+        self.assertTrue(approval.is_approved)
 
     def test_the_approvals_history_writes_states_and_times_as_staff_read_them(self):
-        closure = self.approved()
+        approval = self.approved()
         self.client.force_login(self.reviewer)
-        page = self.client.get(f"/admin/closures/yearclosure/{closure.pk}/history/")
+        page = self.client.get(f"/admin/approvals/yearapproval/{approval.pk}/history/")
         self.assertEqual(page.status_code, 200)
         self.assertContains(page, "đã trình duyệt")
         self.assertNotContains(page, "submitted →")
         self.assertNotContains(page, "pk=None")
-        approved_at = timezone.localtime(closure.approved_at).strftime("%d/%m/%Y %H:%M")
+        approved_at = timezone.localtime(approval.approved_at).strftime("%d/%m/%Y %H:%M")
         self.assertContains(page, approved_at)
 
     def test_reopening_is_audited_and_unlocks_the_year(self):
-        closure = workflow.reopen(self.approved(), user=self.reviewer, reason="Huyện báo cáo bổ sung số liệu")
-        last = closure.history.order_by("-history_id").first()
+        approval = workflow.reopen(self.approved(), user=self.reviewer, reason="Huyện báo cáo bổ sung số liệu")
+        last = approval.history.order_by("-history_id").first()
         self.assertEqual(
             (last.history_user, last.state, last.history_change_reason),
             (self.reviewer, "draft", "Huyện báo cáo bổ sung số liệu"),
@@ -362,17 +362,17 @@ class ReopeningTests(TestCase):
         self.assertEqual(IndicatorValue.objects.get(pk=self.value.pk).actual, 130)
 
     def test_the_reviewer_reopens_from_the_admin_with_a_reason(self):
-        closure = self.approved()
+        approval = self.approved()
         self.client.force_login(self.reviewer)
-        url = "/admin/closures/yearclosure/"
-        form = self.client.post(url, {"action": "reopen_years", "_selected_action": [closure.pk]})
+        url = "/admin/approvals/yearapproval/"
+        form = self.client.post(url, {"action": "reopen_years", "_selected_action": [approval.pk]})
         self.assertContains(form, "Lý do mở lại")
         self.client.post(
             url,
-            {"action": "reopen_years", "_selected_action": [closure.pk], "reason": "Sai số liệu", "confirm": "1"},
+            {"action": "reopen_years", "_selected_action": [approval.pk], "reason": "Sai số liệu", "confirm": "1"},
         )
-        closure.refresh_from_db()
-        self.assertEqual((closure.state, closure.reopen_reason), ("draft", "Sai số liệu"))
+        approval.refresh_from_db()
+        self.assertEqual((approval.state, approval.reopen_reason), ("draft", "Sai số liệu"))
 
     def test_the_report_says_whether_its_figures_are_approved(self):
         self.client.force_login(self.reviewer)
@@ -422,18 +422,18 @@ class ApprovalAdminTests(TestCase):
         cls.reviewer = make_role_user(username="pacnam.duyet", role=REVIEWER, units=[cls.district])
 
     def test_a_clerk_opens_and_submits_a_year_and_the_reviewer_approves_it_from_the_admin(self):
-        url = "/admin/closures/yearclosure/"
+        url = "/admin/approvals/yearapproval/"
         self.client.force_login(self.clerk)
         self.assertEqual(self.client.post(f"{url}add/", {"area": self.district.pk, "year": 2024}).status_code, 302)
-        closure = YearClosure.objects.get()
-        self.client.post(url, {"action": "submit_years", "_selected_action": [closure.pk]})
-        self.client.post(url, {"action": "approve_years", "_selected_action": [closure.pk]})
-        closure.refresh_from_db()
-        self.assertEqual(closure.state, "submitted")
+        approval = YearApproval.objects.get()
+        self.client.post(url, {"action": "submit_years", "_selected_action": [approval.pk]})
+        self.client.post(url, {"action": "approve_years", "_selected_action": [approval.pk]})
+        approval.refresh_from_db()
+        self.assertEqual(approval.state, "submitted")
         self.client.force_login(self.reviewer)
-        self.client.post(url, {"action": "approve_years", "_selected_action": [closure.pk]})
-        closure.refresh_from_db()
+        self.client.post(url, {"action": "approve_years", "_selected_action": [approval.pk]})
+        approval.refresh_from_db()
         self.assertEqual(
-            (closure.state, closure.submitted_by, closure.approved_by), ("approved", self.clerk, self.reviewer)
+            (approval.state, approval.submitted_by, approval.approved_by), ("approved", self.clerk, self.reviewer)
         )
-        self.assertEqual(self.client.post(f"{url}{closure.pk}/delete/", {"post": "yes"}).status_code, 403)
+        self.assertEqual(self.client.post(f"{url}{approval.pk}/delete/", {"post": "yes"}).status_code, 403)

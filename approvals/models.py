@@ -1,8 +1,8 @@
 """The approval of a year's figures for an administrative unit: draft → submitted → approved.
 
-An approved year is locked (closures.locking): no row of that unit, or of a unit below it,
+An approved year is locked (approvals.locking): no row of that unit, or of a unit below it,
 for that year can be added, changed or deleted until a user with the reopen permission
-reopens it with a written reason. Changing the state goes through closures.workflow, which
+reopens it with a written reason. Changing the state goes through approvals.workflow, which
 checks who may do it; the history table keeps every step with its user.
 """
 
@@ -18,18 +18,18 @@ from audit.models import HistoricalContext
 from bkxh.constraints import rule, year_in_range
 
 
-class YearClosureQuerySet(models.QuerySet):
+class YearApprovalQuerySet(models.QuerySet):
     def approved(self):
-        return self.filter(state=YearClosure.State.APPROVED)
+        return self.filter(state=YearApproval.State.APPROVED)
 
 
-class YearClosure(models.Model):
+class YearApproval(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted for approval")
         APPROVED = "approved", _("approved")
 
-    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="closures", verbose_name=_("area"))
+    area = models.ForeignKey(AdminUnit, models.PROTECT, related_name="approvals", verbose_name=_("area"))
     year = models.PositiveSmallIntegerField(_("year"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     submitted_by = models.ForeignKey(
@@ -54,7 +54,7 @@ class YearClosure(models.Model):
     history = HistoricalRecords(
         bases=[HistoricalContext], get_user=history_user, history_change_reason_field=models.TextField(null=True)
     )
-    objects = YearClosureQuerySet.as_manager()
+    objects = YearApprovalQuerySet.as_manager()
 
     area_path = "area"
 
@@ -63,15 +63,15 @@ class YearClosure(models.Model):
         verbose_name_plural = _("year approvals")
         ordering = ["-year", "area__code"]
         permissions = [
-            ("submit_yearclosure", _("Can submit a year for approval")),
-            ("approve_yearclosure", _("Can approve a year")),
-            ("reopen_yearclosure", _("Can reopen an approved year")),
+            ("submit_yearapproval", _("Can submit a year for approval")),
+            ("approve_yearapproval", _("Can approve a year")),
+            ("reopen_yearapproval", _("Can reopen an approved year")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["area", "year"], name="yearclosure_unique_area_year"),
-            year_in_range("yearclosure_year_range"),
+            models.UniqueConstraint(fields=["area", "year"], name="yearapproval_unique_area_year"),
+            year_in_range("yearapproval_year_range"),
             rule(
-                "yearclosure_approved_has_approver",
+                "yearapproval_approved_has_approver",
                 ~Q(state="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),
                 _("An approved year records who approved it and when."),
             ),

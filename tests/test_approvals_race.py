@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.test import TransactionTestCase
 
 from accounts.roles import REVIEWER
+from approvals import locking, workflow
+from approvals.models import YearApproval
 from beneficiaries.models import LongevityGift
-from closures import locking, workflow
-from closures.models import YearClosure
 from imports.kinds import get_kind
 from imports.process import run_import
 from tests.factories import default_commune, make_citizen_id, make_csv_bytes, make_person, make_role_user
@@ -62,32 +62,32 @@ class ApprovalWhileWritingTests(TransactionTestCase):
         self.commune = default_commune()
         self.district = self.commune.parent
         self.reviewer = make_role_user(username="pacnam.duyet", role=REVIEWER, units=[self.district])
-        self.closure = YearClosure.objects.create(area=self.district, year=2024, state=YearClosure.State.SUBMITTED)
+        self.approval = YearApproval.objects.create(area=self.district, year=2024, state=YearApproval.State.SUBMITTED)
 
-    def approval(self):
-        return Attempt(lambda: workflow.approve(self.closure, user=self.reviewer))
+    def approving(self):
+        return Attempt(lambda: workflow.approve(self.approval, user=self.reviewer))
 
     def test_an_approval_given_after_the_imports_last_guard_is_refused_and_the_import_commits(self):
         approvals = []
         guard = locking.check_years_open
 
-        def guard_then_approve(pairs):
-            guard(pairs)
+        def guard_then_approve(unit_years):
+            guard(unit_years)
             # The import's rows of 2024 are written, not committed: the reviewer approves now.
-            approval = self.approval()
+            approval = self.approving()
             approval.start()
             approval.join()
             approvals.append(approval)
 
-        with mock.patch("closures.locking.check_years_open", guard_then_approve):
+        with mock.patch("approvals.locking.check_years_open", guard_then_approve):
             log, result = run_import(get_kind("longevity_gifts"), gift_file(3), "qua-mung-tho.csv")
         self.assertEqual(len(approvals), 1, "the gifts are guarded once, after the people are written")
         self.assertIn("đang được ghi", str(approvals[0].refusal))
-        self.closure.refresh_from_db()
-        self.assertEqual(self.closure.state, YearClosure.State.SUBMITTED)
+        self.approval.refresh_from_db()
+        self.assertEqual(self.approval.state, YearApproval.State.SUBMITTED)
         self.assertEqual((log.outcome, LongevityGift.objects.count()), ("imported", 3), result.problems)
         # Once the import is in, the reviewer sees the figures and approves.
-        self.assertTrue(workflow.approve(self.closure, user=self.reviewer).is_approved)
+        self.assertTrue(workflow.approve(self.approval, user=self.reviewer).is_approved)
 
     def gift(self):
         person = make_person(full_name="Hoàng Thị Mai", gender="female", birth_year=1934, commune=self.commune)
@@ -96,7 +96,7 @@ class ApprovalWhileWritingTests(TransactionTestCase):
     def approve_while(self, clerk):
         """The reviewer approves; before the approval commits, `clerk` starts writing."""
         with transaction.atomic():
-            workflow.approve(self.closure, user=self.reviewer)
+            workflow.approve(self.approval, user=self.reviewer)
             clerk.start()
             self.wait_until_blocked_or_done(clerk)
         clerk.join()
