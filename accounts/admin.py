@@ -121,8 +121,8 @@ class AccessLogAdmin(WholeProvinceLogAdmin, BkxhModelAdmin):
     """Read-only, and only for those who answer for the whole province (here, with the scope,
     rather than in audit, which the data models' base stands on)."""
 
-    list_display = ("at", "username", "kind", "subject", "detail", "row_count", "ip_address", "path")
-    list_filter = ("kind", "at")
+    list_display = ("at", "username", "event", "subject", "detail", "row_count", "ip_address", "path")
+    list_filter = ("event", "at")
     search_fields = ("username", "subject", "detail", "path")
     date_hierarchy = "at"
 

@@ -29,7 +29,7 @@ class HistoricalContext(models.Model):
 
 
 class AccessLog(models.Model):
-    class Kind(models.TextChoices):
+    class Event(models.TextChoices):
         LOGIN = "login", _("login")
         LOGOUT = "logout", _("logout")
         FULL_ID = "full_id", _("full citizen ID shown")
@@ -40,7 +40,7 @@ class AccessLog(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("user")
     )
     username = models.CharField(_("user name"), max_length=150)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    event = models.CharField(_("event"), max_length=10, choices=Event.choices)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("page"), max_length=500, blank=True)
     subject = models.CharField(_("what"), max_length=300, blank=True, help_text=_("The record or table concerned."))
@@ -54,17 +54,17 @@ class AccessLog(models.Model):
         permissions = [("view_full_citizen_id", _("Can see full citizen ID numbers"))]
 
     def __str__(self):
-        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.username} {self.get_kind_display()}"
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} {self.username} {self.get_event_display()}"
 
 
-def log_access(*, kind, request=None, user=None, subject="", detail="", row_count=None):
+def log_access(*, event, request=None, user=None, subject="", detail="", row_count=None):
     """Write one access-log row for `request` (or `user` outside a request)."""
     user = user if user is not None else getattr(request, "user", None)
     authenticated = user is not None and user.is_authenticated
     return AccessLog.objects.create(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "",
-        kind=kind,
+        event=event,
         ip_address=client_ip(request) if request else None,
         path=request.get_full_path()[:500] if request else "",
         subject=str(subject)[:300],

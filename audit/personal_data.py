@@ -64,7 +64,7 @@ def lookup_reads_personal_data(model, lookup):
 
 
 def log_full_view(request, subject):
-    log_access(kind=AccessLog.Kind.FULL_ID, request=request, subject=subject)
+    log_access(event=AccessLog.Event.FULL_ID, request=request, subject=subject)
 
 
 def log_if_shown_whole(request, obj):

@@ -8,10 +8,10 @@ from audit.models import AccessLog, log_access
 
 @receiver(user_logged_in, dispatch_uid="audit_login")
 def record_login(sender, request, user, **kwargs):
-    log_access(kind=AccessLog.Kind.LOGIN, request=request, user=user)
+    log_access(event=AccessLog.Event.LOGIN, request=request, user=user)
 
 
 @receiver(user_logged_out, dispatch_uid="audit_logout")
 def record_logout(sender, request, user, **kwargs):
     if user is not None:
-        log_access(kind=AccessLog.Kind.LOGOUT, request=request, user=user)
+        log_access(event=AccessLog.Event.LOGOUT, request=request, user=user)

@@ -125,13 +125,13 @@ class People(UnitYearColumnMixin, Kind):
     def key_of(self, row):
         if row.header_of(self.column("citizen_id")) in {problem.column for problem in row.problems}:
             return None  # an ID refused before the comparison (masked in vain, held outside the units) matches no one
-        if row.values.get("citizen_id"):
-            return ("citizen_id", row.values["citizen_id"])
-        birth_date = row.values.get("birth_date")
-        birth_year = row.values.get("birth_year") or (birth_date.year if birth_date else None)
-        if not row.values.get("full_name") or not birth_year or row.values.get("commune") is None:
+        if row.by_field.get("citizen_id"):
+            return ("citizen_id", row.by_field["citizen_id"])
+        birth_date = row.by_field.get("birth_date")
+        birth_year = row.by_field.get("birth_year") or (birth_date.year if birth_date else None)
+        if not row.by_field.get("full_name") or not birth_year or row.by_field.get("commune") is None:
             return None
-        return ("key", duplicate_key(row.values["full_name"], birth_year, row.values["commune"].pk))
+        return ("key", duplicate_key(row.by_field["full_name"], birth_year, row.by_field["commune"].pk))
 
     def stored_records(self, keys):
         stored = {}
@@ -434,7 +434,7 @@ class RiceReliefLines(Kind):
             "commune_code",
             "Mã xã",
             field="commune",
-            lookup=UnitOfYear(levels=COMMUNES, year_of=lambda row: getattr(row.values.get("round"), "year", None)),
+            lookup=UnitOfYear(levels=COMMUNES, year_of=lambda row: getattr(row.by_field.get("round"), "year", None)),
         ),
         Column("household_code", "Mã hộ", field="household", lookup=HouseholdOfRow()),
         Column("persons", "Số khẩu"),

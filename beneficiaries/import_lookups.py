@@ -82,7 +82,7 @@ class MaskedCitizenIdOfRow(Resolver):
     def resolve(self, kind, rows, present, result):
         wanted = []
         for row in rows:
-            values = row.values
+            values = row.by_field
             birth_date = values.get("birth_date")
             birth_year = values.get("birth_year") or (birth_date.year if birth_date else None)
             if masked_tail(values.get("citizen_id")) is None:
@@ -94,7 +94,7 @@ class MaskedCitizenIdOfRow(Resolver):
             wanted.append((row, {**details, "citizen_id": values["citizen_id"]}))
         refused = unmask_citizen_ids(kind, wanted, result.user)
         for row, details in wanted:
-            row.values["citizen_id"] = "" if id(row) in refused else details["citizen_id"]
+            row.by_field["citizen_id"] = "" if id(row) in refused else details["citizen_id"]
 
 
 class CitizenIdHeldOutside(Resolver):
@@ -103,11 +103,11 @@ class CitizenIdHeldOutside(Resolver):
     no one (People.key_of), so that no refusal names where that person lives."""
 
     def resolve(self, kind, rows, present, result):
-        wanted = {row.values.get("citizen_id") for row in rows} - {"", None}
+        wanted = {row.by_field.get("citizen_id") for row in rows} - {"", None}
         outside = scope_of(result.user).rows_outside(Person.objects.all()).values_list("citizen_id", flat=True)
         held = set(matching(outside, "citizen_id", wanted))
         for row in rows:
-            if row.values.get("citizen_id") in held:
+            if row.by_field.get("citizen_id") in held:
                 row.add_error(kind.column("citizen_id"), CITIZEN_ID_HELD_OUTSIDE)
 
 
@@ -180,7 +180,7 @@ class PersonOfRow(Resolver):
                     created[identity] = person
                     first_row[identity] = row
                     added.append(identity)
-            row.values[self.field] = person
+            row.by_field[self.field] = person
         refuse_writes(Person, [(first_row[identity], created[identity]) for identity in added], result.user)
         if added:
             result.prerequisites.append((Person, [created[identity] for identity in added]))
@@ -199,21 +199,21 @@ class PersonOfRow(Resolver):
 
     def _has_person(self, kind, row):
         failed = {problem.column for problem in row.problems}
-        names = [name for name in PERSON_FIELDS if name in row.cells]
+        names = [name for name in PERSON_FIELDS if name in row.by_column]
         if any(row.header_of(kind.column(name)) in failed for name in names):
             return False
-        has_year = row.cells.get("birth_year") or row.cells.get("birth_date")
-        return bool(row.cells.get("full_name")) and has_year and row.values.get("commune") is not None
+        has_year = row.by_column.get("birth_year") or row.by_column.get("birth_date")
+        return bool(row.by_column.get("full_name")) and has_year and row.by_field.get("commune") is not None
 
     def _details(self, row):
-        birth_date = row.cells.get("birth_date")
+        birth_date = row.by_column.get("birth_date")
         return {
-            "full_name": row.cells["full_name"],
-            "gender": row.cells.get("gender", ""),
+            "full_name": row.by_column["full_name"],
+            "gender": row.by_column.get("gender", ""),
             "birth_date": birth_date,
-            "birth_year": row.cells.get("birth_year") or (birth_date.year if birth_date else None),
-            "citizen_id": row.cells.get("citizen_id") or "",
-            "commune": row.values["commune"],
+            "birth_year": row.by_column.get("birth_year") or (birth_date.year if birth_date else None),
+            "citizen_id": row.by_column.get("citizen_id") or "",
+            "commune": row.by_field["commune"],
         }
 
     def _stored(self, all_details, user):
@@ -241,10 +241,10 @@ class PersonOfRow(Resolver):
 
     def _new_person(self, kind, book, build, row, details):
         person = build({name: details[name] for name in (*PERSON_FIELDS, "commune") if details[name] is not None})
-        problems = book.row_errors(person, [name for name in PERSON_FIELDS if name in row.cells])
+        problems = book.row_errors(person, [name for name in PERSON_FIELDS if name in row.by_column])
         for name, messages in problems.items():
-            column = kind.column(name) if name in PERSON_FIELDS and name in row.cells else None
-            if name == "birth_year" and "birth_year" not in row.cells:
+            column = kind.column(name) if name in PERSON_FIELDS and name in row.by_column else None
+            if name == "birth_year" and "birth_year" not in row.by_column:
                 column = kind.column("birth_date")
             for message in messages:
                 row.add_error(column if name != NON_FIELD_ERRORS else None, message)
@@ -261,7 +261,7 @@ class HouseholdOfRow(ByCode):
         super().__init__(Household, "code")
 
     def resolve(self, column, rows):
-        wanted = [(row, row.values.get("commune"), row.cells.get(column.name)) for row in rows]
+        wanted = [(row, row.by_field.get("commune"), row.by_column.get(column.name)) for row in rows]
         wanted = [(row, commune, code) for row, commune, code in wanted if commune is not None and code]
         found = {}
         households = Household.objects.filter(commune__in={commune for _row, commune, _code in wanted})
@@ -275,7 +275,7 @@ class HouseholdOfRow(ByCode):
                     _("%(commune)s has no household with the code “%(code)s”.") % {"commune": commune, "code": code},
                 )
             else:
-                row.values[column.field] = household
+                row.by_field[column.field] = household
 
     def code_list(self, column, units=None, year=None):
         households = Household.objects.select_related("commune").order_by("commune__code", "code")
@@ -288,17 +288,20 @@ class DecisionOfRow(Resolver):
     """The decision named by its number and date (both columns), which must be on file."""
 
     def resolve(self, kind, rows, present, result):
-        wanted = [row for row in rows if row.cells.get("decision_number") and row.cells.get("decision_date")]
+        wanted = [row for row in rows if row.by_column.get("decision_number") and row.by_column.get("decision_date")]
         found = {}
-        for decision in matching(Decision.objects, "number", {row.cells["decision_number"] for row in wanted}):
+        for decision in matching(Decision.objects, "number", {row.by_column["decision_number"] for row in wanted}):
             found[(decision.number, decision.date)] = decision
         for row in wanted:
-            decision = found.get((row.cells["decision_number"], row.cells["decision_date"]))
+            decision = found.get((row.by_column["decision_number"], row.by_column["decision_date"]))
             if decision is None:
                 row.add_error(
                     kind.column("decision_number"),
                     _("There is no decision number %(number)s of %(date)s; add the decision first.")
-                    % {"number": row.cells["decision_number"], "date": row.cells["decision_date"].strftime("%d/%m/%Y")},
+                    % {
+                        "number": row.by_column["decision_number"],
+                        "date": row.by_column["decision_date"].strftime("%d/%m/%Y"),
+                    },
                 )
             else:
-                row.values["decision"] = decision
+                row.by_field["decision"] = decision

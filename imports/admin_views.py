@@ -183,7 +183,7 @@ def export_view(request, model_admin):
     # Every export of personal data is logged, masked or not: names and birth years are personal too.
     if personal:
         log_access(
-            kind=AccessLog.Kind.EXPORT,
+            event=AccessLog.Event.EXPORT,
             request=request,
             subject=kind.label,
             detail="; ".join(filters) or _("The whole list"),

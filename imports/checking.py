@@ -48,9 +48,9 @@ class Problem:
 class Row:
     def __init__(self, number, written_headers, raw=()):
         self.number = number
-        self.raw = raw  # the cells as read, for the file of failed rows
-        self.cells = {}  # column name -> the parsed cell (a code, for looked-up columns)
-        self.values = {}  # model field name -> value
+        self.as_read = raw  # the cells as read, for the file of failed rows
+        self.by_column = {}  # column name -> the parsed cell (a code, for looked-up columns)
+        self.by_field = {}  # model field name -> value
         self.problems = []
         self.key = None  # the business key, once the row's references are resolved
         self._written = written_headers
@@ -265,7 +265,7 @@ def _parsing_plan(match):
 
 def _parse_row(number, cells, match, plan):
     row = Row(number, match.written, cells)
-    values, parsed = row.values, row.cells
+    values, parsed = row.by_field, row.by_column
     length = len(cells)
     for index, column, parser, fills_field, described in plan:
         cell = cells[index] if index < length else ""
@@ -430,7 +430,7 @@ def _apply_rules(kind, book, row, instance, fields, across):
     checked = (
         [name for name in fields if row.header_of(kind.column_for_field(name)) not in failed] if failed else fields
     )
-    with instance.alone() if hasattr(instance, "alone") else nullcontext():
+    with instance.without_rules_across_rows() if hasattr(instance, "without_rules_across_rows") else nullcontext():
         problems = book.row_errors(instance, checked)
     for name, messages in across.items():
         problems[name].extend(messages if isinstance(messages, list) else [messages])

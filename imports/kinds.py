@@ -116,7 +116,7 @@ class Kind:
     # Fields the model derives from others in save(), which bulk writes skip (see prepare()).
     derived_fields = ()
     # Whether check_together() applies the model's rule across rows (RuleAcrossRows) to the
-    # file's rows together, so that each row is checked without it (alone()).
+    # file's rows together, so that each row is checked without it (without_rules_across_rows()).
     rows_checked_together = False
     # How a file of this kind is written (imports.writing.writes_while_checking): whether its
     # first parts may be written while the rest is checked (all in one transaction, rolled back
@@ -194,9 +194,9 @@ class Kind:
 
     def key_of(self, row):
         """The row's business key, comparable with stored records'; None when a part is missing."""
-        if any(row.values.get(name) is None for name in self.key):
+        if any(row.by_field.get(name) is None for name in self.key):
             return None
-        return tuple(comparable(row.values[name]) for name in self.key)
+        return tuple(comparable(row.by_field[name]) for name in self.key)
 
     def stored_records(self, keys):
         """{key: record} for the stored records with these keys, in a few queries."""
@@ -253,7 +253,7 @@ class Kind:
                 for column in self.columns
                 if (column.fills_field or column.lookup is not None) and column.name in present
             ] + list(self.related_fields.values())
-        values = row.values
+        values = row.by_field
         return {name: values[name] for name in fields if name in values}
 
     def fields_set(self, present):
@@ -325,18 +325,18 @@ class ByCode:
         return self._queryset() if self._queryset else self.model.objects.all()
 
     def resolve(self, column, rows):
-        codes = {row.cells[column.name] for row in rows if column.name in row.cells}
+        codes = {row.by_column[column.name] for row in rows if column.name in row.by_column}
         found = {}
         for record in matching(self.queryset(), self.code_field, codes):
             found[getattr(record, self.code_field)] = record
         for row in rows:
-            if column.name not in row.cells:
+            if column.name not in row.by_column:
                 continue
-            record = found.get(row.cells[column.name])
+            record = found.get(row.by_column[column.name])
             if record is None:
-                row.add_error(column, self.unknown_message(row.cells[column.name]))
+                row.add_error(column, self.unknown_message(row.by_column[column.name]))
             else:
-                row.values[column.field] = record
+                row.by_field[column.field] = record
 
     def unknown_message(self, code):
         return _("There is no %(what)s with the code “%(code)s”.") % {

@@ -96,7 +96,7 @@ def failed_rows_file(result, file_format):
     """The rows with problems, as read, with a “Lỗi” column listing each row's problems."""
     rows = []
     for row in result.failed_rows:
-        cells = list(row.raw) + [""] * (len(result.header) - len(row.raw))
+        cells = list(row.as_read) + [""] * (len(result.header) - len(row.as_read))
         rows.append([*cells, "; ".join(str(problem) for problem in row.problems)])
     header = [*result.header, ERRORS_HEADER]
     handle = io.BytesIO()

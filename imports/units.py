@@ -14,7 +14,7 @@ class UnitOfYear(ByCode):
 
     def __init__(self, *, year_field="year", year_of=None, levels=None):
         super().__init__(AdminUnit, "code")
-        self.year_of = year_of or (lambda row: row.values.get(year_field, row.cells.get(year_field)))
+        self.year_of = year_of or (lambda row: row.by_field.get(year_field, row.by_column.get(year_field)))
         self.levels = levels
 
     def queryset(self):
@@ -22,7 +22,7 @@ class UnitOfYear(ByCode):
         return units.filter(level__in=self.levels) if self.levels else units
 
     def resolve(self, column, rows):
-        codes = {row.cells[column.name] for row in rows if column.name in row.cells}
+        codes = {row.by_column[column.name] for row in rows if column.name in row.by_column}
         by_code = {}
         # With its parent: a row's rules ask whether its unit lies in another (is_within), which
         # would otherwise cost a query for each commune of the file.
@@ -30,7 +30,7 @@ class UnitOfYear(ByCode):
             by_code.setdefault(unit.code, []).append(unit)
         meant = {}  # (code, year) -> unit: a file names the same few communes in the same year
         for row in rows:
-            code, year = row.cells.get(column.name), self.year_of(row)
+            code, year = row.by_column.get(column.name), self.year_of(row)
             if code is None or year is None:
                 continue
             try:
@@ -40,7 +40,7 @@ class UnitOfYear(ByCode):
             if unit is None:
                 row.add_error(column, self.unknown_message(code, year))
             else:
-                row.values[column.field] = unit
+                row.by_field[column.field] = unit
 
     def unknown_message(self, code, year):
         message = _("“%(code)s” was not the code of an administrative unit in %(year)s.") % {"code": code, "year": year}

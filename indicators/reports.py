@@ -19,13 +19,13 @@ from indicators.models import Indicator, IndicatorValue, achievement_of
 class Note:
     """Something a person checking the report should look at; shown on screen, not printed.
 
-    kind is one of: "reported_percent" (a printed percentage disagrees with the computed
-    one), "parts" (a breakdown does not add up to its total), "of_which" (an "of which"
+    `check` names the check that found it: "reported_percent" (a printed percentage disagrees
+    with the computed one), "parts" (a breakdown does not add up to its total), "of_which" (an "of which"
     figure exceeds its total), "roll_up" (a unit's own figure differs from the sum of the
     units below it), "register" (a typed figure differs from the total of its register).
     """
 
-    kind: str
+    check: str
     indicator: Indicator
     expected: Decimal | None = None
     found: Decimal | None = None

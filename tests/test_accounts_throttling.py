@@ -54,6 +54,6 @@ class LoginThrottlingTests(TestCase):
     def test_logins_are_in_the_access_log(self):
         self.log_in("lan", PASSWORD)
         self.assertEqual(
-            list(AccessLog.objects.values_list("username", "kind", "ip_address")),
-            [("lan", AccessLog.Kind.LOGIN, "192.0.2.10")],
+            list(AccessLog.objects.values_list("username", "event", "ip_address")),
+            [("lan", AccessLog.Event.LOGIN, "192.0.2.10")],
         )

@@ -175,7 +175,7 @@ class VietnameseAdminTests(PageTextAssertions, TestCase):
             rows=3,
             outcome=ImportLog.Outcome.IMPORTED,
         )
-        log_access(kind=AccessLog.Kind.LOGIN, user=cls.superuser)
+        log_access(event=AccessLog.Event.LOGIN, user=cls.superuser)
 
     maxDiff = None
 

@@ -282,7 +282,7 @@ class PersonAndHouseholdTests(DependentRowsTestCase):
         self.assertNotContains(response, "Lò Thị Đổi Tên (1934)")
         self.assertEqual(response.context["subtitle"], "Lò Thị Thử (1934)")
         self.assertContains(response, "&rsaquo; Lò Thị Thử (1934)")
-        logged = AccessLog.objects.filter(kind=AccessLog.Kind.FULL_ID).latest("at")
+        logged = AccessLog.objects.filter(event=AccessLog.Event.FULL_ID).latest("at")
         self.assertEqual(logged.subject, "Lò Thị Thử (1934)")
 
     def test_a_people_import_names_the_row_that_renames_an_approved_person(self):

@@ -44,8 +44,8 @@ class PastVersionOfAPersonTests(TestCase):
         self.client.force_login(self.administrator)
         self.assertContains(self.client.get(self.version_page), self.old_id)
         self.assertEqual(
-            list(AccessLog.objects.filter(kind="full_id").values_list("username", "kind", "subject", "path")),
-            [("tinh.quantri", AccessLog.Kind.FULL_ID, str(self.elder), self.version_page)],
+            list(AccessLog.objects.filter(event="full_id").values_list("username", "event", "subject", "path")),
+            [("tinh.quantri", AccessLog.Event.FULL_ID, str(self.elder), self.version_page)],
         )
 
     def test_a_past_version_shows_a_masked_id_to_a_user_without_the_permission_and_logs_nothing(self):
@@ -53,7 +53,7 @@ class PastVersionOfAPersonTests(TestCase):
         response = self.client.get(self.version_page)
         self.assertContains(response, "••••••••4321")
         self.assertNotContains(response, self.old_id)
-        self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.FULL_ID).exists())
+        self.assertFalse(AccessLog.objects.filter(event=AccessLog.Event.FULL_ID).exists())
 
     def test_a_past_version_without_an_id_logs_nothing(self):
         nobody = make_person(full_name="Lò Văn Không", citizen_id="")
@@ -61,7 +61,7 @@ class PastVersionOfAPersonTests(TestCase):
         self.client.force_login(self.administrator)
         page = reverse("admin:beneficiaries_person_simple_history", args=[nobody.pk, version.history_id])
         self.assertEqual(self.client.get(page).status_code, 200)
-        self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.FULL_ID).exists())
+        self.assertFalse(AccessLog.objects.filter(event=AccessLog.Event.FULL_ID).exists())
 
 
 class ExportEntryInTheAccessLogTests(TestCase):
@@ -79,7 +79,7 @@ class ExportEntryInTheAccessLogTests(TestCase):
     def exported_detail(self, params):
         response = export_list(self.client, GIFTS, params)
         self.assertEqual(response.status_code, 200)
-        return AccessLog.objects.get(kind=AccessLog.Kind.EXPORT).detail
+        return AccessLog.objects.get(event=AccessLog.Event.EXPORT).detail
 
     def test_an_export_entry_names_its_filters_and_search_in_words(self):
         detail = self.exported_detail(

@@ -123,7 +123,7 @@ class CitizenIdMaskingTests(TestCase):
             self.assertGreater(opened, 40)
             if user != self.viewer:
                 self.assertGreater(downloaded, 20, user.username)
-        self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.FULL_ID).exists())
+        self.assertFalse(AccessLog.objects.filter(event=AccessLog.Event.FULL_ID).exists())
 
     def test_import_templates_show_a_made_up_example_id_and_no_stored_one(self):
         self.client.force_login(self.clerk)
@@ -157,7 +157,7 @@ class CitizenIdMaskingTests(TestCase):
             self.assertContains(self.client.get(url(Person, "change", self.lan.pk)), self.lan.citizen_id)
         self.assertContains(self.client.get(url(Person, "history", self.elder.pk)), self.elder.citizen_id)
         self.assertEqual(
-            list(AccessLog.objects.filter(kind="full_id").order_by("pk").values_list("username", "kind", "subject")),
+            list(AccessLog.objects.filter(event="full_id").order_by("pk").values_list("username", "event", "subject")),
             [
                 ("tinh.quantri", "full_id", str(self.lan)),
                 ("tinh.quantri", "full_id", str(self.lan)),
@@ -192,11 +192,11 @@ class AccessLogPageTests(TestCase):
         entry = AccessLog.objects.create(
             at=datetime.datetime(2026, 12, 1, 13, 10, tzinfo=datetime.UTC),
             username="tinh.quantri",
-            kind=AccessLog.Kind.FULL_ID,
+            event=AccessLog.Event.FULL_ID,
             subject="Nông Văn Thọ (1934)",
         )
         self.client.force_login(make_superuser())
         response = self.client.get(url(AccessLog, "change", entry.pk))
-        self.assertEqual(response.context["subtitle"], f"01/12/2026 20:10 tinh.quantri {entry.get_kind_display()}")
+        self.assertEqual(response.context["subtitle"], f"01/12/2026 20:10 tinh.quantri {entry.get_event_display()}")
         self.assertContains(response, "&rsaquo; 01/12/2026 20:10 tinh.quantri")
         self.assertNotContains(response, "13:10")

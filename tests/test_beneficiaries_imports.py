@@ -413,7 +413,7 @@ class PersonalDataExportTests(TestCase):
         self.client.force_login(make_superuser())
         lines = self.export_people()
         self.assertIn(MAI_ID, lines[1])
-        log = AccessLog.objects.get(kind=AccessLog.Kind.EXPORT)
+        log = AccessLog.objects.get(event=AccessLog.Event.EXPORT)
         self.assertEqual((log.subject, log.row_count), ("người", 1))
 
     def test_citizen_ids_are_masked_for_the_others_and_the_export_logged(self):
@@ -421,4 +421,4 @@ class PersonalDataExportTests(TestCase):
         lines = self.export_people()
         self.assertNotIn(MAI_ID, lines[1])
         self.assertIn("••••••••" + MAI_ID[-4:], lines[1])
-        self.assertEqual(AccessLog.objects.get(kind=AccessLog.Kind.EXPORT).row_count, 1)
+        self.assertEqual(AccessLog.objects.get(event=AccessLog.Event.EXPORT).row_count, 1)

@@ -94,7 +94,7 @@ class DemoRegisterReportTests(AdminFormTestCase):
         for figure in PROGRAMME_FIGURES:
             with self.subTest(figure=figure):
                 self.assertIn(figure, text)
-        self.assertEqual([note.kind for note in response.context["report"].notes], ["reported_percent"])
+        self.assertEqual([note.check for note in response.context["report"].notes], ["reported_percent"])
         self.assertNotIn("sổ theo dõi", text)
 
     def test_the_registers_alone_give_the_programme_figures(self):
@@ -116,7 +116,7 @@ class DemoRegisterReportTests(AdminFormTestCase):
         text = page_text(response)
         for figure in figures:
             self.assertIn(figure, text)
-        register_notes = [note for note in response.context["report"].notes if note.kind == "register"]
+        register_notes = [note for note in response.context["report"].notes if note.check == "register"]
         self.assertEqual(len(register_notes), len(notes), [n.indicator.name for n in register_notes])
         for note in notes:
             self.assertIn(note, text)

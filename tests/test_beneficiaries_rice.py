@@ -202,7 +202,7 @@ class RiceReliefBatchValidationTests(TestCase):
 
     def test_a_line_validated_alone_leaves_the_allocation_to_its_round(self):
         line = self.over_allocation()
-        with line.alone():
+        with line.without_rules_across_rows():
             line.full_clean()
         RiceReliefLine.objects.bulk_create([line])
         with self.assertRaises(ValidationError) as refused:
@@ -211,7 +211,7 @@ class RiceReliefBatchValidationTests(TestCase):
 
     def test_validating_alone_once_leaves_the_rule_in_the_next_validation(self):
         line = self.over_allocation()
-        with line.alone():
+        with line.without_rules_across_rows():
             line.full_clean()
         with self.assertRaises(ValidationError) as refused:
             line.full_clean()

@@ -78,7 +78,7 @@ class PerObjectTests(TestCase):
         data = make_csv_bytes([GIFT_HEADER, gift_row()])
         result = check_file(get_kind("longevity_gifts"), data, "qua-mung-tho.csv")
         self.assertEqual(result.problems, [])
-        (person,) = [row.values["person"] for row in result.rows]
+        (person,) = [row.by_field["person"] for row in result.rows]
         self.assertIsInstance(person, Person)
         self.assertIsNone(person.pk)
         self.assertEqual(own_attributes(person), [])

@@ -81,5 +81,5 @@ class ExportButtonTests(StaticLiveServerTestCase):
         women = Person.objects.filter(gender=Gender.FEMALE).count()
         self.assertGreater(women, 0)
         self.assertEqual(len(lines), women + 1)
-        entry = AccessLog.objects.get(kind=AccessLog.Kind.EXPORT)
+        entry = AccessLog.objects.get(event=AccessLog.Event.EXPORT)
         self.assertEqual((entry.username, entry.detail, entry.row_count), (DEMO_USERNAME, "Giới tính: nữ", women))

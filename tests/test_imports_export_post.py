@@ -53,7 +53,7 @@ class ExportIsAPostTests(TestCase):
         button = '<button type="submit" name="_format" value="xlsx" class="button default">Tải XLSX</button>'
         self.assertContains(response, button, html=True)
         self.assertContains(response, f'href="{GIFTS}?commune={self.commune.pk}"')
-        self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.EXPORT).exists())
+        self.assertFalse(AccessLog.objects.filter(event=AccessLog.Event.EXPORT).exists())
 
     def test_a_date_chosen_in_the_lists_date_bar_is_named_as_a_date(self):
         response = self.client.get("/admin/beneficiaries/decision/export/", {"date__year": "2024", "date__month": "3"})
@@ -73,7 +73,7 @@ class ExportIsAPostTests(TestCase):
         browser.force_login(self.administrator)
         response = browser.post(f"{GIFTS}export/", {"_format": "csv"})
         self.assertEqual(response.status_code, 403)
-        self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.EXPORT).exists())
+        self.assertFalse(AccessLog.objects.filter(event=AccessLog.Event.EXPORT).exists())
 
     def test_the_confirmation_pages_button_downloads_the_filtered_list_and_logs_it(self):
         browser = Client(enforce_csrf_checks=True)
@@ -87,8 +87,8 @@ class ExportIsAPostTests(TestCase):
         lines = response.content.decode("utf-8-sig").splitlines()
         self.assertEqual(len(lines), 2)
         self.assertIn("Lò Thị Thử", lines[1])
-        entry = AccessLog.objects.get(kind=AccessLog.Kind.EXPORT)
-        self.assertEqual((entry.kind, entry.row_count, entry.detail), (AccessLog.Kind.EXPORT, 1, "Xã: Xã Nhạn Môn"))
+        entry = AccessLog.objects.get(event=AccessLog.Event.EXPORT)
+        self.assertEqual((entry.event, entry.row_count, entry.detail), (AccessLog.Event.EXPORT, 1, "Xã: Xã Nhạn Môn"))
         self.assertEqual(entry.path, f"{GIFTS}export/?commune={self.commune.pk}")
 
     def test_the_format_is_the_button_pressed(self):
@@ -104,4 +104,4 @@ class ExportIsAPostTests(TestCase):
         self.client.force_login(make_role_user(username="tinh.xem", role=VIEWER, units=[self.province]))
         self.assertEqual(self.client.get(f"{GIFTS}export/").status_code, 403)
         self.assertEqual(export_list(self.client, GIFTS).status_code, 403)
-        self.assertFalse(AccessLog.objects.filter(kind=AccessLog.Kind.EXPORT).exists())
+        self.assertFalse(AccessLog.objects.filter(event=AccessLog.Event.EXPORT).exists())

@@ -54,7 +54,7 @@ def validate(instance, *, alone=False):
     the caller checks it for the batch once it is in.
     """
     foreign_keys = [field.name for field in instance._meta.concrete_fields if field.is_relation]
-    with instance.alone() if alone else contextlib.nullcontext():
+    with instance.without_rules_across_rows() if alone else contextlib.nullcontext():
         models.Model.full_clean(instance, exclude=foreign_keys, validate_constraints=False)
 
 

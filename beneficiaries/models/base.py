@@ -101,15 +101,15 @@ class RuleAcrossRows:
     returns the messages by field: clean() shows them to staff, and save() asks again in its
     own transaction for writers that skip validation.
 
-    Rows inserted together in bulk (the demo loader) are validated alone(), which leaves the
-    rule out: a row's share of it means nothing until its whole batch is in, and the inserter
+    Rows inserted together in bulk (the demo loader) are validated inside
+    `without_rules_across_rows()`, which leaves the rule out: a row's share of it means nothing until its whole batch is in, and the inserter
     then checks the rule once for the batch (for rice lines, their rounds).
     """
 
     checks_other_rows = True
 
     @contextlib.contextmanager
-    def alone(self):
+    def without_rules_across_rows(self):
         """While it lasts, clean() leaves the rule across rows out (see the class)."""
         self.checks_other_rows = False
         try:
@@ -124,7 +124,7 @@ class RuleAcrossRows:
     @classmethod
     def problems_of_rows(cls, rows):
         """problems_for_clean() of each of `rows`, for an import's part (whose rows are validated
-        alone()): a model that can ask for many rows in one query says so here."""
+        without_rules_across_rows()): a model that can ask for many rows in one query says so here."""
         return [row.problems_for_clean() for row in rows]
 
     def save(self, *args, **kwargs):
