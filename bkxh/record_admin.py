@@ -116,8 +116,13 @@ class ShownValue(forms.HiddenInput):
 
 
 class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
+    """The admin of a data model: its rows in the user's scope (AreaScopedAdmin), with their
+    history (SimpleHistoryAdmin), versions and locked years; see above.
+
+    Its subclasses add to a list page through changelist_context(), the one hook of the list.
+    """
+
     form = RecordForm
-    change_list_template = "admin/records/change_list.html"
     object_history_template = "admin/records/object_history.html"
 
     def get_changelist_form(self, request, **kwargs):
@@ -216,17 +221,22 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         # Django's list sends its action menu with every submit, empty unless an action is
         # chosen; a list edit is the "Save" button.
         is_action = request.POST.get("action") and "_save" not in request.POST
-        extra_context = {
-            **(extra_context or {}),
-            "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
-        }
         with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT):
             response = self._refusing_writes(request, super().changelist_view, request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            locks = {_lock_of_listed_row.get(row) for row in changelist.result_list} - {None}
-            response.context_data["locked_years"] = locked_years(locks)
+            response.context_data.update(self.changelist_context(request, changelist))
         return response
+
+    def changelist_context(self, request, changelist):
+        """What a list page shows besides Django's list (templates/admin/change_list.html): here
+        the approved years that lock its rows and the link to the deleted rows. A subclass adds
+        its own (import and export, totals) to super()'s."""
+        locks = {_lock_of_listed_row.get(row) for row in changelist.result_list} - {None}
+        return {
+            "locked_years": locked_years(locks),
+            "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
+        }
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

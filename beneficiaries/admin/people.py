@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.personal_data import PersonalDataAdminMixin, mask
 from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.models import Decision, Household, Person
-from bkxh.record_admin import RecordAdmin
-from imports.admin_mixin import ImportExportMixin
+from imports.record_admin import ImportExportAdmin
 
 
 class PossibleDuplicateFilter(admin.SimpleListFilter):
@@ -93,7 +92,7 @@ class HouseholdAdmin(RegisterAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ImportExportMixin, RecordAdmin):
+class DecisionAdmin(ImportExportAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"
