@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
 from areas.models import AdminUnit
-from audit.personal_data import mask
+from audit.personal_data import masked_id_column
 from imports.record_admin import ImportExportAdmin
 
 
@@ -178,9 +178,7 @@ class PersonRegisterAdmin(RegisterAdmin):
     def person_name(self, entry):
         return entry.person.full_name
 
-    @admin.display(description=_("citizen ID"))
-    def person_citizen_id(self, entry):
-        return mask(entry.person.citizen_id)
+    person_citizen_id = masked_id_column("person__citizen_id")
 
     @admin.display(description=_("year of birth"), ordering="person__birth_year")
     def person_birth_year(self, entry):

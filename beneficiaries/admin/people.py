@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from audit.personal_data import PersonalDataAdminMixin, mask
+from audit.personal_data import masked_id_column
 from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.models import Decision, Household, Person
 from imports.record_admin import ImportExportAdmin
@@ -22,7 +22,7 @@ class PossibleDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(PersonalDataAdminMixin, RegisterAdmin):
+class PersonAdmin(RegisterAdmin):
     list_display = (
         "full_name",
         "gender",
@@ -65,13 +65,10 @@ class MemberInline(admin.TabularInline):
     show_change_link = True
     verbose_name = _("member")
     verbose_name_plural = _("members")
+    masked_citizen_id = masked_id_column()
 
     def has_add_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=_("citizen ID"))
-    def masked_citizen_id(self, person):
-        return mask(person.citizen_id)
 
 
 @admin.register(Household)
