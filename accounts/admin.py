@@ -13,7 +13,7 @@ from accounts.models import UserArea
 from accounts.scope import scope_of
 from accounts.scoped_admin import AreaScopedAdmin, WholeProvinceLogAdmin
 from audit.models import AccessLog
-from bkxh.admin import BkxhModelAdmin, LabelledChoicesMixin
+from bkxh.admin import FORM_FIELDS, BkxhModelAdmin
 
 # A permission's stored name is English, written when `migrate` created it ("Can add person").
 PERMISSION_ACTIONS = {
@@ -60,8 +60,9 @@ class VietnamesePermissionsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class UserAreaInline(AreaScopedAdmin, LabelledChoicesMixin, admin.TabularInline):
+class UserAreaInline(AreaScopedAdmin, admin.TabularInline):
     model = UserArea
+    formfield_overrides = FORM_FIELDS
     extra = 1
     autocomplete_fields = ("area",)
 

@@ -16,6 +16,9 @@ from bkxh.records import value_at
 
 
 class AreaScopedAdmin:
+    """A ModelAdmin's or an inline's rows, choices and write permissions limited to the user's
+    units, by the model's `area_path`; also the history and deleted rows those units may read."""
+
     @property
     def area_path(self):
         return area_path_of(self.model)

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers, utils
@@ -58,31 +59,43 @@ def in_choice_order(queryset):
     return queryset.for_choices() if hasattr(queryset, "for_choices") else queryset
 
 
-class LabelledChoicesMixin:
-    """Select and autocomplete fields of a ModelAdmin or an inline name and order their choices
-    as the autocomplete results do (choice_label, in_choice_order)."""
+class RowChoiceField(forms.ModelChoiceField):
+    """A choice of one row, named and ordered as the autocomplete results are (choice_label,
+    in_choice_order): a unit with its code and period, the units in force today first."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        return self._labelled(super().formfield_for_foreignkey(db_field, request, **kwargs))
+    def __init__(self, queryset, **kwargs):
+        super().__init__(in_choice_order(queryset), **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        return self._labelled(super().formfield_for_manytomany(db_field, request, **kwargs))
-
-    @staticmethod
-    def _labelled(formfield):
-        if formfield is not None and hasattr(formfield.queryset.model, "choice_label"):
-            formfield.label_from_instance = choice_label
-            formfield.queryset = in_choice_order(formfield.queryset)
-        return formfield
+    def label_from_instance(self, obj):
+        return choice_label(obj)
 
 
-class FoldedSearchMixin:
-    """Search that ignores diacritics: "trung hoa" finds "Trung Hòa" and "Trung Hoà".
+class RowsChoiceField(RowChoiceField, forms.ModelMultipleChoiceField):
+    """The same for a choice of several rows (Django's multiple choice, with the naming and order above)."""
 
-    Each model keeps a folded copy of its names (`folded_search_fields`); the search term is
-    folded the same way and matched against it, besides the ordinary `search_fields`.
+
+# The form fields of every bkxh admin page, its inlines' too: figures read and written the
+# Vietnamese way, rows to choose from named and ordered as the autocomplete names them.
+FORM_FIELDS = {
+    models.DecimalField: {"form_class": VietnameseDecimalField},
+    models.ForeignKey: {"form_class": RowChoiceField},
+    models.OneToOneField: {"form_class": RowChoiceField},
+    models.ManyToManyField: {"form_class": RowsChoiceField},
+}
+
+
+class BkxhModelAdmin(admin.ModelAdmin):
+    """The base of bkxh's ModelAdmins: its form fields (FORM_FIELDS), a search that ignores
+    diacritics and refuses a pasted page of text, and no facet counts.
+
+    Search: "trung hoa" finds "Trung Hòa" and "Trung Hoà". Each model keeps a folded copy of its
+    names (`folded_search_fields`); the search term is folded the same way and matched against
+    it, besides the ordinary `search_fields`. Facet counts would cost a COUNT per filter choice
+    on every page of a register of a million rows.
     """
 
+    formfield_overrides = FORM_FIELDS
+    show_facets = admin.ShowFacets.NEVER
     folded_search_fields = ()
     # Each word adds an OR over every search field: a pasted page of text built megabytes of SQL
     # that kept PostgreSQL busy long after the browser had given up. No name needs more.
@@ -119,19 +132,6 @@ class FoldedSearchMixin:
             "max_words": self.max_search_words,
             "max_characters": self.max_search_characters,
         }
-
-
-class VietnameseNumbersMixin:
-    """Every decimal field in the form reads and shows figures the Vietnamese way."""
-
-    formfield_overrides = {models.DecimalField: {"form_class": VietnameseDecimalField}}
-
-
-class BkxhModelAdmin(FoldedSearchMixin, VietnameseNumbersMixin, LabelledChoicesMixin, admin.ModelAdmin):
-    """The base of bkxh's ModelAdmins: accent-free search, Vietnamese numbers, and no facet
-    counts, which cost a COUNT per filter choice on every page of a register of a million rows."""
-
-    show_facets = admin.ShowFacets.NEVER
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # A form sent back with errors (or refused by the models) keeps what was typed, and the

@@ -1,7 +1,7 @@
 """The admin of a data model (bkxh.records.Record): scope, locked years, versions and history.
 
-    @admin.register(IndicatorValue)
-    class IndicatorValueAdmin(RecordAdmin): ...   # also a BkxhModelAdmin
+    @admin.register(Sector)
+    class SectorAdmin(RecordAdmin): ...   # also a BkxhModelAdmin
 
 - rows outside the user's units are invisible (accounts.scoped_admin);
 - the change form and every list-edit row carry the version they were read at, and a save
@@ -12,7 +12,9 @@
   is refused with that message and rolls back whole (a change form is shown again as it was
   filled in, the message above it);
 - every change is stamped with its path (form, list edit, action) in the row's history,
-  which the "History" button shows; reverting from history is off.
+  which the "History" button shows; reverting from history is off;
+- personal fields (a citizen ID) show masked and read-only to a user without the permission,
+  in the form and the history; a page showing them whole is written to the access log.
 """
 
 import contextvars
@@ -41,6 +43,7 @@ from audit.personal_data import (
     log_full_view,
     log_if_shown_whole,
     lookup_reads_personal_data,
+    masked_id_column,
     may_see_full_ids,
     personal_fields_of,
 )
@@ -116,9 +119,16 @@ class ShownValue(forms.HiddenInput):
 
 
 class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
+    """The admin of a data model: its rows in the user's scope (AreaScopedAdmin), with their
+    history (SimpleHistoryAdmin), versions, locked years and masked personal fields; see above.
+
+    Its subclasses add to a list page through changelist_context(), the one hook of the list.
+    """
+
     form = RecordForm
-    change_list_template = "admin/records/change_list.html"
     object_history_template = "admin/records/object_history.html"
+    # The change form shows a personal field the user may not see whole as `masked_<field>`.
+    masked_citizen_id = masked_id_column()
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", RecordForm)
@@ -126,10 +136,28 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if "version" in flatten_fieldsets(fieldsets):
+        if "version" not in flatten_fieldsets(fieldsets):
+            (name, options), *rest = fieldsets
+            fieldsets = [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+        masked = self._masked_fields(request, obj)
+        if not masked:
             return fieldsets
-        (name, options), *rest = fieldsets
-        return [(name, {**options, "fields": [*options["fields"], "version"]}), *rest]
+
+        def swap(fields):
+            return [
+                swap(field) if isinstance(field, list | tuple) else (f"masked_{field}" if field in masked else field)
+                for field in fields
+            ]
+
+        return [(name, {**options, "fields": swap(options["fields"])}) for name, options in fieldsets]
+
+    def _masked_fields(self, request, obj):
+        """The personal fields of `obj` its form shows masked and read-only: those filled in, to a
+        user without the permission. A blank one stays an input: filling in a missing ID reveals
+        nothing."""
+        if obj is None or obj.pk is None or may_see_full_ids(request.user):
+            return ()
+        return tuple(name for name in personal_fields_of(self.model) if getattr(obj, name))
 
     def lock_of(self, request, obj):
         """The approved approval that locks `obj`, or None; asked once per request and row."""
@@ -216,17 +244,22 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         # Django's list sends its action menu with every submit, empty unless an action is
         # chosen; a list edit is the "Save" button.
         is_action = request.POST.get("action") and "_save" not in request.POST
-        extra_context = {
-            **(extra_context or {}),
-            "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
-        }
         with changes_by(source=Source.ACTION if is_action else Source.LIST_EDIT):
             response = self._refusing_writes(request, super().changelist_view, request, extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
         if changelist is not None:
-            locks = {_lock_of_listed_row.get(row) for row in changelist.result_list} - {None}
-            response.context_data["locked_years"] = locked_years(locks)
+            response.context_data.update(self.changelist_context(request, changelist))
         return response
+
+    def changelist_context(self, request, changelist):
+        """What a list page shows besides Django's list (templates/admin/change_list.html): here
+        the approved years that lock its rows and the link to the deleted rows. A subclass adds
+        its own (import and export, totals) to super()'s."""
+        locks = {_lock_of_listed_row.get(row) for row in changelist.result_list} - {None}
+        return {
+            "locked_years": locked_years(locks),
+            "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
+        }
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -259,13 +292,20 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         return response
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        if not self._is_past_version_page(request):
-            return readonly
-        # A past version is read, never edited (reverting is off): every field as text, as
-        # Django shows a row the user may only view.
-        fields = [field.name for field in self.model._meta.fields if field.editable and field.name != "version"]
-        return [*readonly, *(name for name in fields if name not in readonly)]
+        readonly = [*super().get_readonly_fields(request, obj)]
+        if self._is_past_version_page(request):
+            # A past version is read, never edited (reverting is off): every field as text, as
+            # Django shows a row the user may only view.
+            fields = [field.name for field in self.model._meta.fields if field.editable and field.name != "version"]
+            readonly += [name for name in fields if name not in readonly]
+        return [*readonly, *(f"masked_{field}" for field in self._masked_fields(request, obj))]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if obj is not None:
+            log_if_shown_whole(request, obj)
+        return response
 
     def _is_past_version_page(self, request):
         match = getattr(request, "resolver_match", None)

@@ -1,7 +1,7 @@
 """The admin pages of an import (upload → preview → confirm) and of an export.
 
 They are thin: the work is in imports.process and imports.exporting. Each view takes the
-ModelAdmin it serves (ImportExportMixin) and checks the import or export permission itself.
+ModelAdmin it serves (an ImportExportAdmin) and checks the import or export permission itself.
 """
 
 import io

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bkxh.numbers import format_decimal
 from bkxh.record_admin import RecordAdmin
-from imports.admin_mixin import ImportExportMixin
+from imports.record_admin import ImportExportAdmin
 from indicators.models import Indicator, IndicatorValue, Sector
 
 
@@ -31,7 +31,7 @@ class IndicatorAdmin(RecordAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(ImportExportMixin, RecordAdmin):
+class IndicatorValueAdmin(ImportExportAdmin):
     list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
     list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")
@@ -41,7 +41,6 @@ class IndicatorValueAdmin(ImportExportMixin, RecordAdmin):
     folded_search_fields = ("indicator__search_name", "area__search_name")
     autocomplete_fields = ("indicator", "area")
     list_per_page = 50
-    change_list_template = "admin/indicators/indicatorvalue/change_list.html"
     actions = ("mark_final",)
     fieldsets = (
         (None, {"fields": ("indicator", "year", "area", "status")}),

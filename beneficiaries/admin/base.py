@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
 from areas.models import AdminUnit
-from audit.personal_data import mask
-from bkxh.record_admin import RecordAdmin
-from imports.admin_mixin import ImportExportMixin
+from audit.personal_data import masked_id_column
+from imports.record_admin import ImportExportAdmin
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -115,7 +114,7 @@ class CommuneFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
-class RegisterAdmin(ImportExportMixin, RecordAdmin):
+class RegisterAdmin(ImportExportAdmin):
     """A register's changelist: filtered by year, district and commune, with the totals of the
     filtered entries above the list (one aggregate query, whatever the page), and import and
     export of the register's kind of file."""
@@ -124,7 +123,6 @@ class RegisterAdmin(ImportExportMixin, RecordAdmin):
     changelist_totals = ()
     list_per_page = 50
     show_full_result_count = False
-    change_list_template = "admin/beneficiaries/change_list.html"
 
     # Where a row belongs, read from its model (area_path, year_path), where it is declared once.
     @property
@@ -146,17 +144,16 @@ class RegisterAdmin(ImportExportMixin, RecordAdmin):
         filters = [*self.area_filters, *self.list_filter]
         return [YearFilter, *filters] if self.year_field else filters
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None and self.changelist_totals:
+    def changelist_context(self, request, changelist):
+        context = super().changelist_context(request, changelist)
+        if self.changelist_totals:
             sums = changelist.queryset.aggregate(
                 **{f"total_{i}": agg for i, (_label, agg) in enumerate(self.changelist_totals)}
             )
-            response.context_data["register_totals"] = [
+            context["register_totals"] = [
                 (label, sums[f"total_{i}"] or 0) for i, (label, _agg) in enumerate(self.changelist_totals)
             ]
-        return response
+        return context
 
 
 class HouseholdRegisterAdmin(RegisterAdmin):
@@ -181,9 +178,7 @@ class PersonRegisterAdmin(RegisterAdmin):
     def person_name(self, entry):
         return entry.person.full_name
 
-    @admin.display(description=_("citizen ID"))
-    def person_citizen_id(self, entry):
-        return mask(entry.person.citizen_id)
+    person_citizen_id = masked_id_column("person__citizen_id")
 
     @admin.display(description=_("year of birth"), ordering="person__birth_year")
     def person_birth_year(self, entry):

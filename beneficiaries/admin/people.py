@@ -4,11 +4,10 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from audit.personal_data import PersonalDataAdminMixin, mask
+from audit.personal_data import masked_id_column
 from beneficiaries.admin.base import RegisterAdmin
 from beneficiaries.models import Decision, Household, Person
-from bkxh.record_admin import RecordAdmin
-from imports.admin_mixin import ImportExportMixin
+from imports.record_admin import ImportExportAdmin
 
 
 class PossibleDuplicateFilter(admin.SimpleListFilter):
@@ -23,7 +22,7 @@ class PossibleDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(PersonalDataAdminMixin, RegisterAdmin):
+class PersonAdmin(RegisterAdmin):
     list_display = (
         "full_name",
         "gender",
@@ -66,13 +65,10 @@ class MemberInline(admin.TabularInline):
     show_change_link = True
     verbose_name = _("member")
     verbose_name_plural = _("members")
+    masked_citizen_id = masked_id_column()
 
     def has_add_permission(self, request, obj=None):
         return False
-
-    @admin.display(description=_("citizen ID"))
-    def masked_citizen_id(self, person):
-        return mask(person.citizen_id)
 
 
 @admin.register(Household)
@@ -93,7 +89,7 @@ class HouseholdAdmin(RegisterAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ImportExportMixin, RecordAdmin):
+class DecisionAdmin(ImportExportAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"

@@ -102,8 +102,9 @@ class RuleAcrossRows:
     own transaction for writers that skip validation.
 
     Rows inserted together in bulk (the demo loader) are validated inside
-    `without_rules_across_rows()`, which leaves the rule out: a row's share of it means nothing until its whole batch is in, and the inserter
-    then checks the rule once for the batch (for rice lines, their rounds).
+    `without_rules_across_rows()`, which leaves the rule out: a row's share of it means nothing
+    until its whole batch is in, and the inserter then checks the rule once for the batch (for
+    rice lines, their rounds).
     """
 
     checks_other_rows = True

@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
 from audit.context import current_user
-from audit.personal_data import mask
 from beneficiaries.citizen_id import citizen_id_problems
 from beneficiaries.models.base import RegisterQuerySet, check_in_force, commune_field
 from bkxh.constraints import rule, unique
@@ -258,10 +257,6 @@ class Person(Record):
             return False
         holders = Person.objects.filter(citizen_id=self.citizen_id).exclude(pk=self.pk)
         return scope_of(current_user()).rows_outside(holders).exists()
-
-    @property
-    def masked_citizen_id(self):
-        return mask(self.citizen_id)
 
     def clean(self):
         errors = {}

@@ -1,26 +1,23 @@
-"""ImportExportMixin: Import and Export buttons on a changelist, for the users allowed to use them."""
+"""ImportExportAdmin: the admin of a data model with Import and Export buttons on its list."""
 
 from django.urls import path
 
+from bkxh.record_admin import RecordAdmin
 from imports import admin_views
-from imports.kinds import get_kind, kind_for_model
+from imports.kinds import kind_for_model
 
 
-class ImportExportMixin:
-    """Import and export for the model's kind of file (see imports.kinds): found from the model,
-    or named by `import_kind`. A ModelAdmin whose model has no kind gets no buttons.
+class ImportExportAdmin(RecordAdmin):
+    """A RecordAdmin whose list imports and exports the model's kind of file (see imports.kinds).
+    A model without a kind gets no buttons.
 
     Import and export are permissions of their own (import_<model>, export_<model>); a user
     who may only view the list can do neither. Superusers have both.
     """
 
-    import_kind = ""
-    # A ModelAdmin with a changelist template of its own makes it extend this one.
-    change_list_template = "admin/imports/change_list.html"
-
     @property
     def import_kind_object(self):
-        return get_kind(self.import_kind) if self.import_kind else kind_for_model(self.model)
+        return kind_for_model(self.model)
 
     def has_import_permission(self, request):
         kind = self.import_kind_object
@@ -51,11 +48,10 @@ class ImportExportMixin:
             *super().get_urls(),
         ]
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
+    def changelist_context(self, request, changelist):
+        return {
+            **super().changelist_context(request, changelist),
             "can_import": self.has_import_permission(request),
             "can_export": self.has_export_permission(request),
             "export_query": request.GET.urlencode(),
         }
-        return super().changelist_view(request, extra_context)
