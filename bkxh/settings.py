@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "audit",
     "approvals",
     "imports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER
-from bkxh.demo import DEMO_PASSWORD
+from demo.loading import DEMO_PASSWORD
 from indicators.models import IndicatorValue
 from tests.demo import load_demo
 

@@ -5,7 +5,7 @@ Save button is on the first screen."""
 import pytest
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 
-from bkxh.demo import DEMO_PASSWORD, DEMO_USERNAME
+from demo.loading import DEMO_PASSWORD, DEMO_USERNAME
 from tests.browser import browser_page, log_in
 from tests.demo import load_demo
 

@@ -8,7 +8,6 @@ from django.test import TestCase
 
 from areas.models import AdminUnit
 from beneficiaries.citizen_id import citizen_id_problems
-from beneficiaries.demo import load_registers
 from beneficiaries.models import (
     Decision,
     ElderlyVisit,
@@ -24,6 +23,7 @@ from beneficiaries.models import (
 )
 from beneficiaries.registers import register_models
 from bkxh.text import nfc
+from demo.registers import load_registers
 from indicators.models import RegisterSource
 from reports.registers import register_figures
 

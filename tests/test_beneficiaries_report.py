@@ -27,7 +27,7 @@ from beneficiaries.models import (
     WorshipAllowance,
 )
 from beneficiaries.registers import register_models
-from bkxh.demo import load_catalogue
+from demo.loading import load_catalogue
 from indicators.models import Indicator, IndicatorValue, RegisterSource
 from reports.registers import FIGURES, register_years
 from tests.admin_forms import AdminFormTestCase, admin_url

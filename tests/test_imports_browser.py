@@ -9,7 +9,7 @@ from django.test import override_settings
 
 from audit.models import AccessLog
 from beneficiaries.models import Gender, Person
-from bkxh.demo import DEMO_PASSWORD, DEMO_USERNAME
+from demo.loading import DEMO_PASSWORD, DEMO_USERNAME
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
 from tests.browser import browser_page, log_in

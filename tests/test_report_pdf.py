@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import SimpleTestCase
 from pypdf import PdfReader
 
-from bkxh.demo import DEMO_PASSWORD, DEMO_USERNAME
+from demo.loading import DEMO_PASSWORD, DEMO_USERNAME
 from tests.browser import browser_page, log_in
 from tests.demo import load_demo
 

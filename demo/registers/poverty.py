@@ -3,10 +3,10 @@ for poverty-reduction officers, to the article's figures."""
 
 import datetime
 
-from beneficiaries.demo.base import DEPARTMENT_ISSUER, YEAR, already_loaded, day, decision, insert, some_day
-from beneficiaries.demo.population import Population
-from beneficiaries.demo.social import insert_households_with_heads
 from beneficiaries.models import Decision, HousingSupport, PovertyStatus, TrainingClass
+from demo.registers.base import DEPARTMENT_ISSUER, YEAR, already_loaded, day, decision, insert, some_day
+from demo.registers.population import Population
+from demo.registers.social import insert_households_with_heads
 
 MB = "Ngân hàng TMCP Quân đội (MB)"
 BAO_VIET = "Tập đoàn Bảo Việt"

@@ -19,12 +19,12 @@ from accounts.models import UserArea
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
 from areas.loading import load_admin_units
 from areas.models import AdminUnit, Agency
-from beneficiaries.demo import load_registers
+from demo.registers import load_registers
 from imports.kinds import get_kind
 from imports.process import run_import
 from indicators.models import Indicator, Sector
 
-DATA = Path(__file__).resolve().parent / "demo_data"
+DATA = Path(__file__).resolve().parent / "data"
 DEMO_YEAR = 2024
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "bkxh-demo-2024"

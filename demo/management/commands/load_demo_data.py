@@ -1,8 +1,8 @@
 from django.utils.translation import gettext as _
 
 from audit.commands import AuditedCommand
-from bkxh.demo import DEMO_PASSWORD, DEMO_YEAR, load_demo_data
 from bkxh.numbers import format_decimal
+from demo.loading import DEMO_PASSWORD, DEMO_YEAR, load_demo_data
 
 
 class Command(AuditedCommand):

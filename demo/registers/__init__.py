@@ -8,17 +8,17 @@ twice changes nothing.
 
 from django.db import transaction
 
-from beneficiaries.demo.base import YEAR, Units
-from beneficiaries.demo.merit import (
+from beneficiaries.models import Household, Person
+from beneficiaries.registers import register_models
+from demo.registers.base import YEAR, Units
+from demo.registers.merit import (
     load_funeral_allowances,
     load_medical_referrals,
     load_record_amendments,
     load_worship_allowances,
 )
-from beneficiaries.demo.poverty import load_housing, load_training
-from beneficiaries.demo.social import load_admission_dossiers, load_elderly_visits, load_longevity, load_rice
-from beneficiaries.models import Household, Person
-from beneficiaries.registers import register_models
+from demo.registers.poverty import load_housing, load_training
+from demo.registers.social import load_admission_dossiers, load_elderly_visits, load_longevity, load_rice
 
 LOADERS = [
     load_rice,

@@ -2,9 +2,9 @@
 allowances, medical assessment referrals and record amendments, to the article's counts.
 Amounts are illustrative."""
 
-from beneficiaries.demo.base import DEPARTMENT_ISSUER, YEAR, already_loaded, day, decision, insert, some_day
-from beneficiaries.demo.population import Population
 from beneficiaries.models import Decision, FuneralAllowance, MedicalReferral, Person, RecordAmendment, WorshipAllowance
+from demo.registers.base import DEPARTMENT_ISSUER, YEAR, already_loaded, day, decision, insert, some_day
+from demo.registers.population import Population
 
 FUNERAL_ALLOWANCES = 285
 FUNERAL_CATEGORIES = {

@@ -7,8 +7,6 @@ import math
 
 from django.db.models import OuterRef, Subquery
 
-from beneficiaries.demo.base import YEAR, already_loaded, day, decision, insert, validate
-from beneficiaries.demo.population import Population
 from beneficiaries.models import (
     AdmissionDossier,
     Decision,
@@ -21,6 +19,8 @@ from beneficiaries.models import (
     RiceReliefRound,
 )
 from beneficiaries.models.rice import KG_PER_PERSON_MONTH
+from demo.registers.base import YEAR, already_loaded, day, decision, insert, validate
+from demo.registers.population import Population
 
 RICE_KG, RICE_HOUSEHOLDS, RICE_PERSONS = 259_310, 3_268, 11_901
 # The lean-season round covers two months, the others one: enough persons in it for the
