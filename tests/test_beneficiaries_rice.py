@@ -34,6 +34,13 @@ class RiceReliefLineFormTests(AdminFormTestCase):
         self.assertSaved(self.add(RiceReliefLine, **self.line(kg="60")))
         self.assertEqual(RiceReliefLine.objects.get().kg, 60)
 
+    def test_a_line_is_named_with_its_kilograms_written_the_vietnamese_way(self):
+        self.assertSaved(self.add(RiceReliefLine, **self.line(kg="52,5")))
+        line = RiceReliefLine.objects.get()
+        response = self.client.get(f"/admin/beneficiaries/ricereliefline/{line.pk}/change/")
+        self.assertContains(response, f"{self.household} – 52,5 kg")
+        self.assertNotContains(response, "52.50")
+
     def test_a_line_of_exactly_persons_times_15_kg_times_months_is_saved(self):
         three_months = make_round(code="2024-giap-hat", months=3, kg_allocated=1000, occasion="lean_season")
         self.assertSaved(self.add(RiceReliefLine, **self.line(round=three_months, kg="180")))

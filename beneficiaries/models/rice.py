@@ -162,7 +162,7 @@ class RiceReliefLine(RuleAcrossRows, Record):
         ]
 
     def __str__(self):
-        return f"{self.household} – {self.kg} kg"
+        return f"{self.household} – {format_decimal(self.kg)} kg"
 
     read_by_row_rules = ("round",)
 
