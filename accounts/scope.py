@@ -65,7 +65,7 @@ _scopes = PerObject("scope of user")
 
 
 def scope_of(user):
-    """The scope of `user`, computed once per user object (one query, two for a district user);
+    """The scope of `user`, computed once per user object (one query, two for a user bound below the top);
     no user (the command line, code) works for every unit."""
     if user is None:
         return Scope()
@@ -75,11 +75,13 @@ def scope_of(user):
     if user.is_superuser:
         scope = Scope()
     else:
-        bound = list(AdminUnit.objects.filter(user_links__user=user).values_list("pk", "level"))
-        if any(level == AdminUnit.Level.PROVINCE for _pk, level in bound):
+        bound = list(AdminUnit.objects.filter(user_links__user=user).values_list("pk", "parent_id"))
+        # The top of the tree (the country; the province in a database of one province) is
+        # everything; any other unit is itself and the units below it.
+        if any(parent_id is None for _pk, parent_id in bound):
             scope = Scope()
         else:
-            ids = [pk for pk, _level in bound]
+            ids = [pk for pk, _parent_id in bound]
             below = AdminUnit.objects.filter(within_q(ids))
             scope = Scope(below.values_list("pk", flat=True)) if ids else Scope(())
     _scopes.set(user, scope)

@@ -1,4 +1,4 @@
-"""Administrative units (province, district, commune) and the agencies that report on them.
+"""Administrative units (the country, province, district, commune) and the agencies that report on them.
 
 A GSO code is not an identity: the 2025 reform gave new communes the codes of old ones
 (new Xã Bằng Thành is 01864, which was Xã Bộc Bố). A unit is therefore a code *and* a
@@ -33,10 +33,10 @@ def unit_for_year(units, year):
     return next((unit for unit in units if unit.is_in_force_on(year_end)), units[0] if units else None)
 
 
-# The units above a unit, as lookups from it, nearest first: a commune's district, then its
-# province. The one place that knows how deep the hierarchy is: within(), lineages() and every
-# query "in this area or below it" are built from it.
-ANCESTORS = ("parent", "parent__parent")
+# The units above a unit, as lookups from it, nearest first: a commune's district, its
+# province, then the country. The one place that knows how deep the hierarchy is: within(),
+# lineages() and every query "in this area or below it" are built from it.
+ANCESTORS = ("parent", "parent__parent", "parent__parent__parent")
 
 
 def within_q(area_ids, path=""):
@@ -85,7 +85,7 @@ class AdminUnitQuerySet(RecordQuerySet):
         return {row[0]: tuple(pk for pk in row if pk is not None) for row in rows}
 
     def and_above(self):
-        """These units and those above them (a commune's district and province)."""
+        """These units and those above them (a commune's district, province and country)."""
         return self.model.objects.filter(pk__in={pk for lineage in self.lineages().values() for pk in lineage})
 
     def within(self, area):
@@ -100,15 +100,18 @@ class AdminUnitQuerySet(RecordQuerySet):
 
 class AdminUnit(Record):
     class Level(models.TextChoices):
+        COUNTRY = "country", _("country")
         PROVINCE = "province", _("province")
         DISTRICT = "district", _("district")
         COMMUNE = "commune", _("commune")
 
     class UnitType(models.TextChoices):
+        QUOC_GIA = "quoc_gia", _("country (quốc gia)")
         TINH = "tinh", _("province (tỉnh)")
         THANH_PHO_TW = "thanh_pho_tw", _("centrally-run city")
         THANH_PHO = "thanh_pho", _("provincial city")
         THI_XA = "thi_xa", _("town (thị xã)")
+        QUAN = "quan", _("urban district (quận)")
         HUYEN = "huyen", _("rural district (huyện)")
         PHUONG = "phuong", _("ward (phường)")
         THI_TRAN = "thi_tran", _("township (thị trấn)")
@@ -160,15 +163,24 @@ class AdminUnit(Record):
         super().save(*args, **kwargs)
 
     def clean(self):
-        expected_parent_level = {
-            self.Level.PROVINCE: None,
-            self.Level.DISTRICT: self.Level.PROVINCE,
+        # A province may also stand alone at the top, as it does in a database of one province.
+        expected_parent_levels = {
+            self.Level.COUNTRY: (),
+            self.Level.PROVINCE: (self.Level.COUNTRY,),
+            self.Level.DISTRICT: (self.Level.PROVINCE,),
             self.Level.COMMUNE: (self.Level.DISTRICT, self.Level.PROVINCE),
-        }.get(self.level)
-        if self.level == self.Level.PROVINCE and self.parent_id:
-            raise ValidationError({"parent": _("A province has no parent unit.")})
-        if self.level != self.Level.PROVINCE and self.parent and self.parent.level not in expected_parent_level:
+        }.get(self.level, ())
+        if self.parent and self.parent.level not in expected_parent_levels:
+            if not expected_parent_levels:
+                raise ValidationError({"parent": _("A country has no parent unit.")})
             raise ValidationError({"parent": _("The parent of this unit must be one level above it.")})
+
+    def successions(self):
+        """[(successor, whole)]: the units that took this one's place, each with whether it took
+        the whole of it. A unit divided between several successors (some communes in 2025) gave
+        each a part, so a succession is whole exactly when it is the only one."""
+        successors = list(self.successors.all())
+        return [(successor, len(successors) == 1) for successor in successors]
 
     def is_within(self, area):
         """Whether this unit is `area` or lies below it."""
@@ -211,11 +223,13 @@ class AdminUnit(Record):
     def whole_area_phrase(self):
         """How a report names the whole of this unit: "Toàn tỉnh", "Toàn huyện" …"""
         return {
+            self.UnitType.QUOC_GIA: _("The whole country"),
             self.UnitType.TINH: _("The whole province"),
             self.UnitType.THANH_PHO_TW: _("The whole city"),
             self.UnitType.THANH_PHO: _("The whole city"),
             self.UnitType.THI_XA: _("The whole town"),
             self.UnitType.HUYEN: _("The whole district"),
+            self.UnitType.QUAN: _("The whole urban district"),
             self.UnitType.PHUONG: _("The whole ward"),
             self.UnitType.THI_TRAN: _("The whole township"),
         }.get(self.unit_type, _("The whole commune"))
