@@ -1,10 +1,7 @@
 """The four roles and the demo's users: who may do what."""
 
-from io import StringIO
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.test import TestCase
 
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER
@@ -65,9 +62,7 @@ class RoleTests(TestCase):
 
 class DemoUsersTests(TestCase):
     def test_the_demo_has_one_user_per_role_for_the_province_and_pac_nam_and_prints_their_logins(self):
-        out = StringIO()
-        call_command("load_demo_data", stdout=out)
-        printed = out.getvalue()
+        printed = load_demo()
         self.assertIn("admin / bkxh-demo-2024", printed)
         expected = [
             (f"{place}.{key}", role, code)

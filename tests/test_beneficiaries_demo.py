@@ -1,8 +1,6 @@
 from collections import Counter
 from decimal import Decimal
-from io import StringIO
 
-from django.core.management import call_command
 from django.db.models import Count, F, Max, Min, Sum
 from django.test import TestCase
 
@@ -26,6 +24,7 @@ from bkxh.text import nfc
 from demo.registers import load_registers
 from indicators.models import RegisterSource
 from reports.registers import register_figures
+from tests.demo import load_demo
 
 ARTICLE = {
     RegisterSource.RICE_KG: 259_310,
@@ -60,8 +59,7 @@ def people_snapshot():
 class DemoRegistersTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.output = StringIO()
-        call_command("load_demo_data", stdout=cls.output)
+        cls.output = load_demo()
         cls.province = AdminUnit.objects.province_for(2024)
 
     maxDiff = None
@@ -71,7 +69,7 @@ class DemoRegistersTests(TestCase):
         self.assertEqual(figures, {source: Decimal(value) for source, value in ARTICLE.items()})
 
     def test_the_command_prints_what_the_registers_hold(self):
-        output = self.output.getvalue()
+        output = self.output
         self.assertIn("Sổ theo dõi năm 2024: 80 hỗ trợ nhà ở, 682 quà mừng thọ, 285 mai táng phí,", output)
         self.assertIn("3.268 danh sách hộ nhận gạo", output)
         self.assertIn("người (dữ liệu giả lập) trong", output)

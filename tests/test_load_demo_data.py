@@ -6,13 +6,13 @@ from django.test import TestCase
 from areas.models import AdminUnit, Agency
 from beneficiaries.models import Household, LongevityGift, Person, RiceReliefLine
 from indicators.models import Indicator, IndicatorValue
+from tests.demo import load_demo
 
 
 class LoadDemoDataTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.output = StringIO()
-        call_command("load_demo_data", stdout=cls.output)
+        cls.output = load_demo()
 
     def test_loads_the_province_the_catalogue_and_the_figures_and_prints_a_login(self):
         self.assertEqual(AdminUnit.objects.filter(level="commune", valid_to__year=2025, valid_from=None).count(), 108)
@@ -20,7 +20,7 @@ class LoadDemoDataTests(TestCase):
         self.assertEqual(AdminUnit.objects.filter(valid_from="2025-07-01", level="commune").count(), 37)
         self.assertEqual(Indicator.objects.count(), 29)
         self.assertEqual(IndicatorValue.objects.filter(year=2024).count(), 29)
-        self.assertIn("admin / bkxh-demo-2024", self.output.getvalue())
+        self.assertIn("admin / bkxh-demo-2024", self.output)
         self.assertTrue(self.client.login(username="admin", password="bkxh-demo-2024"))
 
     def test_is_safe_to_run_twice(self):
