@@ -24,9 +24,9 @@ class UnitOfYear(ByCode):
     def resolve(self, column, rows):
         codes = {row.by_column[column.name] for row in rows if column.name in row.by_column}
         by_code = {}
-        # With its parent: a row's rules ask whether its unit lies in another (is_within), which
-        # would otherwise cost a query for each commune of the file.
-        for unit in matching(self.queryset().select_related("parent"), "code", codes):
+        # With the units above it: a row's rules ask whether its unit lies in another
+        # (is_within), which would otherwise cost a query for each commune of the file.
+        for unit in matching(self.queryset().with_lineage(), "code", codes):
             by_code.setdefault(unit.code, []).append(unit)
         meant = {}  # (code, year) -> unit: a file names the same few communes in the same year
         for row in rows:

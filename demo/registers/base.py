@@ -27,7 +27,7 @@ class Units:
 
     @classmethod
     def of_year(cls, year=YEAR):
-        units = AdminUnit.objects.in_force_during(year).select_related("parent__parent")
+        units = AdminUnit.objects.in_force_during(year).with_lineage()
         province = units.province_for(year)
         communes = [u for u in units.filter(level=AdminUnit.Level.COMMUNE).order_by("code") if u.is_within(province)]
         districts = {u.code: u for u in units.filter(level=AdminUnit.Level.DISTRICT, parent=province)}
