@@ -13,6 +13,11 @@ from bkxh.admin import BkxhModelAdmin
 from bkxh.text import visible
 
 
+def person_named(user):
+    """A user as the approval pages name them: their full name, else their user name."""
+    return (user.get_full_name() or user.get_username()) if user is not None else None
+
+
 @admin.register(YearApproval)
 class YearApprovalAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     """The year approvals: created as drafts, moved on only by the actions, never deleted."""
@@ -21,22 +26,48 @@ class YearApprovalAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         # The states and times of the approval written as the rows' are (Đã duyệt, 01/12/2026 18:04).
         return MaskingHistoryHelper(self.model, historical_record, masked_fields=())
 
-    list_display = ("area", "year", "state", "submitted_by", "approved_by", "approved_at", "reopen_reason")
+    list_display = ("area", "year", "state", "submitter", "approver", "approved_at", "reopen_reason")
     list_filter = ("year", "state")
     list_select_related = ("area", "submitted_by", "approved_by")
     search_fields = ("area__code", "area__name")
     autocomplete_fields = ("area",)
     actions = ("submit_years", "approve_years", "reopen_years")
-    readonly_fields = (
+    # Who took each step is shown by name, not as Django's link to the user's page, which only
+    # those who manage users may open (a viewer would meet a refusal).
+    fields = (
+        "area",
+        "year",
         "state",
-        "submitted_by",
+        "submitter",
         "submitted_at",
-        "approved_by",
+        "approver",
         "approved_at",
-        "reopened_by",
+        "reopener",
         "reopened_at",
         "reopen_reason",
     )
+    readonly_fields = (
+        "state",
+        "submitter",
+        "submitted_at",
+        "approver",
+        "approved_at",
+        "reopener",
+        "reopened_at",
+        "reopen_reason",
+    )
+
+    @admin.display(description=gettext_lazy("submitted by"), ordering="submitted_by__username")
+    def submitter(self, approval):
+        return person_named(approval.submitted_by)
+
+    @admin.display(description=gettext_lazy("approved by"), ordering="approved_by__username")
+    def approver(self, approval):
+        return person_named(approval.approved_by)
+
+    @admin.display(description=gettext_lazy("reopened by"), ordering="reopened_by__username")
+    def reopener(self, approval):
+        return person_named(approval.reopened_by)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (("area", "year") if obj else ())
