@@ -24,6 +24,7 @@ class ImportLog(models.Model):
         IMPORTED = "imported", _("imported")
         FAILED = "failed", _("failed, nothing written")
         CANCELLED = "cancelled", _("cancelled")
+        EXPIRED = "expired", _("not confirmed within a day; nothing written")
 
     class Source(models.TextChoices):
         ADMIN = "admin", _("admin")

@@ -52,9 +52,19 @@ def run_import(
     return log, result
 
 
+def expire_stale_previews():
+    """Remove the uploads kept for more than a day; the previews that waited for them say that
+    they were never confirmed, rather than waiting for ever. Returns (files removed, logs expired)."""
+    removed = storage.remove_stale()
+    expired = ImportLog.objects.filter(stored_file__in=removed, outcome=ImportLog.Outcome.PREVIEWED).update(
+        outcome=ImportLog.Outcome.EXPIRED, stored_file="", finished_at=timezone.now()
+    )
+    return len(removed), expired
+
+
 def preview_upload(kind, data, file_name, user):
     """Keep the upload privately and check it; returns (log, result). Nothing is written."""
-    storage.remove_stale()
+    expire_stale_previews()
     log = _new_log(kind, data, file_name, user, ImportLog.Source.ADMIN)
     log.stored_file = storage.store(data)
     result = check_file(kind, data, file_name, user=log.user)

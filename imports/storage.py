@@ -47,14 +47,14 @@ def discard(token):
 
 
 def remove_stale(max_age=MAX_AGE_SECONDS):
-    """Remove kept files older than `max_age` seconds; returns how many."""
+    """Remove kept files older than `max_age` seconds; returns the names removed."""
     limit = time.time() - max_age
-    removed = 0
+    removed = []
     for path in folder().iterdir():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()
-                removed += 1
+                removed.append(path.name)
         except FileNotFoundError:  # another worker removed it first
             continue
     return removed

@@ -231,7 +231,18 @@ class ImportAdminTests(PrivateFolderMixin, TestCase):
         out = StringIO()
         call_command("clean_import_files", stdout=out)
         self.assertEqual(self.kept_files(), [])
-        self.assertIn("1 file(s) removed.", out.getvalue())
+        self.assertIn("Đã xóa 1 tệp đang giữ; 1 lần kiểm tra không được xác nhận được ghi là quá hạn.", out.getvalue())
+
+    def test_a_preview_never_confirmed_says_so_in_the_log_once_its_file_is_removed(self):
+        self.upload(self.good_file())
+        log = ImportLog.objects.get()
+        os.utime(storage.folder() / log.stored_file, (time.time() - 2 * 86400,) * 2)
+        call_command("clean_import_files", stdout=StringIO())
+        log.refresh_from_db()
+        self.assertEqual((log.outcome, log.stored_file), (ImportLog.Outcome.EXPIRED, ""))
+        self.assertIsNotNone(log.finished_at)
+        response = self.client.get("/admin/imports/importlog/")
+        self.assertContains(response, '<td class="field-outcome">quá một ngày không xác nhận, không nhập gì</td>')
 
 
 class ExportAdminTests(TestCase):
