@@ -34,18 +34,6 @@ class YearApprovalAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     actions = ("submit_years", "approve_years", "reopen_years")
     # Who took each step is shown by name, not as Django's link to the user's page, which only
     # those who manage users may open (a viewer would meet a refusal).
-    fields = (
-        "area",
-        "year",
-        "state",
-        "submitter",
-        "submitted_at",
-        "approver",
-        "approved_at",
-        "reopener",
-        "reopened_at",
-        "reopen_reason",
-    )
     readonly_fields = (
         "state",
         "submitter",
@@ -56,6 +44,7 @@ class YearApprovalAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         "reopened_at",
         "reopen_reason",
     )
+    fields = ("area", "year", *readonly_fields)
 
     @admin.display(description=gettext_lazy("submitted by"), ordering="submitted_by__username")
     def submitter(self, approval):
