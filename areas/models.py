@@ -187,6 +187,20 @@ class AdminUnit(Record):
         successors = list(self.successors.all())
         return [(successor, len(successors) == 1) for successor in successors]
 
+    def replaced_phrase(self, year):
+        """What staff are told of a unit that had ended before `year` and was succeeded: "from
+        01/07/2025 its place was taken by Xã … (01864)", or "" (successors as loaded: an import
+        reads them with the units)."""
+        if not self.valid_to or self.valid_to.year >= year:
+            return ""
+        successors = self.successions()
+        if not successors:
+            return ""
+        return _("from %(date)s its place was taken by %(successors)s") % {
+            "date": (self.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+            "successors": ", ".join(f"{successor} ({successor.code})" for successor, _whole in successors),
+        }
+
     def is_within(self, area):
         """Whether this unit is `area` or lies below it."""
         return area is not None and area.pk in self.lineage_ids()

@@ -24,9 +24,10 @@ class UnitOfYear(ByCode):
     def resolve(self, column, rows):
         codes = {row.by_column[column.name] for row in rows if column.name in row.by_column}
         by_code = {}
-        # With the units above it: a row's rules ask whether its unit lies in another
-        # (is_within), which would otherwise cost a query for each commune of the file.
-        for unit in matching(self.queryset().with_lineage(), "code", codes):
+        # With the units above it and those that succeeded it: a row's rules ask whether its
+        # unit lies in another (is_within), a unit that had ended names its successors; either
+        # would otherwise cost a query for each commune of the file.
+        for unit in matching(self.queryset().with_lineage().prefetch_related("successors"), "code", codes):
             by_code.setdefault(unit.code, []).append(unit)
         meant = {}  # (code, year) -> unit: a file names the same few communes in the same year
         for row in rows:
@@ -38,12 +39,21 @@ class UnitOfYear(ByCode):
             except KeyError:
                 unit = meant[code, year] = unit_for_year(by_code.get(code, ()), year)
             if unit is None:
-                row.add_error(column, self.unknown_message(code, year))
+                row.add_error(column, self.unknown_message(code, year, by_code.get(code, ())))
             else:
                 row.by_field[column.field] = unit
 
-    def unknown_message(self, code, year):
-        message = _("“%(code)s” was not the code of an administrative unit in %(year)s.") % {"code": code, "year": year}
+    def unknown_message(self, code, year, units=()):
+        """Why `code` names no unit in `year`; of `units` (those with that code) one that had
+        ended says who took its place."""
+        words = {"code": code, "year": year}
+        for unit in units:
+            if replaced := unit.replaced_phrase(year):
+                return _(
+                    "“%(code)s” was not the code of an administrative unit in %(year)s: "
+                    "%(unit)s had ended; %(replaced)s."
+                ) % {**words, "unit": unit.name, "replaced": replaced}
+        message = _("“%(code)s” was not the code of an administrative unit in %(year)s.") % words
         if code.isdigit() and len(code) in (1, 2, 4):
             message += " " + _("If Excel dropped a leading zero, format the column as Text and type the code again.")
         return message

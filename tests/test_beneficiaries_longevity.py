@@ -3,8 +3,10 @@
 import datetime
 
 from beneficiaries.models import LongevityGift
+from imports.kinds import get_kind
+from imports.process import run_import
 from tests.admin_forms import AdminFormTestCase, form_errors
-from tests.factories import make_longevity_gift, make_person, make_reformed_commune
+from tests.factories import default_commune, make_csv_bytes, make_longevity_gift, make_person, make_reformed_commune
 
 
 class LongevityGiftFormTests(AdminFormTestCase):
@@ -103,3 +105,55 @@ class LongevityGiftFormTests(AdminFormTestCase):
             "hãy chọn đơn vị có hiệu lực khi đó.",
             **self.gift(commune=make_reformed_commune()),
         )
+
+
+class SucceededCommuneTests(AdminFormTestCase):
+    """An entry after the reform in a commune that had ended is refused, naming the commune that
+    took its place, the same in the admin form and in a file."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.old = default_commune()
+        cls.old.successors.add(make_reformed_commune())
+        cls.person = make_person(commune=cls.old, birth_year=1936)
+
+    def test_the_form_names_the_commune_that_took_its_place(self):
+        self.assertAddRefused(
+            LongevityGift,
+            "Xã Bằng Thành (mã 01858, hiệu lực đến 30/06/2025) không còn là đơn vị hành chính trong năm 2026: "
+            "từ 01/07/2025 địa bàn này thuộc Xã Bằng Thành (01864).",
+            person=self.person,
+            commune=self.old,
+            year=2026,
+            milestone=90,
+            giver="commune",
+            occasion="elderly_day",
+            cash_vnd="500.000",
+            gift_date=datetime.date(2026, 6, 6),
+        )
+
+    def test_a_file_names_the_commune_that_took_its_place(self):
+        data = make_csv_bytes(
+            [
+                [
+                    "Năm",
+                    "Mã xã",
+                    "Họ và tên",
+                    "Giới tính",
+                    "Năm sinh",
+                    "Số CCCD",
+                    "Mốc tuổi",
+                    "Tiền mặt (đồng)",
+                    "Ngày tặng",
+                ],
+                ["2026", "01858", "Hoàng Thị Mai", "Nữ", "1936", "", "90", "500.000", "06/06/2026"],
+            ]
+        )
+        _log, result = run_import(get_kind("longevity_gifts"), data, "qua.csv")
+        self.assertIn(
+            "“01858” không phải là mã đơn vị hành chính trong năm 2026: Xã Bằng Thành đã kết thúc; "
+            "từ 01/07/2025 địa bàn này thuộc Xã Bằng Thành (01864).",
+            " ".join(str(problem) for problem in result.problems),
+        )
+        self.assertFalse(LongevityGift.objects.exists())

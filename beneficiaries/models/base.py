@@ -54,16 +54,24 @@ def check_in_force(unit, year, field="commune"):
     if unit is None or not is_kept_year(year):
         return
     # Checked on the unit itself, not with a query, so that an import runs no query per row.
-    if not unit.is_in_force_during(year):
-        raise ValidationError(
-            {
-                field: _(
-                    "%(unit)s (code %(code)s, %(validity)s) was not an administrative unit in %(year)s: "
-                    "choose the unit in force then."
-                )
-                % {"unit": unit, "code": unit.code, "validity": validity(unit), "year": year}
-            }
+    if unit.is_in_force_during(year):
+        return
+    words = {"unit": unit, "code": unit.code, "validity": validity(unit), "year": year}
+    # A unit that had ended names the ones that took its place, so the clerk knows which to choose.
+    replaced = unit.replaced_phrase(year)
+    if replaced:
+        message = _(
+            "%(unit)s (code %(code)s, %(validity)s) was no longer an administrative unit in %(year)s: %(replaced)s."
+        ) % {**words, "replaced": replaced}
+    else:
+        message = (
+            _(
+                "%(unit)s (code %(code)s, %(validity)s) was not an administrative unit in %(year)s: "
+                "choose the unit in force then."
+            )
+            % words
         )
+    raise ValidationError({field: message})
 
 
 def validity(unit):
