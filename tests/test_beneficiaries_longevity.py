@@ -7,6 +7,7 @@ from imports.kinds import get_kind
 from imports.process import run_import
 from tests.admin_forms import AdminFormTestCase, form_errors
 from tests.factories import default_commune, make_csv_bytes, make_longevity_gift, make_person, make_reformed_commune
+from tests.test_beneficiaries_imports import GIFT_HEADER, gift_row
 
 
 class LongevityGiftFormTests(AdminFormTestCase):
@@ -134,22 +135,8 @@ class SucceededCommuneTests(AdminFormTestCase):
         )
 
     def test_a_file_names_the_commune_that_took_its_place(self):
-        data = make_csv_bytes(
-            [
-                [
-                    "Năm",
-                    "Mã xã",
-                    "Họ và tên",
-                    "Giới tính",
-                    "Năm sinh",
-                    "Số CCCD",
-                    "Mốc tuổi",
-                    "Tiền mặt (đồng)",
-                    "Ngày tặng",
-                ],
-                ["2026", "01858", "Hoàng Thị Mai", "Nữ", "1936", "", "90", "500.000", "06/06/2026"],
-            ]
-        )
+        row = gift_row(**{"Năm": "2026", "Năm sinh": "1936", "Số CCCD": "", "Ngày tặng": "06/06/2026"})
+        data = make_csv_bytes([GIFT_HEADER, row])
         _log, result = run_import(get_kind("longevity_gifts"), data, "qua.csv")
         self.assertIn(
             "“01858” không phải là mã đơn vị hành chính trong năm 2026: Xã Bằng Thành đã kết thúc; "
