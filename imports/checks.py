@@ -13,7 +13,7 @@ checked (Kind.written_while_checked): the writer of parts never calls before_wri
 
 from django.core import checks
 
-from imports.kinds import all_kinds
+from imports.kinds import Kind, all_kinds
 from imports.rules import unique_rules
 
 
@@ -43,8 +43,6 @@ def check_kind_keys(app_configs=None, **kwargs):
 
 
 def check_kind_write_paths(app_configs=None, **kwargs):
-    from imports.kinds import Kind, all_kinds
-
     return [
         checks.Error(
             f"The import kind “{kind.name}” has a before_write but says it may be written while it is checked: "
