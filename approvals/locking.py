@@ -1,7 +1,7 @@
 """Refusing every write to the rows of an approved year.
 
 `check_years_open(unit_years)` takes the (unit id, year) of the rows about to be written and
-raises YearLockedError when an approved approval of that unit, or of a unit above it, covers
+raises YearLockedError when an approval given to that unit, or to a unit above it, covers
 one of them. ApprovedYearsGuard, registered from ApprovalsConfig.ready() as a write guard of
 the data models (bkxh.records), has it asked by save(), delete() and their QuerySet's bulk
 methods, so the admin, imports and code are all refused alike. A write found
@@ -53,7 +53,7 @@ def locked_message(approval):
 
 
 def approvals_by_unit_year(unit_years):
-    """{(unit id, year): the approved approval that locks it} for those of `unit_years` that are locked."""
+    """{(unit id, year): the approval that locks it} for those of `unit_years` that are locked."""
     unit_years = _known(unit_years)
     return _covering(unit_years, _lineage(unit_years)) if unit_years else {}
 
@@ -87,7 +87,7 @@ def _covering(unit_years, lineage):
 
 
 def locking_approvals(unit_years):
-    """The approved approvals that cover any of the (unit id, year) `unit_years`, each once."""
+    """The approvals (given) that cover any of the (unit id, year) `unit_years`, each once."""
     return _each_once(approvals_by_unit_year(unit_years).values())
 
 
@@ -147,7 +147,7 @@ def _locks_connection():
 
 
 def approval_covering(area, year):
-    """The approved approval that locks `area`'s `year`, or None while its figures are provisional."""
+    """The approval (given) that locks `area`'s `year`, or None while its figures are provisional."""
     approvals = locking_approvals([(area.pk, year)])
     return approvals[0] if approvals else None
 

@@ -160,7 +160,7 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         return tuple(name for name in personal_fields_of(self.model) if getattr(obj, name))
 
     def lock_of(self, request, obj):
-        """The approved approval that locks `obj`, or None; asked once per request and row."""
+        """The approval (given) that locks `obj`, or None; asked once per request and row."""
         if obj is None or self.model.year_path is None:
             return None
         locks = locks_of(request)
