@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from bkxh.constraints import rule
 from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
+from bkxh.years import is_kept_year
 
 
 def year_bounds(year):
@@ -324,3 +325,43 @@ class Agency(Record):
     @property
     def recipient_lines(self):
         return [line.strip().rstrip(";.") for line in self.recipients.splitlines() if line.strip()]
+
+
+def check_in_force(unit, year, field):
+    """A ValidationError unless `unit` was an administrative unit during `year`: records point at
+    the unit in force when they happened, never at one of an earlier or later structure. The
+    message gives the code and the period, since old and new units may share a name."""
+    if unit is None or not is_kept_year(year):
+        return
+    # Checked on the unit itself, not with a query, so that an import runs no query per row.
+    if unit.is_in_force_during(year):
+        return
+    words = {"unit": unit, "code": unit.code, "validity": validity(unit), "year": year}
+    # A unit that had ended names the ones that took its place, so the clerk knows which to choose.
+    replaced = unit.replaced_phrase(year)
+    if replaced:
+        message = _(
+            "%(unit)s (code %(code)s, %(validity)s) was no longer an administrative unit in %(year)s: %(replaced)s."
+        ) % {**words, "replaced": replaced}
+    else:
+        message = (
+            _(
+                "%(unit)s (code %(code)s, %(validity)s) was not an administrative unit in %(year)s: "
+                "choose the unit in force then."
+            )
+            % words
+        )
+    raise ValidationError({field: message})
+
+
+def validity(unit):
+    """The period `unit` was in force, as "in force from 01/07/2025" or "… until 30/06/2025"."""
+    dates = {
+        "start": unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "",
+        "end": unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "",
+    }
+    if unit.valid_from and unit.valid_to:
+        return _("in force from %(start)s to %(end)s") % dates
+    if unit.valid_from:
+        return _("in force from %(start)s") % dates
+    return _("in force until %(end)s") % dates

@@ -227,8 +227,9 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         unit_years = [unit_year_of(row) for row in rows]
         found = approvals_by_unit_year(unit_years)
         locks = [found.get(unit_year) for unit_year in unit_years]
+        by_row = locks_of(request).by_row
         for row, lock in zip(rows, locks, strict=True):
-            locks_of(request).by_row[(self.model._meta.label, row.pk)] = lock
+            by_row[(self.model._meta.label, row.pk)] = lock
         return locks
 
     def get_actions(self, request):

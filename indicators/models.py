@@ -11,12 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit, within_q
+from areas.models import AdminUnit, check_in_force, within_q
 from bkxh.constraints import rule, year_in_range
 from bkxh.numbers import percent_of
 from bkxh.records import Record, RecordQuerySet
 from bkxh.text import fold
-from bkxh.years import is_kept_year
 
 FIGURE = {"max_digits": 18, "decimal_places": 2}
 
@@ -212,13 +211,10 @@ class IndicatorValue(Record):
         errors = {}
         if self.indicator_id and self.plan is not None and not self.indicator.has_plan:
             errors["plan"] = _("This indicator has no plan; leave the plan empty.")
-        in_range = is_kept_year(self.year)
-        # Checked on the unit itself, not with a query, so an import of 100.000 rows runs no query per row.
-        if self.area_id and in_range and not self.area.is_in_force_during(self.year):
-            errors["area"] = _("%(area)s was not an administrative unit in %(year)s.") % {
-                "area": self.area,
-                "year": self.year,
-            }
+        try:
+            check_in_force(self.area if self.area_id else None, self.year, "area")
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
 

@@ -24,6 +24,22 @@ class IndicatorValueRulesTests(TestCase):
         with self.assertRaises(ValidationError):
             make_value(indicator=self.jobs, area=self.province, actual=2)
 
+    def test_a_value_after_its_unit_had_ended_names_the_unit_that_took_its_place(self):
+        thai_nguyen = make_province(
+            code="19", name="Tỉnh Thái Nguyên", valid_from=datetime.date(2025, 7, 1), valid_to=None
+        )
+        self.province.successors.add(thai_nguyen)
+        value = IndicatorValue(indicator=self.jobs, area=self.province, year=2026, actual=1)
+        with self.assertRaises(ValidationError) as refused:
+            value.full_clean()
+        self.assertEqual(
+            refused.exception.message_dict["area"],
+            [
+                "Tỉnh Bắc Kạn (mã 06, hiệu lực đến 30/06/2025) không còn là đơn vị hành chính trong năm 2026: "
+                "từ 01/07/2025 địa bàn này thuộc Tỉnh Thái Nguyên (19)."
+            ],
+        )
+
     def test_negative_figures_are_refused_by_the_database(self):
         for field in ("plan", "actual"):
             with self.subTest(field=field), self.assertRaises(IntegrityError), self.atomic():

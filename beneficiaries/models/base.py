@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit
+from areas.models import AdminUnit, check_in_force
 from bkxh.constraints import unique, year_in_range
 from bkxh.records import ALL_FIELDS, Record, RecordQuerySet
-from bkxh.years import is_kept_year
 
 MONEY = {"max_digits": 16, "decimal_places": 0}
 
@@ -45,46 +44,6 @@ def commune_field(**kwargs):
         verbose_name=kwargs.pop("verbose_name", _("commune")),
         **kwargs,
     )
-
-
-def check_in_force(unit, year, field="commune"):
-    """A ValidationError unless `unit` was an administrative unit during `year`: records point at
-    the unit in force when they happened, never at one of an earlier or later structure. The
-    message gives the code and the period, since old and new units may share a name."""
-    if unit is None or not is_kept_year(year):
-        return
-    # Checked on the unit itself, not with a query, so that an import runs no query per row.
-    if unit.is_in_force_during(year):
-        return
-    words = {"unit": unit, "code": unit.code, "validity": validity(unit), "year": year}
-    # A unit that had ended names the ones that took its place, so the clerk knows which to choose.
-    replaced = unit.replaced_phrase(year)
-    if replaced:
-        message = _(
-            "%(unit)s (code %(code)s, %(validity)s) was no longer an administrative unit in %(year)s: %(replaced)s."
-        ) % {**words, "replaced": replaced}
-    else:
-        message = (
-            _(
-                "%(unit)s (code %(code)s, %(validity)s) was not an administrative unit in %(year)s: "
-                "choose the unit in force then."
-            )
-            % words
-        )
-    raise ValidationError({field: message})
-
-
-def validity(unit):
-    """The period `unit` was in force, as "in force from 01/07/2025" or "… until 30/06/2025"."""
-    dates = {
-        "start": unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "",
-        "end": unit.valid_to.strftime("%d/%m/%Y") if unit.valid_to else "",
-    }
-    if unit.valid_from and unit.valid_to:
-        return _("in force from %(start)s to %(end)s") % dates
-    if unit.valid_from:
-        return _("in force from %(start)s") % dates
-    return _("in force until %(end)s") % dates
 
 
 def hold_lock(name):
@@ -168,7 +127,7 @@ class RegisterEntry(Record):
         constraints = [year_in_range("%(class)s_year_range")]
 
     def clean(self):
-        check_in_force(self.commune if self.commune_id else None, self.year)
+        check_in_force(self.commune if self.commune_id else None, self.year, "commune")
 
     def assigned(self, name):
         """The record assigned to the foreign key `name`, saved or not yet (an import checks an

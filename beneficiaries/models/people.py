@@ -8,9 +8,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import scope_of
+from areas.models import check_in_force
 from audit.context import current_user
 from beneficiaries.citizen_id import citizen_id_problems
-from beneficiaries.models.base import RegisterQuerySet, check_in_force, commune_field
+from beneficiaries.models.base import RegisterQuerySet, commune_field
 from bkxh.constraints import rule, unique
 from bkxh.records import Record
 from bkxh.text import fold, nfc
@@ -148,7 +149,7 @@ class Household(Record):
             if self.commune_id and self.head.commune_id != self.commune_id:
                 raise ValidationError({"head": _("The head of household lives in another commune.")})
         if self.certificate_year:
-            check_in_force(self.commune if self.commune_id else None, self.certificate_year)
+            check_in_force(self.commune if self.commune_id else None, self.certificate_year, "commune")
 
 
 # What a user is told of a citizen ID that a person outside their units has: nothing of that

@@ -13,12 +13,11 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from areas.models import AdminUnit
+from areas.models import AdminUnit, check_in_force
 from beneficiaries.models.base import (
     Decision,
     RegisterQuerySet,
     RuleAcrossRows,
-    check_in_force,
     commune_field,
     hold_lock,
 )
@@ -85,7 +84,7 @@ class RiceReliefRound(RuleAcrossRows, Record):
         return f"{occasion} {self.year} – {self.area}"
 
     def clean(self):
-        check_in_force(self.area if self.area_id else None, self.year, field="area")
+        check_in_force(self.area if self.area_id else None, self.year, "area")
         errors = {}
         if self.year and self.distribution_date and self.distribution_date.year != self.year:
             errors["distribution_date"] = _("The distribution date must fall in the round's year.")
@@ -184,7 +183,7 @@ class RiceReliefLine(RuleAcrossRows, Record):
     def clean(self):
         if not self.round_id:
             return
-        check_in_force(self.commune if self.commune_id else None, self.round.year)
+        check_in_force(self.commune if self.commune_id else None, self.round.year, "commune")
         errors = defaultdict(list)
         if self.household_id and self.commune_id and self.household.commune_id != self.commune_id:
             errors["commune"].append(_("The household lives in another commune."))

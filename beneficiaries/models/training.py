@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit
-from beneficiaries.models.base import Decision, RegisterQuerySet, check_in_force
+from areas.models import AdminUnit, check_in_force
+from beneficiaries.models.base import Decision, RegisterQuerySet
 from bkxh.constraints import rule, unique, year_in_range
 from bkxh.records import Record
 
@@ -62,6 +62,6 @@ class TrainingClass(Record):
         return f"{self.title} ({self.starts_on:%d/%m/%Y})"
 
     def clean(self):
-        check_in_force(self.area if self.area_id else None, self.year, field="area")
+        check_in_force(self.area if self.area_id else None, self.year, "area")
         if self.starts_on and self.year and self.starts_on.year != self.year:
             raise ValidationError({"starts_on": _("The class must start in its year.")})
