@@ -19,5 +19,5 @@ def register_models():
         model
         for model in apps.get_app_config("beneficiaries").get_models()
         if getattr(model, "year_path", None) is not None
-        and issubclass(model._default_manager._queryset_class, RegisterQuerySet)
+        and isinstance(model._default_manager.get_queryset(), RegisterQuerySet)
     )
