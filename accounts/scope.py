@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from areas.models import AdminUnit, within_q
+from areas.models import AdminUnit
+from areas.territory import UnitGraph
 from bkxh.per_object import PerObject
 from bkxh.records import ALL_FIELDS, WriteGuard, guard_dependents, read_by_any_dependent
 
@@ -65,7 +66,7 @@ _scopes = PerObject("scope of user")
 
 
 def scope_of(user):
-    """The scope of `user`, computed once per user object (one query, two for a user bound below the top);
+    """The scope of `user`, computed once per user object (one query, three for a user bound below the top);
     no user (the command line, code) works for every unit."""
     if user is None:
         return Scope()
@@ -81,9 +82,10 @@ def scope_of(user):
         if any(parent_id is None for _pk, parent_id in bound):
             scope = Scope()
         else:
+            # A unit's territory (areas.territory): the units below it and, across the 2025
+            # reform, the units it was formed from, whose history its staff now keep.
             ids = [pk for pk, _parent_id in bound]
-            below = AdminUnit.objects.filter(within_q(ids))
-            scope = Scope(below.values_list("pk", flat=True)) if ids else Scope(())
+            scope = Scope(UnitGraph().territory_ids(ids)) if ids else Scope(())
     _scopes.set(user, scope)
     return scope
 

@@ -17,7 +17,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from approvals.models import YearApproval
-from areas.models import AdminUnit
+from areas.territory import UnitGraph
 from bkxh.records import WriteGuard
 
 
@@ -63,8 +63,10 @@ def _known(unit_years):
 
 
 def _lineage(unit_years):
-    """{unit id: (the unit and the units above it)}: the units whose approval covers it."""
-    return AdminUnit.objects.filter(pk__in={unit for unit, _year in unit_years}).lineages()
+    """{unit id: (the unit and the units above it)}: the units whose approval covers it. Across
+    the 2025 reform these include the units that took its place (areas.territory): an approval of
+    the new Thái Nguyên's 2025 covers the first half-year of Bắc Kạn, which its report adds up."""
+    return UnitGraph().covering({unit for unit, _year in unit_years})
 
 
 def _covering(unit_years, lineage):

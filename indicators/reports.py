@@ -5,12 +5,12 @@ catalogue in one, the year's values for the area and the units below it in anoth
 Formatting is the template's job.
 """
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from areas.models import AdminUnit
+from areas.territory import HIERARCHY, SUCCESSION, territory_of
 from bkxh.numbers import HUNDRED, percent_of, round_half_up
 from indicators.models import Indicator, IndicatorValue, achievement_of
 
@@ -77,6 +77,9 @@ class AnnualReport:
     sections: list
     notes: list
     is_estimate: bool
+    # The units of another structure whose figures of the year are added in (areas.territory):
+    # the old provinces in a new province's 2025 report; the report says so.
+    carried: list = field(default_factory=list)
 
     @property
     def has_data(self):
@@ -93,11 +96,14 @@ class AnnualReport:
         )
 
 
-def annual_report(*, year, area, agency=None, register_figures=None):
+def annual_report(*, year, area, agency=None, register_figures=None, territory=None):
     """The `year` report on `area` (a province or a district): sections of lines, and notes.
 
     A unit with no figure of its own for an indicator that adds up gets the sum of the units
-    below it (communes → districts → province). An indicator computed from a register takes
+    below it (communes → districts → province); the figures of its predecessors in the year are
+    added to it (`territory`, areas.territory: computed when not given). `area` need not have
+    been in force in `year`: the new Thái Nguyên's 2024 is that of the provinces it was formed
+    from, the year on today's boundaries. An indicator computed from a register takes
     its actual from `register_figures` (keyed by Indicator.source) when the register has
     entries; a typed figure that differs is reported to staff.
     """
@@ -105,9 +111,8 @@ def annual_report(*, year, area, agency=None, register_figures=None):
     indicators = list(
         Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
     )
-    values = list(IndicatorValue.objects.for_year(year).within(area).select_related("area"))
-    # Each unit's way up to the area, however deep the hierarchy (areas knows it), in one query.
-    lineages = AdminUnit.objects.filter(pk__in={value.area_id for value in values}).lineages()
+    territory = territory or territory_of(area)
+    values = list(IndicatorValue.objects.for_year(year).filter(area__in=territory.unit_ids).select_related("area"))
     values_by_indicator = defaultdict(list)
     for value in values:
         values_by_indicator[value.indicator_id].append(value)
@@ -118,7 +123,7 @@ def annual_report(*, year, area, agency=None, register_figures=None):
         line = Line(indicator)
         for figure in ("plan", "actual"):
             total, mismatches = _roll_up(
-                values_by_indicator[indicator.pk], area, figure, indicator.aggregation, lineages
+                values_by_indicator[indicator.pk], area, figure, indicator.aggregation, territory
             )
             setattr(line, figure, total)
             notes += [
@@ -158,31 +163,40 @@ def annual_report(*, year, area, agency=None, register_figures=None):
         sections=sections,
         notes=notes,
         is_estimate=any(value.status == IndicatorValue.Status.ESTIMATE for value in values),
+        carried=list(AdminUnit.objects.filter(pk__in=territory.predecessor_ids).in_force_during(year).order_by("code")),
     )
 
 
-def _roll_up(values, root, figure, aggregation, lineages):
+def _roll_up(values, root, figure, aggregation, territory):
     """The `figure` of `root` and the (unit, own, sum below) triples where the two disagree.
-    `lineages` gives each unit's id and those above it (AdminUnitQuerySet.lineages): every
-    step from a unit up to `root` is a link in the tree the sums follow."""
-    own, units, children = {}, {root.pk: root}, defaultdict(set)
+
+    Figures add up along the territory's links (areas.territory): a unit's own figure, else the
+    sum of the units below it, and in either case plus the figures of its predecessors for the
+    part of the year they were in force (README, "Figures across the reform"). Only a unit's
+    own figure and the sum of the units below it in its own structure are compared."""
+    own, units = {}, {root.pk: root}
+    below = {HIERARCHY: defaultdict(set), SUCCESSION: defaultdict(set)}
     for value in values:
         unit = value.area
         units[unit.pk] = unit
         if getattr(value, figure) is not None:
             own[unit.pk] = getattr(value, figure)
-        lineage = lineages[unit.pk]
-        for below, above in itertools.pairwise(lineage[: lineage.index(root.pk) + 1]):
-            children[above].add(below)
+        step = unit.pk
+        while step != root.pk:
+            above, link = territory.links[step]
+            below[link][above].add(step)
+            step = above
     mismatches = []
 
     def total(unit_id):
-        below = [t for t in (total(child) for child in children[unit_id]) if t is not None]
-        below_sum = sum(below, Decimal(0)) if below else None
+        parts = [t for t in (total(child) for child in below[HIERARCHY][unit_id]) if t is not None]
+        parts_sum = sum(parts, Decimal(0)) if parts else None
         mine = own.get(unit_id)
-        if mine is not None and below_sum is not None and mine != below_sum:
-            mismatches.append((units[unit_id], mine, below_sum))
-        return mine if mine is not None else below_sum
+        if mine is not None and parts_sum is not None and mine != parts_sum:
+            mismatches.append((units[unit_id], mine, parts_sum))
+        figure = mine if mine is not None else parts_sum
+        carried = [t for t in (total(old) for old in below[SUCCESSION][unit_id]) if t is not None]
+        return sum(carried, figure or Decimal(0)) if carried else figure
 
     if aggregation != Indicator.Aggregation.SUM:
         return own.get(root.pk), []

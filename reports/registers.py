@@ -1,6 +1,6 @@
 """Register totals that feed the annual report, as plain Decimals keyed by RegisterSource.
 
-One query for the units of the area, then one aggregate query per register, whatever its
+Two queries for the units of the area's territory, then one aggregate query per register, whatever its
 size. A register with no entry for the year and area gives no figures at all, so a year kept
 only as typed totals still reports them.
 """
@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from accounts.scope import scope_of
-from areas.models import AdminUnit
+from areas.territory import territory_of
 from beneficiaries.models import (
     AdmissionDossier,
     ElderlyVisit,
@@ -82,9 +82,10 @@ def _figures(queryset, aggregates):
     return {key: Decimal(value or 0) for key, value in totals.items()}
 
 
-def register_figures(*, year, area):
-    """Every register figure of `year` for `area` and the units below it."""
-    units = list(AdminUnit.objects.within(area).values_list("pk", flat=True))
+def register_figures(*, year, area, territory=None):
+    """Every register figure of `year` for `area`'s territory: the units below it and its
+    predecessors (areas.territory), each entry in the unit of its time."""
+    units = (territory or territory_of(area)).unit_ids
     figures = {}
     for model, aggregates in FIGURES.items():
         figures.update(_figures(counted_entries(model).for_year(year).in_units(units), aggregates))

@@ -13,8 +13,8 @@ from approvals.locking import approval_covering
 from areas.models import AdminUnit, Agency
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
-from indicators.reports import annual_report
-from reports.registers import register_figures, register_years
+from reports.figures import report_of
+from reports.registers import register_years
 
 
 @login_required
@@ -55,8 +55,7 @@ def annual_report_view(request, year):
     if not scope.allows(area.pk):
         raise PermissionDenied(_("%(area)s is outside the units you work for.") % {"area": area})
     agency = Agency.objects.for_report(area, year)
-    figures = register_figures(year=year, area=area)
-    report = annual_report(year=year, area=area, agency=agency, register_figures=figures)
+    report = report_of(year=year, area=area, agency=agency)
     if not report.has_data:
         return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
     document_date, blank_date_reason = _document_date(agency, year)

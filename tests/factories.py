@@ -7,6 +7,7 @@ import itertools
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -40,6 +41,7 @@ def make_unit(
     *, code, name=None, level=AdminUnit.Level.COMMUNE, unit_type=None, parent=None, valid_from=None, valid_to=None
 ):
     default_type = {
+        AdminUnit.Level.COUNTRY: AdminUnit.UnitType.QUOC_GIA,
         AdminUnit.Level.PROVINCE: AdminUnit.UnitType.TINH,
         AdminUnit.Level.DISTRICT: AdminUnit.UnitType.HUYEN,
         AdminUnit.Level.COMMUNE: AdminUnit.UnitType.XA,
@@ -182,6 +184,59 @@ def make_reformed_commune(*, code="01864", name="Xã Bằng Thành"):
         code="19", name="Tỉnh Thái Nguyên", valid_from=reform, valid_to=None
     )
     return make_commune(parent=province, code=code, name=name, valid_from=reform, valid_to=None)
+
+
+@dataclass
+class MergedProvinces:
+    """Old Bắc Kạn and old Thái Nguyên (until 30/06/2025) and the new Thái Nguyên formed from
+    them, each with a few communes; see make_merged_provinces."""
+
+    bac_kan: AdminUnit
+    bac_kan_district: AdminUnit
+    merged_commune: AdminUnit
+    divided_commune: AdminUnit
+    old_thai_nguyen: AdminUnit
+    old_thai_nguyen_district: AdminUnit
+    old_thai_nguyen_commune: AdminUnit
+    thai_nguyen: AdminUnit
+    new_commune: AdminUnit
+    other_new_commune: AdminUnit
+
+
+def make_merged_provinces():
+    """The 2025 reform in small: Bắc Kạn's Xã Bộc Bố went whole into new Xã Bằng Thành, its Xã
+    Nhạn Môn was divided between Bằng Thành and Xã Cổ Linh, old Thái Nguyên's Xã Tân Cương
+    went into Cổ Linh; both old provinces went into the new Thái Nguyên (codes as GSO's, the
+    new province keeping old Thái Nguyên's 19), under the country as load_units puts them."""
+    reform = datetime.date(2025, 7, 1)
+    country = make_unit(code="VN", name="Việt Nam", level=AdminUnit.Level.COUNTRY)
+    bac_kan = make_province(parent=country)
+    bac_kan_district = make_district(parent=bac_kan)
+    merged = make_commune(parent=bac_kan_district, code="01864", name="Xã Bộc Bố")
+    divided = make_commune(parent=bac_kan_district, code="01867", name="Xã Nhạn Môn")
+    old_thai_nguyen = make_province(code="19", name="Tỉnh Thái Nguyên", parent=country)
+    old_district = make_district(parent=old_thai_nguyen, code="164", name="Thành phố Thái Nguyên")
+    old_commune = make_commune(parent=old_district, code="05536", name="Xã Tân Cương")
+    thai_nguyen = make_province(code="19", name="Tỉnh Thái Nguyên", parent=country, valid_from=reform, valid_to=None)
+    new_commune = make_commune(parent=thai_nguyen, code="01864", name="Xã Bằng Thành", valid_from=reform)
+    other = make_commune(parent=thai_nguyen, code="01870", name="Xã Cổ Linh", valid_from=reform)
+    bac_kan.successors.set([thai_nguyen])
+    old_thai_nguyen.successors.set([thai_nguyen])
+    merged.successors.set([new_commune])
+    divided.successors.set([new_commune, other])
+    old_commune.successors.set([other])
+    return MergedProvinces(
+        bac_kan=bac_kan,
+        bac_kan_district=bac_kan_district,
+        merged_commune=merged,
+        divided_commune=divided,
+        old_thai_nguyen=old_thai_nguyen,
+        old_thai_nguyen_district=old_district,
+        old_thai_nguyen_commune=old_commune,
+        thai_nguyen=thai_nguyen,
+        new_commune=new_commune,
+        other_new_commune=other,
+    )
 
 
 def make_citizen_id(*, female=False, birth_year=1950, province="001", serial=None):

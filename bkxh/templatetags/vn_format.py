@@ -94,3 +94,18 @@ def letterhead_name(name):
     """The name of an issuing agency with its line breaks only between its fields: "PHÒNG LAO
     ĐỘNG -" / "THƯƠNG BINH VÀ XÃ HỘI", never "… THƯƠNG" / "BINH …" (other spaces do not break)."""
     return " ".join(part.replace(" ", "\N{NO-BREAK SPACE}") for part in _BETWEEN_FIELDS.split(name))
+
+
+@register.filter
+def carried_units(units):
+    """Units of an earlier structure as a report's note lists them: "Tỉnh Bắc Kạn (đến
+    30/06/2025) và Tỉnh Thái Nguyên (đến 30/06/2025)"."""
+    named = [
+        _("%(unit)s (until %(date)s)") % {"unit": unit.name, "date": unit.valid_to.strftime("%d/%m/%Y")}
+        if unit.valid_to
+        else unit.name
+        for unit in units
+    ]
+    if len(named) < 2:
+        return "".join(named)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(named[:-1]), "last": named[-1]}
