@@ -7,6 +7,7 @@ year alone would let a 2025 entry dated September through in a commune that had 
 """
 
 import datetime
+import io
 import shutil
 import tempfile
 from io import StringIO
@@ -33,9 +34,10 @@ from beneficiaries.models import (
     WorshipAllowance,
 )
 from imports.checking import check_file
-from imports.exporting import csv_cell
+from imports.exporting import csv_cell, export_records
 from imports.kinds import get_kind
 from imports.models import ImportLog
+from imports.process import run_import
 from indicators.models import IndicatorValue
 from tests.admin_forms import AdminFormTestCase, form_errors
 from tests.factories import (
@@ -459,6 +461,19 @@ class MixedFileOfTheReformYearTests(ReformUnits, AdminFormTestCase):
         with self.assertRaises(CommandError):
             call_command("import_data", "longevity_gifts", str(path), stdout=StringIO(), stderr=err)
         self.assertIn(BANG_THANH_ENDED, err.getvalue())
+
+    def test_an_exported_2025_list_imports_back_unchanged(self):
+        """Read by its year alone, the March gift's 01864 would mean new Xã Bằng Thành, and the
+        file would move the gift out of old Xã Bộc Bố."""
+        self.run_command(gift_file(*MIXED))
+        before = self.communes_given()
+        kind = get_kind("longevity_gifts")
+        handle = io.BytesIO()
+        export_records(kind, kind.queryset(), "csv", handle)
+        log, result = run_import(kind, handle.getvalue(), "export.csv")
+        self.assertEqual([str(problem) for problem in result.problems], [])
+        self.assertEqual((log.created, log.changed, log.unchanged), (0, 0, 2))
+        self.assertEqual(self.communes_given(), before)
 
     def test_rice_lines_take_the_commune_of_their_rounds_distribution_date(self):
         make_round(code="2025-tet", year=2025, area=self.bac_kan, distribution_date=MARCH, kg_allocated=500)
