@@ -34,6 +34,11 @@ def unit_for_year(units, year):
     return next((unit for unit in units if unit.is_in_force_on(year_end)), units[0] if units else None)
 
 
+def unit_on(units, day):
+    """Of `units` (all with one code), the one that code meant on `day`, or None."""
+    return next((unit for unit in units if unit.is_in_force_on(day)), None)
+
+
 # The units above a unit, as lookups from it, nearest first: a commune's district, its
 # province, then the country. The one place that knows how deep the hierarchy is: within(),
 # lineages() and every query "in this area or below it" are built from it.
@@ -202,6 +207,27 @@ class AdminUnit(Record):
             "successors": ", ".join(f"{successor} ({successor.code})" for successor, _whole in successors),
         }
 
+    def replaced_on_phrase(self, day):
+        """replaced_phrase() for a day: what staff are told of a unit that had ended before `day`
+        and was succeeded, "from 01/07/2025 xã Bộc Bố became part of Xã Bằng Thành (01864)", or ""."""
+        if not self.valid_to or self.valid_to >= day:
+            return ""
+        successors = self.successions()
+        if not successors:
+            return ""
+        return _("from %(date)s %(unit)s became part of %(successors)s") % {
+            "date": (self.valid_to + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
+            "unit": self.in_sentence,
+            "successors": ", ".join(f"{successor} ({successor.code})" for successor, _whole in successors),
+        }
+
+    @property
+    def in_sentence(self):
+        """The name as written inside a sentence, its kind of unit in lower case ("xã Bộc Bố",
+        "thị trấn Chợ Rã"); a name that does not start with one ("Việt Nam") as it is."""
+        first = self.name.split(" ", 1)[0]
+        return self.name[0].lower() + self.name[1:] if first in UNIT_TYPE_WORDS else self.name
+
     def is_within(self, area):
         """Whether this unit is `area` or lies below it."""
         return area is not None and area.pk in self.lineage_ids()
@@ -327,14 +353,24 @@ class Agency(Record):
         return [line.strip().rstrip(";.") for line in self.recipients.splitlines() if line.strip()]
 
 
-def check_in_force(unit, year, field):
-    """A ValidationError unless `unit` was an administrative unit during `year`: records point at
-    the unit in force when they happened, never at one of an earlier or later structure. The
-    message gives the code and the period, since old and new units may share a name."""
+# The first words of units' names, which a sentence writes in lower case (AdminUnit.in_sentence).
+UNIT_TYPE_WORDS = {"Xã", "Phường", "Thị", "Huyện", "Quận", "Thành", "Tỉnh", "Đặc"}
+
+
+def check_in_force(unit, year, field, *, on=None):
+    """A ValidationError unless `unit` was an administrative unit during `year` and, for an entry
+    dated `on` in that year (the day a gift was given, a visit made), on that day
+    (check_in_force_on): records point at the unit in force when they happened, never at one of
+    an earlier or later structure. The message gives the code and the period, since old and new
+    units may share a name."""
     if unit is None or not is_kept_year(year):
         return
     # Checked on the unit itself, not with a query, so that an import runs no query per row.
     if unit.is_in_force_during(year):
+        # A day outside the year is the register's own error ("the date must fall in the year"),
+        # which this one would hide.
+        if day_of_year(on, year):
+            check_in_force_on(unit, on, field)
         return
     words = {"unit": unit, "code": unit.code, "validity": validity(unit), "year": year}
     # A unit that had ended names the ones that took its place, so the clerk knows which to choose.
@@ -365,3 +401,47 @@ def validity(unit):
     if unit.valid_from:
         return _("in force from %(start)s") % dates
     return _("in force until %(end)s") % dates
+
+
+def day_of_year(day, year):
+    """Whether `day` is a date of `year`: the day of an entry on which its unit must be in force."""
+    return isinstance(day, datetime.date) and day.year == year
+
+
+def check_in_force_on(unit, day, field):
+    """A ValidationError unless `unit` was an administrative unit on `day`: in 2025 a commune of
+    the old structure ended on 30/06 and one of the new began on 01/07, so the year alone lets an
+    entry dated after the reform in an ended commune through. Checked on the unit itself, as
+    check_in_force is, so that an import runs no query per row."""
+    if unit is None or not isinstance(day, datetime.date) or unit.is_in_force_on(day):
+        return
+    raise ValidationError({field: not_in_force_on_message(unit, day)})
+
+
+def not_in_force_on_message(unit, day):
+    """Why `unit` (not in force on `day`) cannot be the unit of an entry dated `day`: one that had
+    ended names the units that took its place ("Ngày 15/09/2025 xã Bộc Bố (mã 01864) không còn là
+    đơn vị hành chính: từ 01/07/2025 xã Bộc Bố thuộc Xã Bằng Thành (01864)"). The same words in the
+    model's validation and in an import."""
+    words = {"date": day.strftime("%d/%m/%Y"), "unit": unit.in_sentence, "code": unit.code, "validity": validity(unit)}
+    if unit.valid_from is not None and day < unit.valid_from:
+        return (
+            _(
+                "On %(date)s %(unit)s (code %(code)s, %(validity)s) was not yet an administrative unit: "
+                "choose the unit in force then."
+            )
+            % words
+        )
+    replaced = unit.replaced_on_phrase(day)
+    if replaced:
+        return _("On %(date)s %(unit)s (code %(code)s) was no longer an administrative unit: %(replaced)s.") % {
+            **words,
+            "replaced": replaced,
+        }
+    return (
+        _(
+            "On %(date)s %(unit)s (code %(code)s, %(validity)s) was no longer an administrative unit: "
+            "choose the unit in force then."
+        )
+        % words
+    )

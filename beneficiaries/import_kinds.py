@@ -53,8 +53,14 @@ def year_column(header="Năm"):
     return Column("year", header)
 
 
-def commune_column():
-    return Column("commune_code", "Mã xã", field="commune", lookup=UnitOfYear(levels=COMMUNES))
+def commune_column(date_of=None):
+    """The commune of a row, read on the row's date when `date_of(row)` gives one (see UnitOfYear)."""
+    return Column("commune_code", "Mã xã", field="commune", lookup=UnitOfYear(levels=COMMUNES, date_of=date_of))
+
+
+def field_of_row(name):
+    """date_of for a file whose column filling field `name` holds the day of the row's event."""
+    return lambda row: row.by_field.get(name)
 
 
 def note_column():
@@ -215,11 +221,16 @@ class PersonRegister(Kind):
     own_columns = ()
     own_example = {}
     one_of = (("birth_year", "birth_date"),)
+    # The day of a row's event (its commune is read as the one in force that day): the model's
+    # event_date_field unless the kind says otherwise.
+    date_of_row = None
 
     def __init__(self):
+        event_date_field = self.model.event_date_field
+        date_of = self.date_of_row or (field_of_row(event_date_field) if event_date_field else None)
         self.columns = (
             year_column(self.year_header),
-            commune_column(),
+            commune_column(date_of),
             *self.leading_columns,
             *person_columns(),
             *self.own_columns,
@@ -342,6 +353,8 @@ class RecordAmendments(PersonRegister):
     key = ("person", "decision")
     related_fields = {Decision: "decision"}
     resolvers = (DecisionOfRow(),)
+    # The decision's date (RecordAmendment.event_date), read before the decision is looked up.
+    date_of_row = staticmethod(lambda row: row.by_column.get("decision_date"))
     own_columns = (
         Column("decision_number", "Số quyết định", field="number", of=Decision),
         Column("decision_date", "Ngày quyết định", field="date", of=Decision),
@@ -409,7 +422,7 @@ class RiceReliefRounds(Kind):
         year_column(),
         Column("occasion", "Dịp hỗ trợ"),
         Column("disaster_name", "Tên thiên tai", required=False),
-        Column("area_code", "Mã địa bàn", field="area", lookup=UnitOfYear()),
+        Column("area_code", "Mã địa bàn", field="area", lookup=UnitOfYear(date_of=field_of_row("distribution_date"))),
         Column("distribution_date", "Ngày cấp phát"),
         Column("months", "Số tháng", required=False),
         Column("kg_allocated", "Số gạo phân bổ (kg)"),
@@ -434,7 +447,11 @@ class RiceReliefLines(Kind):
             "commune_code",
             "Mã xã",
             field="commune",
-            lookup=UnitOfYear(levels=COMMUNES, year_of=lambda row: getattr(row.by_field.get("round"), "year", None)),
+            lookup=UnitOfYear(
+                levels=COMMUNES,
+                year_of=lambda row: getattr(row.by_field.get("round"), "year", None),
+                date_of=lambda row: getattr(row.by_field.get("round"), "distribution_date", None),
+            ),
         ),
         Column("household_code", "Mã hộ", field="household", lookup=HouseholdOfRow()),
         Column("persons", "Số khẩu"),
@@ -488,7 +505,7 @@ class TrainingClasses(Kind):
     columns = (
         Column("title", "Tên lớp"),
         year_column(),
-        Column("area_code", "Mã địa bàn", field="area", lookup=UnitOfYear()),
+        Column("area_code", "Mã địa bàn", field="area", lookup=UnitOfYear(date_of=field_of_row("starts_on"))),
         Column("level", "Đối tượng"),
         Column("starts_on", "Từ ngày"),
         Column("ends_on", "Đến ngày"),

@@ -302,7 +302,8 @@ class DemoRegisterReportTests(AdminFormTestCase):
             ["Tháng hành động vì người cao tuổi: 56 người"],
             notes=["nhân Tháng hành động vì người cao tuổi: số nhập tay là 55, nhưng sổ theo dõi đếm được 56."],
         )
-        self.assertSaved(self.change(visit, year=2025, visited_on=datetime.date(2025, 10, 3)))
+        # Moved out of 2024 to a year its commune was in force all through (it ended on 30/06/2025).
+        self.assertSaved(self.change(visit, year=2023, visited_on=datetime.date(2023, 10, 3)))
         self.assertReport(["Tháng hành động vì người cao tuổi: 55 người"])
         self.delete(ElderlyVisit.objects.filter(year=2024).order_by("pk").first())
         self.assertReport(["Tháng hành động vì người cao tuổi: 54 người"], notes=["đếm được 54"])

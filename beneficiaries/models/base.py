@@ -109,6 +109,9 @@ class RegisterEntry(Record):
 
     area_path = "commune"
     year_path = "year"
+    # The field holding the day the entry's event happened (a gift given, a visit made), on
+    # which its commune must be in force; None for an entry without one (the year's rule alone).
+    event_date_field = None
 
     year = models.PositiveSmallIntegerField(_("year"))
     commune = commune_field()
@@ -127,7 +130,11 @@ class RegisterEntry(Record):
         constraints = [year_in_range("%(class)s_year_range")]
 
     def clean(self):
-        check_in_force(self.commune if self.commune_id else None, self.year, "commune")
+        check_in_force(self.commune if self.commune_id else None, self.year, "commune", on=self.event_date())
+
+    def event_date(self):
+        """The day the entry's event happened, or None (see event_date_field)."""
+        return getattr(self, self.event_date_field) if self.event_date_field else None
 
     def assigned(self, name):
         """The record assigned to the foreign key `name`, saved or not yet (an import checks an

@@ -43,6 +43,8 @@ class LongevityGift(RegisterEntry):
     gift_date = models.DateField(_("date given"), null=True, blank=True)
     occasion = models.CharField(_("occasion"), max_length=20, choices=Occasion.choices, blank=True)
 
+    event_date_field = "gift_date"
+
     class Meta(RegisterEntry.Meta):
         verbose_name = _("longevity gift")
         verbose_name_plural = _("longevity gifts")

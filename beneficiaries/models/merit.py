@@ -174,6 +174,8 @@ class MedicalReferral(RegisterEntry):
     referred_on = models.DateField(_("referred on"))
     condition = models.CharField(_("disease or disability assessed"), max_length=200)
 
+    event_date_field = "referred_on"
+
     class Meta(RegisterEntry.Meta):
         verbose_name = _("medical assessment referral")
         verbose_name_plural = _("medical assessment referrals")
@@ -218,3 +220,8 @@ class RecordAmendment(RegisterEntry):
 
     def __str__(self):
         return f"{self.person} – {self.decision}"
+
+    def event_date(self):
+        """An amendment is made by its decision, on the day it was signed."""
+        decision = self.assigned("decision")
+        return decision.date if decision is not None else None

@@ -84,7 +84,7 @@ class RiceReliefRound(RuleAcrossRows, Record):
         return f"{occasion} {self.year} – {self.area}"
 
     def clean(self):
-        check_in_force(self.area if self.area_id else None, self.year, "area")
+        check_in_force(self.area if self.area_id else None, self.year, "area", on=self.distribution_date)
         errors = {}
         if self.year and self.distribution_date and self.distribution_date.year != self.year:
             errors["distribution_date"] = _("The distribution date must fall in the round's year.")
@@ -183,7 +183,10 @@ class RiceReliefLine(RuleAcrossRows, Record):
     def clean(self):
         if not self.round_id:
             return
-        check_in_force(self.commune if self.commune_id else None, self.round.year, "commune")
+        # A line is handed out on its round's distribution date.
+        check_in_force(
+            self.commune if self.commune_id else None, self.round.year, "commune", on=self.round.distribution_date
+        )
         errors = defaultdict(list)
         if self.household_id and self.commune_id and self.household.commune_id != self.commune_id:
             errors["commune"].append(_("The household lives in another commune."))

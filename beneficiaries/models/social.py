@@ -18,6 +18,8 @@ class ElderlyVisit(RegisterEntry):
     visited_on = models.DateField(_("visited on"))
     gift_vnd = models.DecimalField(_("gift (đồng)"), **MONEY, default=0)
 
+    event_date_field = "visited_on"
+
     class Meta(RegisterEntry.Meta):
         verbose_name = _("visit to an elderly person")
         verbose_name_plural = _("visits to elderly people")
@@ -55,6 +57,8 @@ class AdmissionDossier(RegisterEntry):
     received_on = models.DateField(_("received on"))
     appraised_on = models.DateField(_("appraised on"), null=True, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.PENDING)
+
+    event_date_field = "received_on"
 
     class Meta(RegisterEntry.Meta):
         verbose_name = _("admission dossier")

@@ -62,6 +62,6 @@ class TrainingClass(Record):
         return f"{self.title} ({self.starts_on:%d/%m/%Y})"
 
     def clean(self):
-        check_in_force(self.area if self.area_id else None, self.year, "area")
+        check_in_force(self.area if self.area_id else None, self.year, "area", on=self.starts_on)
         if self.starts_on and self.year and self.starts_on.year != self.year:
             raise ValidationError({"starts_on": _("The class must start in its year.")})
