@@ -55,7 +55,7 @@ def locked_message(approval):
 def approvals_by_unit_year(unit_years):
     """{(unit id, year): the approval that locks it} for those of `unit_years` that are locked."""
     unit_years = _known(unit_years)
-    return _covering(unit_years, _lineage(unit_years)) if unit_years else {}
+    return _covering(unit_years, lambda: _lineage(unit_years)) if unit_years else {}
 
 
 def _known(unit_years):
@@ -70,6 +70,8 @@ def _lineage(unit_years):
 
 
 def _covering(unit_years, lineage):
+    """{(unit id, year): the approval covering it}; `lineage` is _lineage's answer, or a function
+    giving it, asked only when some approval of the years exists."""
     approved = list(
         YearApproval.objects.approved()
         .filter(year__in={year for _unit, year in unit_years})
@@ -78,6 +80,7 @@ def _covering(unit_years, lineage):
     if not approved:
         return {}
     by_key = {(approval.area_id, approval.year): approval for approval in approved}
+    lineage = lineage() if callable(lineage) else lineage
     found = {}
     for unit_id, year in unit_years:
         for ancestor in lineage.get(unit_id, (unit_id,)):

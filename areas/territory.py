@@ -52,13 +52,14 @@ class UnitGraph:
     some thirteen thousand for the whole country), from which any territory is computed."""
 
     def __init__(self):
-        self.parent = dict(AdminUnit.objects.values_list("pk", "parent_id"))
+        self.parent = dict(AdminUnit.objects.order_by().values_list("pk", "parent_id"))
         self.children = defaultdict(set)
         for unit, parent in self.parent.items():
             if parent is not None:
                 self.children[parent].add(unit)
         self.successors, self.predecessors = defaultdict(set), defaultdict(set)
-        for old, new in AdminUnit.successors.through.objects.values_list("from_adminunit_id", "to_adminunit_id"):
+        pairs = AdminUnit.successors.through.objects.order_by().values_list("from_adminunit_id", "to_adminunit_id")
+        for old, new in pairs:
             self.successors[old].add(new)
             self.predecessors[new].add(old)
 
