@@ -77,6 +77,8 @@ class AnnualReport:
     sections: list
     notes: list
     is_estimate: bool
+    # Any of its figures made up for the demo (IndicatorValue.illustrative), never published.
+    is_illustrative: bool = False
 
     @property
     def has_data(self):
@@ -158,6 +160,7 @@ def annual_report(*, year, area, agency=None, register_figures=None):
         sections=sections,
         notes=notes,
         is_estimate=any(value.status == IndicatorValue.Status.ESTIMATE for value in values),
+        is_illustrative=any(value.illustrative for value in values),
     )
 
 
