@@ -1,5 +1,7 @@
 """The Bắc Kạn 2024 demo: the province's units, the article's catalogue and figures, and
-beneficiary registers of synthetic people whose totals are the article's.
+beneficiary registers of synthetic people whose totals are the article's; and Thái Nguyên, which
+Bắc Kạn became part of on 01/07/2025, whole in both structures, with illustrative (made-up, never
+published) figures of old Thái Nguyên's 2024, of 2025 on both sides of the reform and of 2026.
 
 Everything goes through the models' own validation (full_clean), as staff input does,
 and is keyed on business keys, so loading twice changes nothing.
@@ -17,21 +19,25 @@ from django.db import transaction
 
 from accounts.models import UserArea
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
-from areas.loading import load_admin_units
+from areas.loading import OLD_STRUCTURE_END, load_admin_units, load_units
 from areas.models import AdminUnit, Agency
 from demo.registers import load_registers
+from demo.registers.reform import load_reform_dossiers
 from imports.kinds import get_kind
 from imports.process import run_import
-from indicators.models import Indicator, Sector
+from indicators.models import Indicator, IndicatorValue, Sector
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_YEAR = 2024
+# The province Bắc Kạn became part of on 01/07/2025, loaded whole in both structures.
+DEMO_PROVINCE = "19"
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "bkxh-demo-2024"
-# One user of each role for the province and for one district (Huyện Pác Nặm).
+# One user of each role for old Bắc Kạn, for one of its districts (Huyện Pác Nặm) and for the new
+# Thái Nguyên; a code names the unit it meant in the year given.
 DEMO_ROLE_USERS = [
-    (f"{place}.{role_key}", role, area_code)
-    for place, area_code in (("tinh", "06"), ("pacnam", "060"))
+    (f"{place}.{role_key}", role, area_code, year)
+    for place, area_code, year in (("tinh", "06", DEMO_YEAR), ("pacnam", "060", DEMO_YEAR), ("thainguyen", "19", 2026))
     for role_key, role in (("quantri", ADMINISTRATOR), ("nhaplieu", CLERK), ("duyet", REVIEWER), ("xem", VIEWER))
 ]
 
@@ -95,6 +101,47 @@ def load_values():
     return len(result.rows)
 
 
+def _illustrative(value):
+    """Mark `value` as one of the demo's made-up figures; those of 2026, the running year (the demo
+    is set in December 2026), are estimates, the earlier years' final."""
+    value.illustrative = True
+    value.status = IndicatorValue.Status.ESTIMATE if value.year >= 2026 else IndicatorValue.Status.FINAL
+
+
+def load_illustrative_values():
+    """Made-up figures of Thái Nguyên, marked illustrative, never published ones: old Thái Nguyên's
+    2024; in 2025 old Bắc Kạn's and old Thái Nguyên's from January to June, the new province's from
+    July to December and its plans for the year; 2026's plans and estimates. Returns how many.
+
+    The file goes through the real importer. Old Thái Nguyên's January–June 2025 cannot: in a file
+    code 19 of 2025 means the new province (the unit in force at the year's end), so those rows
+    name no code and are saved through the model's validation, as the admin form saves a value
+    of the old unit."""
+
+    def mark(result):
+        # What is set here, a flag and a status from code, needs no validation; the importer has
+        # validated the rest of each row, and guards the write.
+        for value in [instance for _number, instance in result.new] + [change.instance for change in result.changed]:
+            _illustrative(value)
+
+    path = DATA / "thai-nguyen-illustrative.csv"
+    _log, result = run_import(get_kind("indicator_values"), path.read_bytes(), path.name, before_write=mark)
+    if not result.ok:
+        raise ValueError("; ".join(str(problem) for problem in result.problems))
+    old_thai_nguyen = AdminUnit.objects.get(code=DEMO_PROVINCE, valid_to=OLD_STRUCTURE_END)
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    stored = {(value.indicator_id, value.year): value for value in IndicatorValue.objects.filter(area=old_thai_nguyen)}
+    rows = _rows("thai-nguyen-old-2025.csv")
+    for row in rows:
+        indicator, year = indicators[row["indicator_code"]], int(row["year"])
+        value = stored.get((indicator.pk, year)) or IndicatorValue(indicator=indicator, year=year, area=old_thai_nguyen)
+        value.plan, value.actual, value.note = _decimal(row["plan"]), _decimal(row["actual"]), row["note"]
+        _illustrative(value)
+        if value.changed_fields():
+            _save(value)
+    return len(result.rows) + len(rows)
+
+
 def load_agencies():
     """The 2024 letterheads: the province department and the office of each district
     (Phòng Lao động - Thương binh và Xã hội under the district's People's Committee), which
@@ -126,13 +173,13 @@ def ensure_role_users(password_hash):
     """The demo's staff: [(user, role, unit)], all with the demo password."""
     grant_role_permissions()  # the groups themselves, should a test have flushed them
     users = []
-    for username, role, area_code in DEMO_ROLE_USERS:
+    for username, role, area_code, year in DEMO_ROLE_USERS:
         user, _created = get_user_model().objects.get_or_create(username=username)
         user.is_staff, user.is_superuser = True, False
         user.password = password_hash
         user.save()
         user.groups.set([Group.objects.get(name=role)])
-        area = AdminUnit.objects.for_code(area_code, DEMO_YEAR)
+        area = AdminUnit.objects.for_code(area_code, year)
         UserArea.objects.filter(user=user).exclude(area=area).delete()
         UserArea.objects.get_or_create(user=user, area=area)
         users.append((user, role, area))
@@ -142,15 +189,22 @@ def ensure_role_users(password_hash):
 @transaction.atomic
 def load_demo_data():
     """Load the whole demo; returns what was loaded, for the command to print."""
-    # The nine demo users share the published demo password, so they share one hash: hashing
-    # it once per user cost PBKDF2's million iterations nine times, a sixth of the whole load.
+    # The demo users share the published demo password, so they share one hash: hashing it for
+    # each user cost PBKDF2's million iterations each time, a sixth of the whole load.
     password_hash = make_password(DEMO_PASSWORD)
+    # Bắc Kạn's units first: load_units keeps a stored name that is a spelling variant of the
+    # dataset's, and the shipped file's are the ones the 2024 documents print.
+    load_admin_units()
+    thai_nguyen = load_units(DEMO_PROVINCE)
     return {
-        "admin_units": load_admin_units(),
+        "admin_units": AdminUnit.objects.count(),
+        "thai_nguyen": thai_nguyen,
         "indicators": load_catalogue(),
         "values": load_values(),
+        "illustrative_values": load_illustrative_values(),
         "agencies": load_agencies(),
         "registers": load_registers(),
+        "reform_dossiers": load_reform_dossiers(),
         "user": ensure_demo_user(password_hash),
         "role_users": ensure_role_users(password_hash),
     }

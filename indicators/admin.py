@@ -35,7 +35,7 @@ class IndicatorValueAdmin(ImportExportAdmin):
     list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
     list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")
-    list_filter = ("year", "indicator__sector", ("area", admin.RelatedOnlyFieldListFilter), "status")
+    list_filter = ("year", "indicator__sector", ("area", admin.RelatedOnlyFieldListFilter), "status", "illustrative")
     list_select_related = ("indicator", "area")
     search_fields = ("indicator__code", "indicator__name", "area__code", "area__name")
     folded_search_fields = ("indicator__search_name", "area__search_name")
@@ -45,7 +45,7 @@ class IndicatorValueAdmin(ImportExportAdmin):
     fieldsets = (
         (None, {"fields": ("indicator", "year", "area", "status")}),
         (_("Figures"), {"fields": ("plan", "actual", "plan_decision")}),
-        (_("Source document"), {"fields": ("reported_percent", "note")}),
+        (_("Source document"), {"fields": ("reported_percent", "note", "illustrative")}),
     )
 
     @admin.display(description=_("indicator"), ordering="indicator__order")

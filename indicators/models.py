@@ -179,6 +179,14 @@ class IndicatorValue(Record):
         help_text=_("Only when a source document printed one; the report compares it with the computed percent."),
     )
     note = models.TextField(_("note"), blank=True)
+    illustrative = models.BooleanField(
+        _("illustrative figure"),
+        default=False,
+        help_text=_(
+            "A figure made up to show the system, as the demo's of 2025 and 2026 are, never published: "
+            "a report with such a figure says so on screen and on paper."
+        ),
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = IndicatorValueQuerySet.as_manager()

@@ -80,6 +80,8 @@ class AnnualReport:
     # The units of another structure whose figures of the year are added in (areas.territory):
     # the old provinces in a new province's 2025 report; the report says so.
     carried: list = field(default_factory=list)
+    # Any of its figures made up for the demo (IndicatorValue.illustrative), never published.
+    is_illustrative: bool = False
 
     @property
     def has_data(self):
@@ -164,6 +166,7 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
         notes=notes,
         is_estimate=any(value.status == IndicatorValue.Status.ESTIMATE for value in values),
         carried=list(AdminUnit.objects.filter(pk__in=territory.predecessor_ids).in_force_during(year).order_by("code")),
+        is_illustrative=any(value.illustrative for value in values),
     )
 
 

@@ -61,12 +61,12 @@ class RoleTests(TestCase):
 
 
 class DemoUsersTests(TestCase):
-    def test_the_demo_has_one_user_per_role_for_the_province_and_pac_nam_and_prints_their_logins(self):
+    def test_the_demo_has_one_user_per_role_for_bac_kan_pac_nam_and_thai_nguyen_and_prints_their_logins(self):
         printed = load_demo()
         self.assertIn("admin / bkxh-demo-2024", printed)
         expected = [
             (f"{place}.{key}", role, code)
-            for place, code in (("tinh", "06"), ("pacnam", "060"))
+            for place, code in (("tinh", "06"), ("pacnam", "060"), ("thainguyen", "19"))
             for key, role in (("quantri", ADMINISTRATOR), ("nhaplieu", CLERK), ("duyet", REVIEWER), ("xem", VIEWER))
         ]
         demo_users = get_user_model().objects.filter(is_superuser=False)

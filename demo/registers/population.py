@@ -24,6 +24,8 @@ DISTRICT_MIX = {
     "065": {Ethnicity.TAY: 44, Ethnicity.DAO: 26, Ethnicity.KINH: 16, Ethnicity.NUNG: 9, Ethnicity.SAN_CHAY: 5},
     "066": {Ethnicity.TAY: 54, Ethnicity.NUNG: 26, Ethnicity.DAO: 15, Ethnicity.KINH: 5},
 }
+# Elsewhere (the communes of Thái Nguyên, old and new): mostly Kinh, then Tày and Nùng.
+THAI_NGUYEN_MIX = {Ethnicity.KINH: 70, Ethnicity.TAY: 14, Ethnicity.NUNG: 8, Ethnicity.DAO: 4, Ethnicity.SAN_CHAY: 4}
 
 # Family names, men's middle names, women's middle names, men's given names, women's given
 # names; a name written twice is drawn twice as often (Hoàng, Nông and Hà among the Tày).
@@ -94,13 +96,14 @@ class Population:
     """Invents people and households for one register, the same ones on every run.
 
     Each register seeds its own generator and draws citizen-ID serial numbers from its own
-    block, so one register can be loaded without another and no two people share an ID.
+    block (or its own range of a block, from `first_serial`), so one register can be loaded
+    without another and no two people share an ID.
     """
 
-    def __init__(self, *, seed, id_block, communes):
+    def __init__(self, *, seed, id_block, communes, first_serial=0):
         self.rng = random.Random(f"bkxh-demo-{seed}")
         self.id_block = id_block
-        self.serial = 0
+        self.serial = first_serial
         self.communes = communes
         # The town's wards and communes less often than the poorer rural districts.
         self.commune_weights = list(itertools.accumulate(0.4 if c.parent.code == "058" else 1 for c in communes))
@@ -113,7 +116,7 @@ class Population:
                 return commune
 
     def ethnicity(self, commune):
-        mix = DISTRICT_MIX[commune.parent.code]
+        mix = DISTRICT_MIX.get(commune.parent.code, THAI_NGUYEN_MIX)
         return self.rng.choices(list(mix), list(mix.values()))[0]
 
     def name(self, ethnicity, female):

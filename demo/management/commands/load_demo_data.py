@@ -6,7 +6,10 @@ from demo.loading import DEMO_PASSWORD, DEMO_YEAR, load_demo_data
 
 
 class Command(AuditedCommand):
-    help = "Load the Bắc Kạn 2024 demo (units, catalogue, figures, registers, a login). Safe to run again."
+    help = (
+        "Load the Bắc Kạn 2024 demo (units, catalogue, figures, registers, a login) and Thái Nguyên with "
+        "illustrative figures of 2025 and 2026. Safe to run again."
+    )
 
     def handle(self, *args, **options):
         loaded = load_demo_data()
@@ -21,6 +24,21 @@ class Command(AuditedCommand):
                 "values": format_decimal(loaded["values"]),
                 "year": DEMO_YEAR,
                 "letterheads": format_decimal(len(loaded["agencies"])),
+            }
+        )
+        self.stdout.write(
+            _(
+                "Thái Nguyên: %(communes)s communes from 01/07/2025; until 30/06/2025 %(old_communes)s communes "
+                "in %(old_districts)s districts of %(old_provinces)s. %(values)s illustrative figures of 2024–2026 "
+                "and %(dossiers)s register entries of 2025–2026, made up for the demo, never published."
+            )
+            % {
+                "communes": format_decimal(loaded["thai_nguyen"].communes),
+                "old_communes": format_decimal(loaded["thai_nguyen"].old_communes),
+                "old_districts": format_decimal(loaded["thai_nguyen"].old_districts),
+                "old_provinces": ", ".join(province.name for province in loaded["thai_nguyen"].old_provinces),
+                "values": format_decimal(loaded["illustrative_values"]),
+                "dossiers": format_decimal(loaded["reform_dossiers"]),
             }
         )
         registers = dict(loaded["registers"])
@@ -47,4 +65,4 @@ class Command(AuditedCommand):
         )
         self.stdout.write(_("One login per role, same password:"))
         for user, role, area in loaded["role_users"]:
-            self.stdout.write(f"  {user.username:<16} / {DEMO_PASSWORD}  {role:<10} {area.name}")
+            self.stdout.write(f"  {user.username:<19} / {DEMO_PASSWORD}  {role:<10} {area.name}")
