@@ -16,7 +16,7 @@ it. Each unit's figures are thus counted once, however many structures the terri
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from areas.models import AdminUnit
 
@@ -31,6 +31,8 @@ class Territory:
 
     root: int
     links: dict
+    # unit id -> the last day it was in force (None: still in force), for every unit of it.
+    ends: dict = field(default_factory=dict)
 
     @property
     def unit_ids(self):
@@ -52,9 +54,9 @@ class UnitGraph:
     some thirteen thousand for the whole country), from which any territory is computed."""
 
     def __init__(self):
-        self.parent = dict(AdminUnit.objects.order_by().values_list("pk", "parent_id"))
-        self.children = defaultdict(set)
-        for unit, parent in self.parent.items():
+        self.parent, self.ends, self.children = {}, {}, defaultdict(set)
+        for unit, parent, valid_to in AdminUnit.objects.order_by().values_list("pk", "parent_id", "valid_to"):
+            self.parent[unit], self.ends[unit] = parent, valid_to
             if parent is not None:
                 self.children[parent].add(unit)
         self.successors, self.predecessors = defaultdict(set), defaultdict(set)
@@ -73,7 +75,7 @@ class UnitGraph:
                 links[unit] = (parent, HIERARCHY)
             else:
                 links[unit] = (self._succeeded_by(unit, units, root), SUCCESSION)
-        return Territory(root, links)
+        return Territory(root, links, {unit: self.ends.get(unit) for unit in units})
 
     def territory_ids(self, roots):
         """The ids of every unit in the territory of one of `roots`."""

@@ -71,6 +71,7 @@ def load_catalogue():
         indicator.phrase = row["phrase"]
         indicator.unit = row["unit"]
         indicator.has_plan = row["has_plan"] == "yes"
+        indicator.at_year_end = row["at_year_end"] == "yes"
         indicator.source = row["source"]
         indicator.order = order
         _save(indicator)

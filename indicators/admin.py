@@ -24,7 +24,7 @@ class IndicatorAdmin(RecordAdmin):
     folded_search_fields = ("search_name",)
     autocomplete_fields = ("parent",)
     fieldsets = (
-        (None, {"fields": ("code", "name", "sector", "unit", "has_plan", "order")}),
+        (None, {"fields": ("code", "name", "sector", "unit", "has_plan", "at_year_end", "order")}),
         (_("Breakdown"), {"fields": ("parent", "relation", "short_name")}),
         (_("Report"), {"fields": ("phrase", "aggregation", "source")}),
     )

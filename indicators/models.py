@@ -96,6 +96,14 @@ class Indicator(Record):
         default=Aggregation.SUM,
         help_text=_("How a province's figure follows from its districts' when it has none of its own."),
     )
+    at_year_end = models.BooleanField(
+        _("counted on the year's last day"),
+        default=False,
+        help_text=_(
+            "A number on 31 December (e.g. people insured), not a count over the year: across a reform "
+            "it is that of the units in force on that day, without the units that had ended in the year."
+        ),
+    )
     source = models.CharField(
         _("computed from"),
         max_length=30,

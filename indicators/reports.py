@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from areas.models import AdminUnit
+from areas.models import AdminUnit, year_bounds
 from areas.territory import HIERARCHY, SUCCESSION, territory_of
 from bkxh.numbers import HUNDRED, percent_of, round_half_up
 from indicators.models import Indicator, IndicatorValue, achievement_of
@@ -125,7 +125,12 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
         line = Line(indicator)
         for figure in ("plan", "actual"):
             total, mismatches = _roll_up(
-                values_by_indicator[indicator.pk], area, figure, indicator.aggregation, territory
+                values_by_indicator[indicator.pk],
+                area,
+                figure,
+                indicator.aggregation,
+                territory,
+                year_end=year_bounds(year)[1] if indicator.at_year_end else None,
             )
             setattr(line, figure, total)
             notes += [
@@ -170,13 +175,14 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
     )
 
 
-def _roll_up(values, root, figure, aggregation, territory):
+def _roll_up(values, root, figure, aggregation, territory, year_end=None):
     """The `figure` of `root` and the (unit, own, sum below) triples where the two disagree.
 
     Figures add up along the territory's links (areas.territory): a unit's own figure, else the
     sum of the units below it, and in either case plus the figures of its predecessors for the
     part of the year they were in force (README, "Figures across the reform"). Only a unit's
-    own figure and the sum of the units below it in its own structure are compared."""
+    own figure and the sum of the units below it in its own structure are compared. A figure of
+    the year's last day (`year_end`) carries only the predecessors still in force on that day."""
     own, units = {}, {root.pk: root}
     below = {HIERARCHY: defaultdict(set), SUCCESSION: defaultdict(set)}
     for value in values:
@@ -198,12 +204,22 @@ def _roll_up(values, root, figure, aggregation, territory):
         if mine is not None and parts_sum is not None and mine != parts_sum:
             mismatches.append((units[unit_id], mine, parts_sum))
         figure = mine if mine is not None else parts_sum
-        carried = [t for t in (total(old) for old in below[SUCCESSION][unit_id]) if t is not None]
+        carried = [
+            t
+            for t in (total(old) for old in below[SUCCESSION][unit_id] if _in_force_on(territory, old, year_end))
+            if t is not None
+        ]
         return sum(carried, figure or Decimal(0)) if carried else figure
 
     if aggregation != Indicator.Aggregation.SUM:
         return own.get(root.pk), []
     return total(root.pk), mismatches
+
+
+def _in_force_on(territory, unit_id, day):
+    """Whether the unit was still in force on `day` (always, without a day)."""
+    end = territory.ends.get(unit_id)
+    return day is None or end is None or end >= day
 
 
 def _percent_notes(line):

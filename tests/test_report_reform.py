@@ -84,6 +84,16 @@ class TypedFiguresAcrossTheReformTests(TestCase):
         [note] = [note for note in report.notes if note.check == "roll_up"]
         self.assertEqual((note.area, note.found, note.expected), (self.units.thai_nguyen, 900, 50))
 
+    def test_a_count_of_the_years_last_day_is_that_of_the_units_in_force_on_it(self):
+        insured = make_indicator(code="si_compulsory", name="Người tham gia BHXH bắt buộc", at_year_end=True)
+        make_value(indicator=insured, area=self.units.thai_nguyen, year=2025, actual=95000)
+        make_value(indicator=insured, area=self.units.bac_kan, year=2025, actual=23000)
+        self.assertEqual(actual_of(report_of(year=2025, area=self.units.thai_nguyen), "si_compulsory"), 95000)
+        # On 31/12/2024 both old provinces were in force: on today's boundaries, their sum.
+        make_value(indicator=insured, area=self.units.bac_kan, year=2024, actual=23758)
+        make_value(indicator=insured, area=self.units.old_thai_nguyen, year=2024, actual=70000)
+        self.assertEqual(actual_of(report_of(year=2024, area=self.units.thai_nguyen), "si_compulsory"), 93758)
+
     def test_the_report_names_the_old_units_whose_figures_it_includes(self):
         make_value(indicator=self.jobs, area=self.units.bac_kan, year=2025, actual=400)
         report = report_of(year=2025, area=self.units.thai_nguyen)
