@@ -17,9 +17,9 @@ VIEWER = "Xem"
 ROLES = (ADMINISTRATOR, CLERK, REVIEWER, VIEWER)
 
 # The apps whose models staff see; the roles know nothing of the rest (sessions, axes…).
-STAFF_APPS = ("areas", "indicators", "beneficiaries", "imports", "approvals", "accounts", "audit")
+STAFF_APPS = ("areas", "agencies", "indicators", "beneficiaries", "imports", "approvals", "accounts", "audit")
 # Reference data keep their area but are kept up by the administrators, not entered by clerks.
-REFERENCE_MODELS = ("areas.adminunit", "areas.agency")
+REFERENCE_MODELS = ("areas.adminunit", "agencies.agency")
 
 
 def is_entered_by_clerks(model):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from areas.models import AdminUnit, Agency
+from areas.models import AdminUnit
 from bkxh.record_admin import RecordAdmin
 
 
@@ -14,15 +14,3 @@ class AdminUnitAdmin(RecordAdmin):
     autocomplete_fields = ("parent",)
     filter_horizontal = ("successors",)
     ordering = ("code", "valid_from")
-
-
-@admin.register(Agency)
-class AgencyAdmin(RecordAdmin):
-    list_display = ("name", "managing_body", "area", "place", "signer_name", "valid_from", "valid_to")
-    list_select_related = ("area",)
-    autocomplete_fields = ("area",)
-    fieldsets = (
-        (None, {"fields": ("area", "managing_body", "name", "abbreviation", "place")}),
-        (None, {"fields": ("signer_authority", "signer_title", "signer_name", "recipients")}),
-        (None, {"fields": ("valid_from", "valid_to")}),
-    )

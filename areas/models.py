@@ -1,4 +1,4 @@
-"""Administrative units (the country, province, district, commune) and the agencies that report on them.
+"""Administrative units (the country, province, district, commune), with their periods of validity.
 
 A GSO code is not an identity: the 2025 reform gave new communes the codes of old ones
 (new Xã Bằng Thành is 01864, which was Xã Bộc Bố). A unit is therefore a code *and* a
@@ -280,77 +280,6 @@ class AdminUnit(Record):
             self.UnitType.PHUONG: _("The whole ward"),
             self.UnitType.THI_TRAN: _("The whole township"),
         }.get(self.unit_type, _("The whole commune"))
-
-
-class AgencyQuerySet(RecordQuerySet):
-    def for_report(self, area, year):
-        """The agency that issues `year`'s report on `area`: one set up for the area itself (a
-        district's report is its own office's, never the province department's), in force at the
-        end of the year, else at any time in it; None when the area has none."""
-        first, last = year_bounds(year)
-        candidates = self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
-            area=area,
-        )
-        return min(candidates, key=lambda agency: agency.valid_to is not None and agency.valid_to < last, default=None)
-
-
-class Agency(Record):
-    """The letterhead of a report: who issues it, where, and who signs, for a period.
-
-    The department was reorganised in 2025, so a 2024 report must carry the 2024 names
-    whatever the date it is printed on.
-    """
-
-    area = models.ForeignKey(AdminUnit, models.PROTECT, verbose_name=_("area reported on"))
-    managing_body = models.CharField(_("managing body"), max_length=200, help_text=_("e.g. UBND TỈNH BẮC KẠN"))
-    name = models.CharField(
-        _("issuing agency"), max_length=200, help_text=_("e.g. SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI")
-    )
-    abbreviation = models.CharField(
-        _("abbreviation"), max_length=30, help_text=_("Used in the document number, e.g. SLĐTBXH in …/BC-SLĐTBXH.")
-    )
-    place = models.CharField(_("place name"), max_length=100, help_text=_("For the date line, e.g. Bắc Kạn."))
-    signer_authority = models.CharField(
-        _("signing on behalf of"),
-        max_length=100,
-        blank=True,
-        help_text=_("e.g. KT. GIÁM ĐỐC; blank when the head signs."),
-    )
-    signer_title = models.CharField(_("signer's title"), max_length=100, help_text=_("e.g. GIÁM ĐỐC or PHÓ GIÁM ĐỐC"))
-    signer_name = models.CharField(_("signer's name"), max_length=100)
-    recipients = models.TextField(
-        _("recipients"),
-        help_text=_(
-            "One per line, without the leading dash, e.g. UBND tỉnh; the last line is the archive, e.g. Lưu: VT, VP."
-        ),
-    )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-
-    objects = AgencyQuerySet.as_manager()
-
-    area_path = "area"
-
-    class Meta:
-        verbose_name = _("issuing agency")
-        verbose_name_plural = _("issuing agencies")
-        ordering = ["area__code", "valid_from"]
-        constraints = [
-            rule(
-                "agency_valid_period",
-                Q(valid_from__isnull=True) | Q(valid_to__isnull=True) | Q(valid_from__lte=models.F("valid_to")),
-                _("The end of validity cannot be before its start."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.area})"
-
-    @property
-    def recipient_lines(self):
-        return [line.strip().rstrip(";.") for line in self.recipients.splitlines() if line.strip()]
 
 
 # The first words of units' names, which a sentence writes in lower case (AdminUnit.in_sentence).

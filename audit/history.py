@@ -10,6 +10,15 @@ from simple_history.models import HistoricalRecords
 
 
 class RowHistory(HistoricalRecords):
+    def get_meta_options(self, model):
+        # A model moved from another app keeps the history table it had (`history_table`), as
+        # it keeps its own (Meta.db_table).
+        options = super().get_meta_options(model)
+        table = getattr(model, "history_table", None)
+        if table:
+            options["db_table"] = table
+        return options
+
     def copy_fields(self, model):
         fields = super().copy_fields(model)
         for name, field in fields.items():

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "areas",
     "indicators",
     "beneficiaries",
+    "agencies",
     "accounts",
     "audit",
     "approvals",

@@ -19,8 +19,9 @@ from django.db import transaction
 
 from accounts.models import UserArea
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
+from agencies.models import Agency
 from areas.loading import OLD_STRUCTURE_END, load_admin_units, load_units
-from areas.models import AdminUnit, Agency
+from areas.models import AdminUnit
 from demo.registers import load_registers
 from demo.registers.reform import load_reform_dossiers
 from imports.kinds import get_kind

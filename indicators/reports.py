@@ -98,8 +98,9 @@ class AnnualReport:
         )
 
 
-def annual_report(*, year, area, agency=None, register_figures=None, territory=None):
-    """The `year` report on `area` (a province or a district): sections of lines, and notes.
+def annual_report(*, year, area, agency=None, register_figures=None, territory=None, sectors=None):
+    """The `year` report on `area` (a province or a district): sections of lines, and notes;
+    of `sectors` only (those its agency holds), or of the whole catalogue when None.
 
     A unit with no figure of its own for an indicator that adds up gets the sum of the units
     below it (communes → districts → province); the figures of its predecessors in the year are
@@ -110,11 +111,14 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
     entries; a typed figure that differs is reported to staff.
     """
     register_figures = register_figures or {}
-    indicators = list(
-        Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
-    )
+    indicators = Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
     territory = territory or territory_of(area)
-    values = list(IndicatorValue.objects.for_year(year).filter(area__in=territory.unit_ids).select_related("area"))
+    values = IndicatorValue.objects.for_year(year).filter(area__in=territory.unit_ids).select_related("area")
+    if sectors is not None:
+        sector_ids = [getattr(sector, "pk", sector) for sector in sectors]
+        indicators = indicators.filter(sector__in=sector_ids)
+        values = values.filter(indicator__sector__in=sector_ids)
+    indicators, values = list(indicators), list(values)
     values_by_indicator = defaultdict(list)
     for value in values:
         values_by_indicator[value.indicator_id].append(value)
@@ -149,7 +153,8 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
     sections = []
     for indicator in indicators:
         line = lines[indicator.pk]
-        if indicator.parent_id:
+        # A parent of another sector than its child's is not in a report of some sectors.
+        if indicator.parent_id in lines:
             lines[indicator.parent_id].children.append(line)
     for indicator in indicators:
         line = lines[indicator.pk]

@@ -9,8 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
+from agencies.models import Agency
 from approvals.locking import approval_covering
-from areas.models import AdminUnit, Agency
+from areas.models import AdminUnit
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
 from reports.figures import report_of
@@ -22,8 +23,10 @@ def report_index(request):
     """Lists the years that have figures (typed or counted in a register) and the areas a report
     can cover.
 
-    Template: reports/index.html. Context: years (newest first), areas (the districts in the
-    user's scope), whole_province (whether the user may open the province's report).
+    Template: reports/index.html. Context: years (newest first), areas (the provinces and
+    districts in the user's scope), whole_province (whether the user may open the province's
+    report), agency_reports ([(year, area, [agencies.models.Issuer])]: the reports each agency
+    issues on each area in each of those years).
     """
     scope = scope_of(request.user)
     years = set(scope_of(request.user).rows_of(IndicatorValue.objects.all()).values_list("year", flat=True).distinct())
@@ -31,7 +34,16 @@ def report_index(request):
     areas = scope.filter(
         AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]), "pk"
     ).select_related("parent")
-    context = {"years": sorted(years, reverse=True), "areas": areas, "whole_province": scope.is_whole_province}
+    years = sorted(years, reverse=True)
+    context = {
+        "years": years,
+        "areas": areas,
+        "whole_province": scope.is_whole_province,
+        # The provinces first, then their districts.
+        "agency_reports": Agency.objects.issued_reports(
+            sorted(areas, key=lambda area: (area.level != AdminUnit.Level.PROVINCE, area.code)), years
+        ),
+    }
     return render(request, "reports/index.html", context)
 
 
@@ -40,11 +52,18 @@ def annual_report_view(request, year):
     """The `year` report on the province, or on one district with ?area=<GSO code>; a user who
     works for a district gets that district's, and only units in their scope.
 
+    Where several agencies share the area's sectors that year (2025, after the department was
+    split), ?agency=<abbreviation> picks one, and the report has that agency's sectors only,
+    under its letterhead; without it the page lists them: reports/agency_picker.html (context:
+    year, area, area_code, choices: [(Issuer, whether its sectors have figures)]).
+
     Template: reports/annual_report.html. Context: report (indicators.reports.AnnualReport),
     document_date (the date line, or None to leave it for the signer), blank_date_reason (why
     it is None, for the screen), approval (the approved YearApproval covering the report, or
-    None while its figures are provisional). A year without any figure for the area is not a
-    report: reports/no_figures.html (context: year, area) answers 404.
+    None while its figures are provisional), issuer (the agencies.models.Issuer of the report,
+    or None) and other_issuers (the other agencies issuing a report on the area that year). A
+    year without any figure for the area (or the agency's sectors) is not a report:
+    reports/no_figures.html (context: year, area) answers 404, as an unknown agency does.
     """
     code = request.GET.get("area")
     scope = scope_of(request.user)
@@ -54,8 +73,12 @@ def annual_report_view(request, year):
     area = _report_area(year, code)
     if not scope.allows(area.pk):
         raise PermissionDenied(_("%(area)s is outside the units you work for.") % {"area": area})
-    agency = Agency.objects.for_report(area, year)
-    report = report_of(year=year, area=area, agency=agency)
+    issuers = Agency.objects.for_report(area, year)
+    issuer = _issuer(issuers, request.GET.get("agency"), area, year)
+    if issuer is None and len(issuers) > 1:
+        return _agency_picker(request, year, area, code, issuers)
+    agency, sectors = (issuer.agency, issuer.sectors) if issuer else (None, None)
+    report = report_of(year=year, area=area, agency=agency, sectors=sectors)
     if not report.has_data:
         return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
     document_date, blank_date_reason = _document_date(agency, year)
@@ -64,8 +87,37 @@ def annual_report_view(request, year):
         "document_date": document_date,
         "blank_date_reason": blank_date_reason,
         "approval": approval_covering(area, year),
+        "issuer": issuer,
+        "other_issuers": [other for other in issuers if other != issuer],
+        "area_code": code or "",
     }
     return render(request, "reports/annual_report.html", context)
+
+
+def _issuer(issuers, abbreviation, area, year):
+    """The Issuer the report is printed for: the one named by its abbreviation (a business key
+    the address keeps), the only one, or None (none set up, or several and none named)."""
+    if abbreviation:
+        issuer = next((issuer for issuer in issuers if issuer.agency.abbreviation == abbreviation), None)
+        if issuer is None:
+            raise Http404(
+                _("No agency abbreviated %(abbreviation)s issues the %(year)s reports on %(area)s.")
+                % {"abbreviation": abbreviation, "year": year, "area": area}
+            )
+        return issuer
+    return issuers[0] if len(issuers) == 1 else None
+
+
+def _agency_picker(request, year, area, code, issuers):
+    """The agencies that share the area's sectors in `year`, each with whether its sectors have
+    figures; 404 as the report would when the area has none."""
+    report = report_of(year=year, area=area)
+    if not report.has_data:
+        return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
+    reported = {section.sector.pk for section in report.sections}
+    choices = [(issuer, any(sector.pk in reported for sector in issuer.sectors)) for issuer in issuers]
+    context = {"year": year, "area": area, "area_code": code or "", "choices": choices}
+    return render(request, "reports/agency_picker.html", context)
 
 
 def _report_area(year, code):

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 
-from areas.models import AdminUnit, Agency
+from agencies.models import Agency
+from areas.models import AdminUnit
 from beneficiaries.models import (
     AdmissionDossier,
     Decision,
@@ -119,7 +120,8 @@ def make_value(*, indicator, area, year=2024, plan=None, actual=None, **kwargs):
     return value
 
 
-def make_agency(*, area, **kwargs):
+def make_agency(*, area, sectors=(), **kwargs):
+    """An agency of `area`, holding `sectors` (Sector rows; none: every sector)."""
     fields = {
         "managing_body": "UBND TỈNH BẮC KẠN",
         "name": "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
@@ -132,8 +134,10 @@ def make_agency(*, area, **kwargs):
     }
     fields.update(kwargs)
     agency = Agency(area=area, **fields)
+    agency.will_hold(sectors)
     agency.full_clean()
     agency.save()
+    agency.sectors.set(sectors)
     return agency
 
 

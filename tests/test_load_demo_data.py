@@ -4,7 +4,8 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from accounts.models import UserArea
-from areas.models import AdminUnit, Agency
+from agencies.models import Agency
+from areas.models import AdminUnit
 from beneficiaries.models import AdmissionDossier, Household, LongevityGift, Person, RiceReliefLine
 from indicators.models import Indicator, IndicatorValue
 from tests.demo import load_demo
