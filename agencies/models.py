@@ -14,7 +14,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext
@@ -36,16 +36,17 @@ class Issuer:
     """An agency that issues a report, with the sectors of the catalogue it reports on."""
 
     agency: "Agency"
-    sectors: tuple
+    # The Sectors it reports on; None: the whole catalogue (the one agency of the year, holding all).
+    sectors: tuple | None
 
     @property
     def sector_codes(self):
-        return [sector.code for sector in self.sectors]
+        return None if self.sectors is None else [sector.code for sector in self.sectors]
 
     @property
     def holds_every_sector(self):
         """Whether the agency holds every sector (none chosen), as Sở LĐ-TB&XH did."""
-        return not self.agency.sectors.all()
+        return self.sectors is None
 
 
 def _period_key(agency):
@@ -56,12 +57,15 @@ def _period_key(agency):
 def issuers(agencies, sectors):
     """[Issuer]: of `agencies` (those of one area, in force during a year), the one holding each
     of `sectors` that is in force at the year's end, else the latest in force during the year;
-    in the order of the first sector each issues. An agency holding none of them is left out."""
+    in the order of the first sector each issues. An agency holding none of them is left out;
+    the only one, holding every sector, reports on the whole catalogue (sectors None)."""
     chosen = {}
     for sector in sectors:
         holders = [agency for agency in agencies if agency.holds(sector)]
         if holders:
             chosen.setdefault(max(holders, key=_period_key), []).append(sector)
+    if len(chosen) == 1 and not next(iter(chosen)).sectors.all():
+        return [Issuer(next(iter(chosen)), None)]
     return [Issuer(agency, tuple(held)) for agency, held in chosen.items()]
 
 
@@ -84,11 +88,17 @@ class AgencyQuerySet(RecordQuerySet):
         """[Issuer]: the agencies that issue `year`'s reports on `area`, each with its sectors:
         for each sector, the agency set up for the area itself (a district's report is its own
         office's, never the province department's) holding it that is in force at the end of
-        the year, else the latest in force during it. Empty when the area has none. Three
-        queries: the agencies, the sectors they hold, the catalogue's sectors."""
-        agencies = list(self.filter(area=area).in_force_during(year).prefetch_related("sectors"))
+        the year, else the latest in force during it. Empty when the area has none.
+
+        One query when one agency holds every sector that year (as before the 2025 reform): its
+        Issuer has sectors None, the whole catalogue. Otherwise three: the agencies, the sectors
+        they hold, the catalogue's sectors."""
+        agencies = list(self.filter(area=area).in_force_during(year).annotate(sectors_held=Count("sectors")))
+        if len(agencies) == 1 and not agencies[0].sectors_held:
+            return [Issuer(agencies[0], None)]
         if not agencies:
             return []
+        prefetch_related_objects(agencies, "sectors")
         return issuers(agencies, list(Sector.objects.all()))
 
     def issued_reports(self, areas, years):

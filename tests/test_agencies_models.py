@@ -50,8 +50,11 @@ class ForReportTests(TestCase):
             for issuer in Agency.objects.for_report(area or self.province, year)
         ]
 
-    def test_in_2024_the_department_issues_the_report_on_every_sector(self):
-        self.assertEqual(self.issued(2024), [("SLĐTBXH", list(self.sectors))])
+    def test_in_2024_the_department_issues_the_report_on_every_sector_in_one_query(self):
+        with self.assertNumQueries(1):
+            (issuer,) = Agency.objects.for_report(self.province, 2024)
+        self.assertEqual((issuer.agency, issuer.sectors), (self.department, None))
+        self.assertTrue(issuer.holds_every_sector)
 
     def test_in_2025_each_sector_goes_to_the_latest_agency_holding_it(self):
         self.assertEqual(
@@ -65,7 +68,9 @@ class ForReportTests(TestCase):
         )
 
     def test_an_agency_in_force_at_the_end_of_the_year_wins_over_one_that_ended_in_it(self):
-        new_province = make_province(code="19", name="Tỉnh Thái Nguyên", valid_from=datetime.date(2025, 7, 1), valid_to=None)
+        new_province = make_province(
+            code="19", name="Tỉnh Thái Nguyên", valid_from=datetime.date(2025, 7, 1), valid_to=None
+        )
         social = [self.sectors["bao_tro_xa_hoi"]]
         successor(new_province, "SYT", "SỞ Y TẾ", social, valid_from=datetime.date(2025, 7, 1), valid_to=None)
         self.assertEqual(self.issued(2026, new_province), [("SYT", ["bao_tro_xa_hoi"])])
@@ -74,7 +79,7 @@ class ForReportTests(TestCase):
         district = make_district(parent=self.province)
         self.assertEqual(self.issued(2025, district), [])
 
-    def test_the_agencies_take_three_queries_however_many_there_are(self):
+    def test_several_agencies_take_three_queries_however_many_there_are(self):
         with self.assertNumQueries(3):
             Agency.objects.for_report(self.province, 2025)
 
@@ -131,7 +136,12 @@ class SectorOverlapTests(TestCase):
 
     def test_moving_an_agency_into_the_period_of_another_is_refused_by_full_clean(self):
         earlier = successor(
-            self.province, "SYT", "SỞ Y TẾ", [self.sectors["bao_tro_xa_hoi"]], valid_from=None, valid_to=datetime.date(2025, 2, 28)
+            self.province,
+            "SYT",
+            "SỞ Y TẾ",
+            [self.sectors["bao_tro_xa_hoi"]],
+            valid_from=None,
+            valid_to=datetime.date(2025, 2, 28),
         )
         earlier.valid_to = datetime.date(2025, 3, 31)
         with self.assertRaises(ValidationError) as caught:
