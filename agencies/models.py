@@ -45,7 +45,8 @@ class Issuer:
 
     @property
     def holds_every_sector(self):
-        """Whether the agency holds every sector (none chosen), as Sở LĐ-TB&XH did."""
+        """Whether the report is on the whole catalogue: the agency is the only one of the year and
+        holds every sector (none chosen), as Sở LĐ-TB&XH did."""
         return self.sectors is None
 
 
