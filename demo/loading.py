@@ -148,18 +148,20 @@ def load_agencies():
     """The letterheads of each period, and the sectors each agency held. Until 28/02/2025 the
     province department (Sở LĐ-TB&XH, every sector) and the office of each district (Phòng Lao
     động - Thương binh và Xã hội under the district's People's Committee), which issues the
-    district's report. From 01/03/2025 their work was split: in the province between Sở Nội
+    district's report (old Thái Nguyên's department too; its districts' offices are not in the demo).
+    From 01/03/2025 their work was split: in the province between Sở Nội
     vụ, Sở Y tế, Sở GD&ĐT, Công an tỉnh (drug rehabilitation, the one indicator of "phòng,
     chống tệ nạn xã hội") and Sở Nông nghiệp và Môi trường (poverty reduction), first of Bắc
-    Kạn, then from 01/07/2025 of the new Thái Nguyên; in a district, its Phòng Nội vụ until the
-    districts ended on 30/06/2025. The signers are fictional names, like every person in the demo."""
+    Kạn and of the old Thái Nguyên, then from 01/07/2025 of the new Thái Nguyên; in a district,
+    its Phòng Nội vụ until the districts ended on 30/06/2025. The signers are fictional names,
+    like every person in the demo."""
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     agencies = []
     for row in _rows("agencies.csv"):
         valid_from = datetime.date.fromisoformat(row["valid_from"]) if row["valid_from"] else None
         valid_to = datetime.date.fromisoformat(row["valid_to"]) if row["valid_to"] else None
-        # The unit the code meant when the agency began (Bắc Kạn's 06 until 30/06/2025, the new 19 after).
-        area = AdminUnit.objects.for_code(row["area_code"], valid_from.year if valid_from else DEMO_YEAR)
+        # The unit the code meant while the agency worked (19: old Thái Nguyên until 30/06/2025, then the new one).
+        area = AdminUnit.objects.filter(code=row["area_code"]).in_force_on(valid_from or valid_to).get()
         agency = Agency.objects.filter(
             area=area, abbreviation=row["abbreviation"], valid_from=valid_from
         ).first() or Agency(area=area, valid_from=valid_from)

@@ -35,14 +35,17 @@ def report_index(request):
         AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]), "pk"
     ).select_related("parent")
     years = sorted(years, reverse=True)
+    # The provinces first, then their districts; of each, those in force today before those
+    # that have ended (the new Thái Nguyên before Bắc Kạn).
+    today = timezone.localdate()
+    areas = sorted(
+        areas, key=lambda area: (area.level != AdminUnit.Level.PROVINCE, not area.is_in_force_on(today), area.code)
+    )
     context = {
         "years": years,
         "areas": areas,
         "whole_province": scope.is_whole_province,
-        # The provinces first, then their districts.
-        "agency_reports": Agency.objects.issued_reports(
-            sorted(areas, key=lambda area: (area.level != AdminUnit.Level.PROVINCE, area.code)), years
-        ),
+        "agency_reports": Agency.objects.issued_reports(areas, years),
     }
     return render(request, "reports/index.html", context)
 

@@ -110,7 +110,8 @@ class DemoIllustrativeFiguresTests(TestCase):
     def test_the_2025_and_2026_reports_say_on_screen_and_on_paper_that_their_figures_are_illustrative(self):
         for year in (2025, 2026):
             with self.subTest(year=year):
-                response = self.client.get(f"/reports/{year}/")
+                # Several agencies share the years after the split: Sở Nội vụ's report.
+                response = self.client.get(f"/reports/{year}/?area=19&agency=SNV")
                 self.assertEqual(response.status_code, 200)
                 self.assertTrue(response.context["report"].is_illustrative)
                 self.assertIn(BANNER, page_text(response))
@@ -124,3 +125,28 @@ class DemoIllustrativeFiguresTests(TestCase):
         self.assertFalse(bac_kan.context["report"].is_illustrative)
         self.assertNotIn(BANNER, page_text(bac_kan))
         self.assertIn("Tỉnh Bắc Kạn", page_text(bac_kan))
+
+
+class DemoThaiNguyenReportIndexTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def setUp(self):
+        self.client.force_login(get_user_model().objects.get(username="thainguyen.xem"))
+
+    def test_the_new_provinces_staff_find_their_province_first_and_its_predecessors_after(self):
+        areas = self.client.get("/reports/").context["areas"]
+        self.assertEqual(
+            [(area.code, area.valid_from) for area in areas[:3]],
+            [
+                ("19", datetime.date(2025, 7, 1)),
+                ("06", None),
+                ("19", None),
+            ],
+        )
+
+    def test_old_thai_nguyens_2024_report_carries_its_departments_letterhead(self):
+        response = self.client.get("/reports/2024/?area=19")
+        self.assertEqual(response.context["report"].agency.abbreviation, "SLĐTBXH")
+        self.assertContains(response, "UBND TỈNH THÁI NGUYÊN")
