@@ -206,8 +206,10 @@ MEDIA_URL = "media/"
 # bkxh/web.py): no page needs more, and a runaway query must not outlive the request.
 BKXH_WEB_STATEMENT_TIMEOUT_MS = int(os.environ.get("BKXH_WEB_STATEMENT_TIMEOUT_MS", "30000"))
 
-# The name shown on every admin page; the report's letterhead comes from the Agency table.
-BKXH_ORGANISATION = os.environ.get("BKXH_ORGANISATION", "Sở Lao động – Thương binh và Xã hội tỉnh Bắc Kạn")
+# The name shown on every admin page; the report's letterhead comes from the Agency table. Not
+# an agency's name: since 01/03/2025 several share the work (Sở Nội vụ, Sở Y tế…), and since
+# 01/07/2025 Bắc Kạn is part of Thái Nguyên.
+BKXH_ORGANISATION = os.environ.get("BKXH_ORGANISATION", "Lao động, người có công và xã hội – Tỉnh Thái Nguyên")
 
 # Uploaded files wait here between the preview and the confirmation. The folder is private
 # (never under MEDIA_ROOT or STATIC_ROOT, never served) and shared by every worker process;

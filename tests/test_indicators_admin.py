@@ -114,7 +114,7 @@ class IndicatorValueChangelistTests(TestCase):
 
     def test_the_admin_is_in_vietnamese_and_links_to_the_report(self):
         response = self.client.get("/admin/")
-        self.assertContains(response, "Sở Lao động – Thương binh và Xã hội tỉnh Bắc Kạn")
+        self.assertContains(response, "Lao động, người có công và xã hội – Tỉnh Thái Nguyên")
         self.assertContains(response, "Chỉ tiêu hằng năm")
         self.assertContains(response, 'href="/reports/"')
 
