@@ -40,6 +40,10 @@ class Line:
     actual: Decimal | None = None
     reported_percent: Decimal | None = None
     children: list = field(default_factory=list)
+    # The actual of the year before, on the same territory, and the plan of the year after
+    # (compare_years); None when there is none.
+    previous: Decimal | None = None
+    next_plan: Decimal | None = None
 
     @property
     def percent(self):
@@ -52,6 +56,30 @@ class Line:
     @property
     def has_figures(self):
         return self.plan is not None or self.actual is not None
+
+    @property
+    def of_previous(self):
+        """This year's actual as a percentage of the year before's ("So với năm 2023 (%)")."""
+        return percent_of(self.actual, self.previous)
+
+    @property
+    def trend(self):
+        """ "up", "down" or "same" against the year before; None without both figures."""
+        if self.actual is None or self.previous is None:
+            return None
+        return "up" if self.actual > self.previous else "down" if self.actual < self.previous else "same"
+
+    @property
+    def change_percent(self):
+        """How much the actual rose or fell against the year before, in percent of it (5,3 for
+        "tăng 5,3%"); None when the year before was nought, and the change is said in units."""
+        if self.trend is None or not self.previous:
+            return None
+        return round_half_up(abs(self.actual - self.previous) * HUNDRED / self.previous, 1)
+
+    @property
+    def change_amount(self):
+        return None if self.trend is None else abs(self.actual - self.previous)
 
     @property
     def parts(self):
@@ -83,9 +111,43 @@ class AnnualReport:
     # Any of its figures made up for the demo (IndicatorValue.illustrative), never published.
     is_illustrative: bool = False
 
+    # The report of the year before, on the same territory, when compared (compare_years).
+    previous_report: object = None
+    following_year: int | None = None
+
     @property
     def has_data(self):
         return bool(self.sections)
+
+    def all_lines(self):
+        for section in self.sections:
+            for line in section.lines:
+                yield line
+                yield from line.children
+
+    @property
+    def previous_year(self):
+        return self.year - 1 if self.has_previous else None
+
+    @property
+    def has_previous(self):
+        """Whether a line has the year before's figure: only then the table compares."""
+        return any(line.previous is not None for line in self.all_lines())
+
+    @property
+    def has_next_plans(self):
+        return any(line.next_plan is not None for line in self.all_lines())
+
+    @property
+    def previous_carried(self):
+        """The units of another structure whose figures the year before's column adds up."""
+        return self.previous_report.carried if self.has_previous else []
+
+    @property
+    def column_count(self):
+        """The table's columns after the row number: a sector's row spans them."""
+        plans = 2 if self.has_plans else 0
+        return 3 + plans + 2 * self.has_previous + self.has_next_plans
 
     @property
     def has_plans(self):
@@ -98,7 +160,16 @@ class AnnualReport:
         )
 
 
-def annual_report(*, year, area, agency=None, register_figures=None, territory=None, sectors=None):
+def catalogue_of(sectors=None):
+    """The indicators of `sectors` (all when None), in the report's order: a list to share
+    between the reports of several years."""
+    indicators = Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
+    if sectors is not None:
+        indicators = indicators.filter(sector__in=[getattr(sector, "pk", sector) for sector in sectors])
+    return list(indicators)
+
+
+def annual_report(*, year, area, agency=None, register_figures=None, territory=None, sectors=None, catalogue=None):
     """The `year` report on `area` (a province or a district): sections of lines, and notes;
     of `sectors` only (those its agency holds), or of the whole catalogue when None.
 
@@ -111,14 +182,12 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
     entries; a typed figure that differs is reported to staff.
     """
     register_figures = register_figures or {}
-    indicators = Indicator.objects.select_related("sector").order_by("sector__order", "sector__code", "order", "code")
+    indicators = catalogue_of(sectors) if catalogue is None else catalogue
     territory = territory or territory_of(area)
     values = IndicatorValue.objects.for_year(year).filter(area__in=territory.unit_ids).select_related("area")
     if sectors is not None:
-        sector_ids = [getattr(sector, "pk", sector) for sector in sectors]
-        indicators = indicators.filter(sector__in=sector_ids)
-        values = values.filter(indicator__sector__in=sector_ids)
-    indicators, values = list(indicators), list(values)
+        values = values.filter(indicator__sector__in=[getattr(sector, "pk", sector) for sector in sectors])
+    values = list(values)
     values_by_indicator = defaultdict(list)
     for value in values:
         values_by_indicator[value.indicator_id].append(value)
@@ -178,6 +247,20 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
         carried=list(AdminUnit.objects.filter(pk__in=territory.predecessor_ids).in_force_during(year).order_by("code")),
         is_illustrative=any(value.illustrative for value in values),
     )
+
+
+def compare_years(report, previous, following):
+    """Give each line of `report` the actual of its indicator in `previous` (the year before's
+    report on the same territory, or None) and the plan in `following` (the year after's)."""
+    before = {line.indicator.pk: line for line in previous.all_lines()} if previous else {}
+    after = {line.indicator.pk: line for line in following.all_lines()} if following else {}
+    for line in report.all_lines():
+        if line.indicator.pk in before:
+            line.previous = before[line.indicator.pk].actual
+        if line.indicator.pk in after:
+            line.next_plan = after[line.indicator.pk].plan
+    report.previous_report = previous
+    report.following_year = report.year + 1
 
 
 def _roll_up(values, root, figure, aggregation, territory, year_end=None):

@@ -75,18 +75,29 @@ def register_years(user):
     return set(years[0].union(*years[1:]))
 
 
-def _figures(queryset, aggregates):
-    totals = queryset.aggregate(**{ENTRIES: ROWS}, **aggregates)
-    if not totals.pop(ENTRIES):
-        return {}
-    return {key: Decimal(value or 0) for key, value in totals.items()}
+def register_figures_by_year(*, years, area, territory=None):
+    """{year: every register figure of that year} for `area`'s territory: the units below it and
+    its predecessors (areas.territory), each entry in the unit of its time. One query per
+    register however many years (the report's year and the one it is compared with)."""
+    units = (territory or territory_of(area)).unit_ids
+    figures = {year: {} for year in years}
+    for model, aggregates in FIGURES.items():
+        rows = (
+            counted_entries(model)
+            .filter(**{f"{model.year_path}__in": list(years)})
+            .in_units(units)
+            .order_by()
+            .values(model.year_path)
+            .annotate(**{ENTRIES: ROWS}, **aggregates)
+        )
+        for row in rows:
+            year = row.pop(model.year_path)
+            # A register with no entry for the year and area gives no figures at all.
+            if row.pop(ENTRIES):
+                figures[year].update({key: Decimal(value or 0) for key, value in row.items()})
+    return figures
 
 
 def register_figures(*, year, area, territory=None):
-    """Every register figure of `year` for `area`'s territory: the units below it and its
-    predecessors (areas.territory), each entry in the unit of its time."""
-    units = (territory or territory_of(area)).unit_ids
-    figures = {}
-    for model, aggregates in FIGURES.items():
-        figures.update(_figures(counted_entries(model).for_year(year).in_units(units), aggregates))
-    return figures
+    """Every register figure of `year` for `area`'s territory (register_figures_by_year)."""
+    return register_figures_by_year(years=[year], area=area, territory=territory)[year]
