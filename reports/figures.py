@@ -16,8 +16,10 @@ def report_of(*, year, area, compare=True, **options):
     (README, "Figures across the reform"), and the plan of the year after when one is entered."""
     territory = territory_of(area)
     years = [year, year - 1] if compare and is_kept_year(year - 1) else [year]
-    registers = register_figures_by_year(years=years, area=area, territory=territory)
     catalogue = catalogue_of(options.get("sectors"))
+    # An agency's report reads only the registers its sectors' indicators count.
+    sources = {indicator.source for indicator in catalogue if indicator.source}
+    registers = register_figures_by_year(years=years, area=area, territory=territory, sources=sources)
 
     def report_for(of_year, figures):
         return annual_report(

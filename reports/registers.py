@@ -75,13 +75,16 @@ def register_years(user):
     return set(years[0].union(*years[1:]))
 
 
-def register_figures_by_year(*, years, area, territory=None):
+def register_figures_by_year(*, years, area, territory=None, sources=None):
     """{year: every register figure of that year} for `area`'s territory: the units below it and
     its predecessors (areas.territory), each entry in the unit of its time. One query per
-    register however many years (the report's year and the one it is compared with)."""
+    register however many years (the report's year and the one it is compared with); with
+    `sources` (RegisterSource values), only the registers that give one of them are read."""
     units = (territory or territory_of(area)).unit_ids
     figures = {year: {} for year in years}
     for model, aggregates in FIGURES.items():
+        if sources is not None and not set(aggregates) & set(sources):
+            continue
         rows = (
             counted_entries(model)
             .filter(**{f"{model.year_path}__in": list(years)})

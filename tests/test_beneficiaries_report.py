@@ -11,6 +11,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
 from areas.models import AdminUnit
+from areas.territory import territory_of
 from beneficiaries.models import (
     AdmissionDossier,
     ElderlyVisit,
@@ -29,7 +30,7 @@ from beneficiaries.models import (
 from beneficiaries.registers import register_models
 from demo.loading import load_catalogue
 from indicators.models import Indicator, IndicatorValue, RegisterSource
-from reports.registers import FIGURES, register_years
+from reports.registers import FIGURES, register_figures_by_year, register_years
 from tests.admin_forms import AdminFormTestCase, admin_url
 from tests.demo import load_demo
 from tests.factories import (
@@ -527,3 +528,13 @@ class EveryRegisterFeedsTheReportTests(TestCase):
         with self.assertNumQueries(1):
             years = register_years(user)
         self.assertEqual(years, {2021, 2023, 2024})
+
+    def test_an_agencys_report_reads_only_the_registers_its_indicators_count(self):
+        province = make_province()
+        make_longevity_gift(year=2024)
+        territory = territory_of(province)
+        with self.assertNumQueries(1):
+            figures = register_figures_by_year(
+                years=[2024], area=province, territory=territory, sources={RegisterSource.LONGEVITY_90}
+            )
+        self.assertEqual(figures[2024][RegisterSource.LONGEVITY_90], 1)
