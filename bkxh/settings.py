@@ -211,6 +211,10 @@ BKXH_WEB_STATEMENT_TIMEOUT_MS = int(os.environ.get("BKXH_WEB_STATEMENT_TIMEOUT_M
 # 01/07/2025 Bắc Kạn is part of Thái Nguyên.
 BKXH_ORGANISATION = os.environ.get("BKXH_ORGANISATION", "Lao động, người có công và xã hội – Tỉnh Thái Nguyên")
 
+# The browser the server prints the report's PDF with (reports/pdf.py): a command on the PATH or
+# a path. Debian's package is "chromium".
+BKXH_CHROMIUM = os.environ.get("BKXH_CHROMIUM", "chromium")
+
 # Uploaded files wait here between the preview and the confirmation. The folder is private
 # (never under MEDIA_ROOT or STATIC_ROOT, never served) and shared by every worker process;
 # files are removed after use, and by `clean_import_files` (also run on each upload) after a day.

@@ -5,12 +5,14 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
-from django.test import SimpleTestCase
+from django.test import Client, SimpleTestCase
 from pypdf import PdfReader
 
 from demo.loading import DEMO_PASSWORD, DEMO_USERNAME
+from reports.pdf import pdf_from_html
 from tests.browser import browser_page, log_in
 from tests.demo import load_demo
 
@@ -97,8 +99,27 @@ class PrintedReportTests(StaticLiveServerTestCase):
                 page.goto(f"{cls.live_server_url}{url}")
                 pdfs.append(PdfReader(BytesIO(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))))
         cls.pdf, cls.district_pdf = pdfs
+        # The same report printed by the server (reports.pdf), as it is issued and archived.
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
+        cls.server_pdf = PdfReader(BytesIO(pdf_from_html(client.get("/reports/2024/").content.decode())))
         cls.text = words(" ".join(sheet.extract_text() for sheet in cls.pdf.pages))
         cls.district_text = words(" ".join(sheet.extract_text() for sheet in cls.district_pdf.pages))
+
+    def test_the_servers_pdf_has_the_pages_and_lines_of_the_browser_print(self):
+        self.assertEqual(len(self.server_pdf.pages), len(self.pdf.pages))
+        self.assertEqual(printed_lines(self.server_pdf), printed_lines(self.pdf))
+        for page in self.server_pdf.pages:
+            self.assertAlmostEqual(float(page.mediabox.width), A4[0], delta=1)
+            self.assertAlmostEqual(float(page.mediabox.height), A4[1], delta=1)
+
+    def test_the_servers_pdf_embeds_times_new_romans_metric_twin(self):
+        fonts = font_names(self.server_pdf)
+        self.assertTrue(fonts)
+        self.assertTrue(all(any(name in font for name in TIMES_LIKE_FONTS) for font in fonts), fonts)
+        for font in self.server_pdf.pages[0]["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            self.assertIn("/FontFile2", descriptor)
 
     def test_every_page_is_a4_portrait(self):
         for number, page in enumerate(self.pdf.pages, start=1):
