@@ -20,7 +20,7 @@ from django.db import transaction
 from accounts.models import UserArea
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, grant_role_permissions
 from agencies.models import Agency
-from areas.loading import OLD_STRUCTURE_END, load_admin_units, load_units
+from areas.loading import NEW_STRUCTURE_START, OLD_STRUCTURE_END, load_admin_units, load_units
 from areas.models import AdminUnit
 from demo.registers import load_registers
 from demo.registers.reform import load_reform_dossiers
@@ -175,6 +175,34 @@ def load_agencies():
         agency.will_hold(held)
         _save(agency)
         agency.sectors.set(held)
+        agencies.append(agency)
+    return agencies + load_commune_agencies()
+
+
+# Fictional signers of the communes' People's Committees, like every person in the demo.
+_FAMILY_NAMES = ("Nguyễn", "Hoàng", "Nông", "Ma", "Lý", "Hà", "Triệu", "Lục", "Bế", "Đàm", "Dương")
+_GIVEN_NAMES = ("Văn An", "Thị Bình", "Văn Cường", "Thị Dung", "Văn Hùng", "Thị Lan", "Văn Minh", "Thị Nga")
+
+
+def load_commune_agencies():
+    """From 01/07/2025 a commune's report is its People's Committee's, on every sector: one for
+    each commune of the new Thái Nguyên. Under Decree 30 a People's Committee's letterhead has no
+    managing body above it: its own name, "ỦY BAN NHÂN DÂN" over the commune's."""
+    communes = AdminUnit.objects.filter(
+        level=AdminUnit.Level.COMMUNE, parent__code="19", valid_from=NEW_STRUCTURE_START
+    ).order_by("code")
+    existing = {agency.area_id: agency for agency in Agency.objects.filter(area__in=communes, abbreviation="UBND")}
+    agencies = []
+    for number, commune in enumerate(communes):
+        agency = existing.get(commune.pk) or Agency(area=commune, abbreviation="UBND", valid_from=NEW_STRUCTURE_START)
+        agency.managing_body, agency.name = "", f"ỦY BAN NHÂN DÂN {commune.name.upper()}"
+        agency.place = commune.name.split(" ", 1)[1]
+        agency.signer_authority, agency.signer_title = "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"
+        family, given = _FAMILY_NAMES[number % len(_FAMILY_NAMES)], _GIVEN_NAMES[number % len(_GIVEN_NAMES)]
+        agency.signer_name = f"{family} {given}"
+        agency.recipients = "UBND tỉnh Thái Nguyên\nSở Nội vụ tỉnh Thái Nguyên\nSở Y tế tỉnh Thái Nguyên\nLưu: VT"
+        if agency.pk is None or agency.changed_fields():
+            _save(agency)
         agencies.append(agency)
     return agencies
 

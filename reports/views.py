@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,15 +25,20 @@ def report_index(request):
     can cover.
 
     Template: reports/index.html. Context: years (newest first), areas (the provinces and
-    districts in the user's scope), whole_province (whether the user may open the province's
-    report), agency_reports ([(year, area, [agencies.models.Issuer])]: the reports each agency
-    issues on each area in each of those years).
+    districts in the user's scope, and the units they are bound to), whole_province (whether
+    the user may open the province's report), agency_reports ([(year, area,
+    [agencies.models.Issuer])]: the reports each agency issues on each area in each of those years).
     """
     scope = scope_of(request.user)
     years = set(scope_of(request.user).rows_of(IndicatorValue.objects.all()).values_list("year", flat=True).distinct())
     years |= register_years(request.user)
+    # The provinces and districts, and a commune for the staff bound to it (a commune has its
+    # own report, its People's Committee's, since 01/07/2025).
     areas = scope.filter(
-        AdminUnit.objects.filter(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]), "pk"
+        AdminUnit.objects.filter(
+            Q(level__in=[AdminUnit.Level.PROVINCE, AdminUnit.Level.DISTRICT]) | Q(user_links__user=request.user)
+        ).distinct(),
+        "pk",
     ).select_related("parent")
     years = sorted(years, reverse=True)
     # The provinces first, then their districts; of each, those in force today before those

@@ -7,10 +7,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.test import TestCase
 
+from accounts.roles import VIEWER
+from agencies.models import Agency
 from areas.models import AdminUnit
 from beneficiaries.models import AdmissionDossier
+from bkxh.templatetags.vn_format import letterhead_name
 from indicators.models import IndicatorValue
 from tests.demo import load_demo
+from tests.factories import make_role_user
 from tests.test_report import page_text, printed_part
 
 OLD_END = datetime.date(2025, 6, 30)
@@ -150,3 +154,28 @@ class DemoThaiNguyenReportIndexTests(TestCase):
         response = self.client.get("/reports/2024/?area=19")
         self.assertEqual(response.context["report"].agency.abbreviation, "SLĐTBXH")
         self.assertContains(response, "UBND TỈNH THÁI NGUYÊN")
+
+
+class DemoCommuneReportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+        cls.commune = AdminUnit.objects.get(code="01864", valid_from=datetime.date(2025, 7, 1))
+
+    def test_a_new_communes_report_is_its_peoples_committees(self):
+        [issuer] = Agency.objects.for_report(self.commune, 2025)
+        agency = issuer.agency
+        self.assertEqual((agency.abbreviation, agency.managing_body, agency.signer_title), ("UBND", "", "CHỦ TỊCH"))
+        self.assertEqual(agency.name, "ỦY BAN NHÂN DÂN XÃ BẰNG THÀNH")
+        self.assertTrue(issuer.holds_every_sector)
+        # The letterhead breaks between the committee and its commune, never inside a name.
+        self.assertEqual(letterhead_name(agency.name), "ỦY\xa0BAN\xa0NHÂN\xa0DÂN XÃ\xa0BẰNG\xa0THÀNH")
+
+    def test_every_new_commune_has_its_peoples_committee_from_the_reform(self):
+        communes = AdminUnit.objects.filter(level=AdminUnit.Level.COMMUNE, valid_from=datetime.date(2025, 7, 1))
+        self.assertEqual(communes.filter(agency__abbreviation="UBND").distinct().count(), 92)
+
+    def test_a_communes_clerk_finds_the_communes_report_in_the_index(self):
+        clerk = make_role_user(username="bangthanh.xem", role=VIEWER, units=[self.commune])
+        self.client.force_login(clerk)
+        self.assertIn(self.commune, self.client.get("/reports/").context["areas"])

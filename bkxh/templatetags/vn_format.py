@@ -85,8 +85,9 @@ def vn_cell(value):
 
 
 # A Vietnamese word is several syllables written apart ("THƯƠNG BINH"), so a letterhead may not
-# break at any space: only where an agency name joins its fields, after " - " or ", " and before "VÀ".
-_BETWEEN_FIELDS = re.compile(r"(?<=[-,]) | (?=VÀ )", re.IGNORECASE)
+# break at any space: only where an agency name joins its fields, after " - " or ", ", before
+# "VÀ", and after "ỦY BAN NHÂN DÂN" (a People's Committee over its unit's name).
+_BETWEEN_FIELDS = re.compile(r"(?<=[-,]) | (?=VÀ )|(?<=ỦY BAN NHÂN DÂN) ", re.IGNORECASE)
 
 
 @register.filter
