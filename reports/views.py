@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
@@ -16,6 +17,8 @@ from approvals.locking import approval_covering
 from areas.models import AdminUnit
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
+from reports import excel, word
+from reports.documents import ReportDocument, file_name
 from reports.figures import report_of
 from reports.registers import register_years
 
@@ -74,6 +77,31 @@ def annual_report_view(request, year):
     if isinstance(page, HttpResponse):
         return page
     return render(request, "reports/annual_report.html", page.context())
+
+
+@login_required
+def annual_report_docx(request, year):
+    """The report of annual_report_view as a Word file (reports.word), for the same address's
+    parameters and under the same rules; where the page would answer otherwise (the agency
+    picker, whose links then lead to the files, or a 404), so does the file's address."""
+    return _report_file(request, year, "docx", word.docx_of, word.CONTENT_TYPE)
+
+
+@login_required
+def annual_report_xlsx(request, year):
+    """The figures table of annual_report_view as an Excel file (reports.excel), as
+    annual_report_docx."""
+    return _report_file(request, year, "xlsx", excel.xlsx_of, excel.CONTENT_TYPE)
+
+
+def _report_file(request, year, extension, make, content_type):
+    page = report_page(request, year)
+    if isinstance(page, HttpResponse):
+        return page
+    document = ReportDocument(page.report, document_date=page.document_date, approved=page.approval is not None)
+    response = HttpResponse(make(document), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file_name(page.report, extension))
+    return response
 
 
 @dataclass
