@@ -97,8 +97,12 @@ class ReportDocx:
         self.body()
         if self.report.agency:
             self.closing()
-        self.docx.core_properties.title = f"{_('REPORT')} {summary(self.report)}"
-        self.docx.core_properties.language = "vi-VN"
+        properties = self.docx.core_properties
+        properties.title = f"{_('REPORT')} {summary(self.report)}"
+        properties.language = "vi-VN"
+        # Not python-docx's own name, which its template carries.
+        properties.author = properties.last_modified_by = self.report.agency.name if self.report.agency else ""
+        properties.comments = ""
         output = BytesIO()
         self.docx.save(output)
         return output.getvalue()
