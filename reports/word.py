@@ -118,6 +118,7 @@ class ReportDocx:
         section.header_distance = Mm(10)
         # Decree 30: page numbers centred in the top margin, none on the first page.
         section.different_first_page_header_footer = True
+        section.first_page_header.is_linked_to_previous = False  # an empty header of its own
         paragraph = section.header.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _page_field(paragraph.add_run())

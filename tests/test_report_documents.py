@@ -144,6 +144,7 @@ class WordFileTests(FilesTestCase):
     def test_page_numbers_are_centred_at_the_top_from_page_two(self):
         section = self.docx().sections[0]
         self.assertTrue(section.different_first_page_header_footer)
+        self.assertFalse(section.first_page_header.is_linked_to_previous)
         self.assertEqual(section.first_page_header.paragraphs[0].text, "")
         header = section.header.paragraphs[0]
         self.assertEqual(header.alignment, 1)  # centred
