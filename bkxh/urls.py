@@ -9,4 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", views.report_index, name="report_index"),
     path("reports/<int:year>/", views.annual_report_view, name="annual_report"),
+    path("reports/<int:year>/docx/", views.annual_report_docx, name="annual_report_docx"),
+    path("reports/<int:year>/xlsx/", views.annual_report_xlsx, name="annual_report_xlsx"),
 ]

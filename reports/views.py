@@ -1,12 +1,15 @@
 """The printable annual report, and the page that picks its year and area."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from accounts.scope import home_unit, scope_of
@@ -15,6 +18,8 @@ from approvals.locking import approval_covering
 from areas.models import AdminUnit
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
+from reports import excel, word
+from reports.documents import ReportDocument, file_name
 from reports.figures import report_of
 from reports.registers import register_years
 
@@ -74,6 +79,67 @@ def annual_report_view(request, year):
     year without any figure for the area (or the agency's sectors) is not a report:
     reports/no_figures.html (context: year, area) answers 404, as an unknown agency does.
     """
+    page = report_page(request, year)
+    if isinstance(page, HttpResponse):
+        return page
+    return render(request, "reports/annual_report.html", page.context())
+
+
+@login_required
+def annual_report_docx(request, year):
+    """The report of annual_report_view as a Word file (reports.word), for the same address's
+    parameters and under the same rules; where the page would answer otherwise (the agency
+    picker, whose links then lead to the files, or a 404), so does the file's address."""
+    return _report_file(request, year, "docx", word.docx_of, word.CONTENT_TYPE)
+
+
+@login_required
+def annual_report_xlsx(request, year):
+    """The figures table of annual_report_view as an Excel file (reports.excel), as
+    annual_report_docx."""
+    return _report_file(request, year, "xlsx", excel.xlsx_of, excel.CONTENT_TYPE)
+
+
+def _report_file(request, year, extension, make, content_type):
+    page = report_page(request, year)
+    if isinstance(page, HttpResponse):
+        return page
+    document = ReportDocument(page.report, document_date=page.document_date, approved=page.approval is not None)
+    response = HttpResponse(make(document), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file_name(page.report, extension))
+    return response
+
+
+@dataclass
+class ReportPage:
+    """What the report page shows, and its files print, for one request."""
+
+    report: object  # indicators.reports.AnnualReport
+    document_date: object  # the date line, or None to leave it for the signer
+    blank_date_reason: str | None
+    approval: object  # the approved YearApproval covering the report, or None
+    issuer: object  # agencies.models.Issuer, or None
+    other_issuers: list
+    area_code: str
+
+    def context(self):
+        return {
+            "report": self.report,
+            "document_date": self.document_date,
+            "blank_date_reason": self.blank_date_reason,
+            "approval": self.approval,
+            "issuer": self.issuer,
+            "other_issuers": self.other_issuers,
+            "area_code": self.area_code,
+        }
+
+
+def report_page(request, year):
+    """The ReportPage the request asks for, or the response that answers instead: the agency
+    picker when several agencies share the year and none is named, the 404 page of a year
+    without figures. Raises Http404 (a year not kept, an unknown area or agency) and
+    PermissionDenied (an area outside the user's scope). The page and its files (DOCX, XLSX)
+    go through it, so they obey one set of rules."""
     code = request.GET.get("area")
     scope = scope_of(request.user)
     if not code and not scope.is_whole_province:
@@ -91,16 +157,15 @@ def annual_report_view(request, year):
     if not report.has_data:
         return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
     document_date, blank_date_reason = _document_date(agency, year)
-    context = {
-        "report": report,
-        "document_date": document_date,
-        "blank_date_reason": blank_date_reason,
-        "approval": approval_covering(area, year),
-        "issuer": issuer,
-        "other_issuers": [other for other in issuers if other != issuer],
-        "area_code": code or "",
-    }
-    return render(request, "reports/annual_report.html", context)
+    return ReportPage(
+        report=report,
+        document_date=document_date,
+        blank_date_reason=blank_date_reason,
+        approval=approval_covering(area, year),
+        issuer=issuer,
+        other_issuers=[other for other in issuers if other != issuer],
+        area_code=code or "",
+    )
 
 
 def _issuer(issuers, abbreviation, area, year):

@@ -1,0 +1,171 @@
+"""What the report's files (reports.docx, reports.xlsx) print, taken from the page's own parts:
+the sentences of templates/reports/includes/sentence.html, the columns and rows of its figures
+table, the letterhead's lines, and the file's name.
+
+A column of the table (a previous year's figures, say) is added in `figure_columns` alone, and
+a section of the body in `body_sections`; both files read them.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from bkxh.templatetags.vn_format import carried_units, document_date, roman
+from bkxh.text import fold
+
+
+@dataclass
+class ReportDocument:
+    """One report as its files print it: the figures (indicators.reports.AnnualReport), the
+    date line (None: left for the signer, as on the page) and whether its figures are approved
+    (a provisional report is marked DRAFT)."""
+
+    report: object
+    document_date: object = None
+    approved: bool = False
+
+    @property
+    def agency(self):
+        return self.report.agency
+
+
+def file_name(report, extension):
+    """bao-cao-2024-so-lao-dong-thuong-binh-va-xa-hoi-tinh-bac-kan.docx: the year, the issuing
+    agency (when there is one) and the area, in ASCII (Đ as D), for every file of the report."""
+    parts = [_("report"), str(report.year)]
+    if report.agency:
+        parts.append(report.agency.name)
+    parts.append(report.area.name)
+    return f"{slugify(fold(' '.join(parts)))}.{extension}"
+
+
+def _text(rendered):
+    """A rendered template as the text a reader sees: the marks gone, one space between words."""
+    text = html.unescape(re.sub(r"<[^>]+>", " ", rendered))
+    return re.sub(r"\s+", " ", text).strip().replace(" ,", ",")
+
+
+def sentence(line, area):
+    """The sentence the page prints for `line` (templates/reports/includes/sentence.html)."""
+    return _text(render_to_string("reports/includes/sentence.html", {"line": line, "area": area}))
+
+
+def summary(report):
+    """The line under BÁO CÁO (templates/reports/includes/summary.html)."""
+    return _text(render_to_string("reports/includes/summary.html", {"report": report}))
+
+
+def title_notes(report):
+    """The lines printed under the title, as on the page: that the figures are the demo's
+    illustrative ones, that they are on today's boundaries."""
+    notes = []
+    if report.is_illustrative:
+        notes.append(("illustrative", _("Illustrative figures of the demo, not published figures")))
+    if report.carried:
+        notes.append(
+            (
+                "boundary",
+                _("The %(year)s figures are on today's boundaries: they include those of %(units)s.")
+                % {"year": report.year, "units": carried_units(report.carried)},
+            )
+        )
+    return notes
+
+
+def number_line(agency):
+    """Số:      /BC-SLĐTBXH: the number is written in when the report is issued."""
+    return f"{_('No.')}:\u2003\u2003\u2003/BC-{agency.abbreviation}"
+
+
+def place_date_line(document):
+    place = f"{document.agency.place}, " if document.agency else ""
+    return place + document_date(document.document_date)
+
+
+def recipient_lines(agency):
+    """ "- UBND tỉnh;" … "- Lưu: VT, VP.": each line with its dash, the last ending in a full stop."""
+    lines = agency.recipient_lines
+    return [f"- {line}{'.' if number == len(lines) else ';'}" for number, line in enumerate(lines, 1)]
+
+
+@dataclass
+class BodySection:
+    """A numbered section of the report's body: a heading ("I. KẾT QUẢ THỰC HIỆN"), and either
+    sub-sections of paragraphs (`parts`: [(heading, [paragraph])]) or the figures table."""
+
+    heading: str
+    parts: list = field(default_factory=list)
+    is_table: bool = False
+
+
+def body_sections(report):
+    """The sections of the body, numbered I, II…: the results, sector by sector, then the
+    table. Narrative sections typed by staff go in here, after the table."""
+    results = [
+        (f"{number}. {section.sector.name}", [sentence(line, report.area) for line in section.lines])
+        for number, section in enumerate(report.sections, 1)
+    ]
+    # The headings are the page's (msgids "I. RESULTS", "II. TABLE OF INDICATORS").
+    return [BodySection(_("I. RESULTS"), parts=results), BodySection(_("II. TABLE OF INDICATORS"), is_table=True)]
+
+
+@dataclass
+class Column:
+    """A column of the figures table: its header, the value of a line in it, and its kind
+    ("text", "number" or "percent", a Decimal like 109.4 for 109,4%)."""
+
+    header: str
+    value: object
+    kind: str = "text"
+    align: str = "left"
+
+    def __post_init__(self):
+        if self.kind != "text":
+            self.align = "right"
+
+
+def figure_columns(report):
+    """The columns of the figures table, as on the page: no plan and percent columns in a
+    report without any plan (a district's)."""
+    columns = [
+        Column(_("Indicator"), lambda line: line.indicator.name),
+        Column(_("Unit"), lambda line: line.indicator.unit, align="center"),
+    ]
+    if report.has_plans:
+        columns.append(Column(_("Plan"), lambda line: line.plan, "number"))
+    actual = _("Actual (estimate)") if report.is_estimate else _("Actual")
+    columns.append(Column(actual, lambda line: line.actual, "number"))
+    if report.has_plans:
+        # The template's msgid: {% translate "% of plan" %} escapes its percent sign.
+        columns.append(Column(_("%% of plan") % {}, lambda line: line.percent, "percent"))
+    return columns
+
+
+@dataclass
+class Row:
+    """A row of the figures table: "sector" (I, II…: the sector's name across the row),
+    "line" (1, 2…) or "child" ("-": a breakdown or "of which" line)."""
+
+    kind: str
+    number: str
+    line: object = None
+    sector: object = None
+
+
+def figure_rows(report):
+    """The rows of the figures table, in the page's order."""
+    rows = []
+    for number, section in enumerate(report.sections, 1):
+        rows.append(Row("sector", roman(number), sector=section.sector))
+        for line_number, line in enumerate(section.lines, 1):
+            rows.append(Row("line", str(line_number), line=line))
+            rows += [Row("child", "-", line=child) for child in line.children]
+    return rows
+
+
+def row_number_header():
+    return _("Row no.")
