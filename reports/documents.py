@@ -49,9 +49,11 @@ def _text(rendered):
     return re.sub(r"\s+", " ", text).strip().replace(" ,", ",")
 
 
-def sentence(line, area):
-    """The sentence the page prints for `line` (templates/reports/includes/sentence.html)."""
-    return _text(render_to_string("reports/includes/sentence.html", {"line": line, "area": area}))
+def sentence(line, report):
+    """The sentence the page prints for `line` (templates/reports/includes/sentence.html), with
+    its comparison with the year before."""
+    context = {"line": line, "area": report.area, "previous_year": report.previous_year}
+    return _text(render_to_string("reports/includes/sentence.html", context))
 
 
 def summary(report):
@@ -65,14 +67,15 @@ def title_notes(report):
     notes = []
     if report.is_illustrative:
         notes.append(("illustrative", _("Illustrative figures of the demo, not published figures")))
-    if report.carried:
-        notes.append(
-            (
-                "boundary",
-                _("The %(year)s figures are on today's boundaries: they include those of %(units)s.")
-                % {"year": report.year, "units": carried_units(report.carried)},
+    for year, carried in ((report.year, report.carried), (report.previous_year, report.previous_carried)):
+        if carried:
+            notes.append(
+                (
+                    "boundary",
+                    _("The %(year)s figures are on today's boundaries: they include those of %(units)s.")
+                    % {"year": year, "units": carried_units(carried)},
+                )
             )
-        )
     return notes
 
 
@@ -106,7 +109,7 @@ def body_sections(report):
     """The sections of the body, numbered I, II…: the results, sector by sector, then the
     table. Narrative sections typed by staff go in here, after the table."""
     results = [
-        (f"{number}. {section.sector.name}", [sentence(line, report.area) for line in section.lines])
+        (f"{number}. {section.sector.name}", [sentence(line, report) for line in section.lines])
         for number, section in enumerate(report.sections, 1)
     ]
     # The headings are the page's (msgids "I. RESULTS", "II. TABLE OF INDICATORS").
@@ -130,7 +133,8 @@ class Column:
 
 def figure_columns(report):
     """The columns of the figures table, as on the page: no plan and percent columns in a
-    report without any plan (a district's)."""
+    report without any plan (a district's); the year before's, and the plan of the year after,
+    when there are some."""
     columns = [
         Column(_("Indicator"), lambda line: line.indicator.name),
         Column(_("Unit"), lambda line: line.indicator.unit, align="center"),
@@ -142,6 +146,14 @@ def figure_columns(report):
     if report.has_plans:
         # The template's msgid: {% translate "% of plan" %} escapes its percent sign.
         columns.append(Column(_("%% of plan") % {}, lambda line: line.percent, "percent"))
+    if report.has_previous:
+        year = {"year": report.previous_year}
+        columns.append(Column(_("Actual %(year)s") % year, lambda line: line.previous, "number"))
+        columns.append(Column(_("Against %(year)s (%%)") % year, lambda line: line.of_previous, "percent"))
+    if report.has_next_plans:
+        columns.append(
+            Column(_("Plan %(year)s") % {"year": report.following_year}, lambda line: line.next_plan, "number")
+        )
     return columns
 
 

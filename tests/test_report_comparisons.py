@@ -2,7 +2,10 @@
 on the report's own territory (README, "Figures across the reform")."""
 
 import datetime
+from io import BytesIO
 
+import docx
+import openpyxl
 from django.test import TestCase
 
 from tests.factories import (
@@ -14,6 +17,7 @@ from tests.factories import (
     make_value,
 )
 from tests.test_report import page_text
+from tests.test_report_documents import docx_text, sheet_rows
 
 SENTENCE = "Toàn tỉnh giải quyết việc làm 7.000/6.400 người, đạt 109,4% kế hoạch"
 
@@ -98,3 +102,32 @@ class ComparedAcrossTheReformTests(TestCase):
             "Tỉnh Bắc Kạn (đến 30/06/2025) và Tỉnh Thái Nguyên (đến 30/06/2025).",
             text,
         )
+
+
+class ComparedInTheFilesTests(TestCase):
+    """The Word and Excel files compare as the page does."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        make_agency(area=cls.province)
+        jobs = make_indicator()
+        make_value(indicator=jobs, area=cls.province, year=2024, plan=6400, actual=7000)
+        make_value(indicator=jobs, area=cls.province, year=2023, actual=6650)
+        make_value(indicator=jobs, area=cls.province, year=2025, plan=7200)
+        cls.user = make_superuser()
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+    def test_the_word_file_says_the_rise_and_has_the_year_befores_columns(self):
+        document = docx.Document(BytesIO(self.client.get("/reports/2024/docx/").content))
+        self.assertIn(f"{SENTENCE}, tăng 5,3% so với năm 2023.", docx_text(document))
+        [table] = [table for table in document.tables if table.rows[0].cells[-1].text == "Kế hoạch năm 2025"]
+        header = [cell.text for cell in table.rows[0].cells]
+        self.assertEqual(header[-3:], ["Thực hiện năm 2023", "So với năm 2023 (%)", "Kế hoạch năm 2025"])
+
+    def test_the_excel_file_has_the_year_before_and_the_plan_after_as_numbers(self):
+        workbook = openpyxl.load_workbook(BytesIO(self.client.get("/reports/2024/xlsx/").content))
+        [row] = [row for row in sheet_rows(workbook) if "Giải quyết việc làm" in row]
+        self.assertEqual(row[-3:], [6650, 1.053, 7200])
