@@ -11,4 +11,5 @@ urlpatterns = [
     path("reports/<int:year>/", views.annual_report_view, name="annual_report"),
     path("reports/<int:year>/docx/", views.annual_report_docx, name="annual_report_docx"),
     path("reports/<int:year>/xlsx/", views.annual_report_xlsx, name="annual_report_xlsx"),
+    path("reports/<int:year>/pdf/", views.annual_report_pdf, name="annual_report_pdf"),
 ]

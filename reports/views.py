@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
@@ -21,6 +22,7 @@ from indicators.models import IndicatorValue
 from reports import excel, word
 from reports.documents import ReportDocument, file_name
 from reports.figures import report_of
+from reports.pdf import PdfUnavailableError, pdf_from_html
 from reports.registers import register_years
 
 
@@ -90,22 +92,39 @@ def annual_report_docx(request, year):
     """The report of annual_report_view as a Word file (reports.word), for the same address's
     parameters and under the same rules; where the page would answer otherwise (the agency
     picker, whose links then lead to the files, or a 404), so does the file's address."""
-    return _report_file(request, year, "docx", word.docx_of, word.CONTENT_TYPE)
+    return _report_file(request, year, "docx", word.CONTENT_TYPE, lambda page: word.docx_of(_document(page)))
 
 
 @login_required
 def annual_report_xlsx(request, year):
     """The figures table of annual_report_view as an Excel file (reports.excel), as
     annual_report_docx."""
-    return _report_file(request, year, "xlsx", excel.xlsx_of, excel.CONTENT_TYPE)
+    return _report_file(request, year, "xlsx", excel.CONTENT_TYPE, lambda page: excel.xlsx_of(_document(page)))
 
 
-def _report_file(request, year, extension, make, content_type):
+@login_required
+def annual_report_pdf(request, year):
+    """The report page printed by the server (reports.pdf), as annual_report_docx; a server
+    without its printer answers 503 and says so (templates/reports/pdf_unavailable.html)."""
+
+    def printed(page):
+        return pdf_from_html(render_to_string("reports/annual_report.html", page.context(), request))
+
+    try:
+        return _report_file(request, year, "pdf", "application/pdf", printed)
+    except PdfUnavailableError:
+        return render(request, "reports/pdf_unavailable.html", {"year": year}, status=503)
+
+
+def _document(page):
+    return ReportDocument(page.report, document_date=page.document_date, approved=page.approval is not None)
+
+
+def _report_file(request, year, extension, content_type, make):
     page = report_page(request, year)
     if isinstance(page, HttpResponse):
         return page
-    document = ReportDocument(page.report, document_date=page.document_date, approved=page.approval is not None)
-    response = HttpResponse(make(document), content_type=content_type)
+    response = HttpResponse(make(page), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, file_name(page.report, extension))
     return response
 

@@ -8,13 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.management import call_command
-from django.test import Client, SimpleTestCase
+from django.test import Client, SimpleTestCase, TestCase, override_settings
 from pypdf import PdfReader
 
 from demo.loading import DEMO_PASSWORD, DEMO_USERNAME
-from reports.pdf import pdf_from_html
 from tests.browser import browser_page, log_in
 from tests.demo import load_demo
+from tests.factories import make_agency, make_indicator, make_province, make_superuser, make_value
 
 MM = 72 / 25.4
 A4 = (210 * MM, 297 * MM)
@@ -102,9 +102,21 @@ class PrintedReportTests(StaticLiveServerTestCase):
         # The same report printed by the server (reports.pdf), as it is issued and archived.
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
-        cls.server_pdf = PdfReader(BytesIO(pdf_from_html(client.get("/reports/2024/").content.decode())))
+        response = client.get("/reports/2024/pdf/")
+        cls.server_pdf_headers = (response.status_code, response["Content-Type"], response["Content-Disposition"])
+        cls.server_pdf = PdfReader(BytesIO(response.content))
         cls.text = words(" ".join(sheet.extract_text() for sheet in cls.pdf.pages))
         cls.district_text = words(" ".join(sheet.extract_text() for sheet in cls.district_pdf.pages))
+
+    def test_the_servers_pdf_downloads_under_the_reports_name(self):
+        self.assertEqual(
+            self.server_pdf_headers,
+            (
+                200,
+                "application/pdf",
+                'attachment; filename="bao-cao-2024-so-lao-dong-thuong-binh-va-xa-hoi-tinh-bac-kan.pdf"',
+            ),
+        )
 
     def test_the_servers_pdf_has_the_pages_and_lines_of_the_browser_print(self):
         self.assertEqual(len(self.server_pdf.pages), len(self.pdf.pages))
@@ -180,3 +192,21 @@ class MissingChromiumTests(SimpleTestCase):
             browser_page(executable=Path("/nonexistent/chromium")),
         ):
             pass
+
+
+class PdfWithoutPrinterTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        province = make_province()
+        make_agency(area=province)
+        make_value(indicator=make_indicator(), area=province, plan=6400, actual=7000)
+        cls.user = make_superuser()
+
+    @override_settings(BKXH_CHROMIUM="/nonexistent/chromium")
+    def test_a_server_without_chromium_says_so_in_vietnamese(self):
+        self.client.force_login(self.user)
+        response = self.client.get("/reports/2024/pdf/")
+        self.assertContains(response, "Máy chủ không in được báo cáo năm 2024 ra tệp PDF", status_code=503)
+
+    def test_the_pdf_needs_a_login(self):
+        self.assertEqual(self.client.get("/reports/2024/pdf/").status_code, 302)
