@@ -1,9 +1,13 @@
 """The printable annual report, and the page that picks its year and area."""
 
+from urllib.parse import urlencode
+
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,6 +19,8 @@ from areas.models import AdminUnit
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
 from reports.figures import report_of
+from reports.models import ReportNarrative
+from reports.narrative import figures_heading, narrative_of, narrative_sections
 from reports.registers import register_years
 
 
@@ -64,7 +70,10 @@ def annual_report_view(request, year):
     document_date (the date line, or None to leave it for the signer), blank_date_reason (why
     it is None, for the screen), approval (the approved YearApproval covering the report, or
     None while its figures are provisional), issuer (the agencies.models.Issuer of the report,
-    or None) and other_issuers (the other agencies issuing a report on the area that year). A
+    or None), other_issuers (the other agencies issuing a report on the area that year),
+    narrative (its reports.models.ReportNarrative, or None), narrative_sections and
+    figures_heading (reports.narrative), and narrative_edit_url (the admin form that writes or
+    changes the narrative, for a user who may; else None). A
     year without any figure for the area (or the agency's sectors) is not a report:
     reports/no_figures.html (context: year, area) answers 404, as an unknown agency does.
     """
@@ -85,16 +94,43 @@ def annual_report_view(request, year):
     if not report.has_data:
         return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
     document_date, blank_date_reason = _document_date(agency, year)
+    approval = approval_covering(area, year)
+    narrative = narrative_of(report)
+    sections = narrative_sections(report, narrative)
     context = {
         "report": report,
         "document_date": document_date,
         "blank_date_reason": blank_date_reason,
-        "approval": approval_covering(area, year),
+        "approval": approval,
         "issuer": issuer,
         "other_issuers": [other for other in issuers if other != issuer],
         "area_code": code or "",
+        "narrative": narrative,
+        "narrative_sections": sections,
+        "figures_heading": figures_heading(sections),
+        "narrative_edit_url": _narrative_edit_url(request, report, narrative, approval),
     }
     return render(request, "reports/annual_report.html", context)
+
+
+def _narrative_edit_url(request, report, narrative, approval):
+    """The admin form of `report`'s narrative for a user who may change it there (its own
+    admin's permissions: role, units, approved year), or the add form filled in with the
+    report's business keys for one who may write it; None otherwise, and for a report without
+    an agency, which is not issued."""
+    if report.agency is None or not admin.site.has_permission(request):
+        return None
+    model_admin = admin.site.get_model_admin(ReportNarrative)
+    if narrative is not None:
+        if not model_admin.has_change_permission(request, narrative):
+            return None
+        return reverse("admin:reports_reportnarrative_change", args=[narrative.pk])
+    if approval is not None or not model_admin.has_add_permission(request):
+        return None
+    if not scope_of(request.user).allows(report.area.pk):
+        return None
+    keys = {"year": report.year, "area": report.area.code, "agency": report.agency.abbreviation}
+    return f"{reverse('admin:reports_reportnarrative_add')}?{urlencode(keys)}"
 
 
 def _issuer(issuers, abbreviation, area, year):
