@@ -17,7 +17,17 @@ VIEWER = "Xem"
 ROLES = (ADMINISTRATOR, CLERK, REVIEWER, VIEWER)
 
 # The apps whose models staff see; the roles know nothing of the rest (sessions, axes…).
-STAFF_APPS = ("areas", "agencies", "indicators", "beneficiaries", "imports", "approvals", "accounts", "audit")
+STAFF_APPS = (
+    "areas",
+    "agencies",
+    "indicators",
+    "beneficiaries",
+    "imports",
+    "approvals",
+    "accounts",
+    "audit",
+    "reports",
+)
 # Reference data keep their area but are kept up by the administrators, not entered by clerks.
 REFERENCE_MODELS = ("areas.adminunit", "agencies.agency")
 

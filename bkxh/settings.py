@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "audit",
     "approvals",
     "imports",
+    "reports",
     "demo",
 ]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from bkxh.templatetags.vn_format import carried_units, document_date, roman
 from bkxh.text import fold
+from reports.narrative import figures_heading
 
 
 @dataclass
@@ -27,6 +28,8 @@ class ReportDocument:
     report: object
     document_date: object = None
     approved: bool = False
+    # The sections staff wrote (reports.narrative.narrative_sections): [(heading, [paragraph])].
+    narrative_sections: list = field(default_factory=list)
 
     @property
     def agency(self):
@@ -105,15 +108,18 @@ class BodySection:
     is_table: bool = False
 
 
-def body_sections(report):
-    """The sections of the body, numbered I, II…: the results, sector by sector, then the
-    table. Narrative sections typed by staff go in here, after the table."""
+def body_sections(document):
+    """The sections of the body, numbered I, II…: the results, sector by sector, the sections
+    staff wrote (reports.narrative), then the table, numbered as the page numbers them."""
+    report = document.report
     results = [
         (f"{number}. {section.sector.name}", [sentence(line, report) for line in section.lines])
         for number, section in enumerate(report.sections, 1)
     ]
-    # The headings are the page's (msgids "I. RESULTS", "II. TABLE OF INDICATORS").
-    return [BodySection(_("I. RESULTS"), parts=results), BodySection(_("II. TABLE OF INDICATORS"), is_table=True)]
+    # The headings are the page's (msgids "I. RESULTS", "%(number)s. TABLE OF INDICATORS").
+    narrative = [BodySection(heading, parts=[("", paragraphs)]) for heading, paragraphs in document.narrative_sections]
+    table = BodySection(figures_heading(document.narrative_sections), is_table=True)
+    return [BodySection(_("I. RESULTS"), parts=results), *narrative, table]
 
 
 @dataclass

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from bkxh.templatetags.vn_format import document_date
 from reports.documents import figure_columns, figure_rows, row_number_header, summary, title_notes
+from reports.narrative import figures_heading
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FONT = "Times New Roman"
@@ -64,7 +65,7 @@ def xlsx_of(document):
     line(summary(report), bold=True, size=13)
     for _kind, text in title_notes(report):
         line(text, italic=True)
-    line(_("II. TABLE OF INDICATORS"), bold=True, centred=False)
+    line(figures_heading(document.narrative_sections), bold=True, centred=False)
 
     header = sheet.max_row + 1
     sheet.append([row_number_header(), *(column.header for column in columns)])

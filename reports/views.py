@@ -1,13 +1,16 @@
 """The printable annual report, and the page that picks its year and area."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
@@ -22,6 +25,8 @@ from indicators.models import IndicatorValue
 from reports import excel, word
 from reports.documents import ReportDocument, file_name
 from reports.figures import report_of
+from reports.models import ReportNarrative
+from reports.narrative import figures_heading, narrative_of, narrative_sections
 from reports.pdf import PdfUnavailableError, pdf_from_html
 from reports.registers import register_years
 
@@ -77,7 +82,10 @@ def annual_report_view(request, year):
     document_date (the date line, or None to leave it for the signer), blank_date_reason (why
     it is None, for the screen), approval (the approved YearApproval covering the report, or
     None while its figures are provisional), issuer (the agencies.models.Issuer of the report,
-    or None) and other_issuers (the other agencies issuing a report on the area that year). A
+    or None), other_issuers (the other agencies issuing a report on the area that year),
+    narrative (its reports.models.ReportNarrative, or None), narrative_sections and
+    figures_heading (reports.narrative), and narrative_edit_url (the admin form that writes or
+    changes the narrative, for a user who may; else None). A
     year without any figure for the area (or the agency's sectors) is not a report:
     reports/no_figures.html (context: year, area) answers 404, as an unknown agency does.
     """
@@ -117,7 +125,12 @@ def annual_report_pdf(request, year):
 
 
 def _document(page):
-    return ReportDocument(page.report, document_date=page.document_date, approved=page.approval is not None)
+    return ReportDocument(
+        page.report,
+        document_date=page.document_date,
+        approved=page.approval is not None,
+        narrative_sections=page.narrative_sections,
+    )
 
 
 def _report_file(request, year, extension, content_type, make):
@@ -140,6 +153,9 @@ class ReportPage:
     issuer: object  # agencies.models.Issuer, or None
     other_issuers: list
     area_code: str
+    narrative: object = None  # reports.models.ReportNarrative, or None
+    narrative_sections: list = None  # reports.narrative.narrative_sections
+    narrative_edit_url: str | None = None
 
     def context(self):
         return {
@@ -150,6 +166,10 @@ class ReportPage:
             "issuer": self.issuer,
             "other_issuers": self.other_issuers,
             "area_code": self.area_code,
+            "narrative": self.narrative,
+            "narrative_sections": self.narrative_sections,
+            "figures_heading": figures_heading(self.narrative_sections or []),
+            "narrative_edit_url": self.narrative_edit_url,
         }
 
 
@@ -176,15 +196,41 @@ def report_page(request, year):
     if not report.has_data:
         return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
     document_date, blank_date_reason = _document_date(agency, year)
+    approval = approval_covering(area, year)
+    narrative = narrative_of(report)
+    sections = narrative_sections(report, narrative)
     return ReportPage(
         report=report,
         document_date=document_date,
         blank_date_reason=blank_date_reason,
-        approval=approval_covering(area, year),
+        approval=approval,
         issuer=issuer,
         other_issuers=[other for other in issuers if other != issuer],
         area_code=code or "",
+        narrative=narrative,
+        narrative_sections=sections,
+        narrative_edit_url=_narrative_edit_url(request, report, narrative, approval),
     )
+
+
+def _narrative_edit_url(request, report, narrative, approval):
+    """The admin form of `report`'s narrative for a user who may change it there (its own
+    admin's permissions: role, units, approved year), or the add form filled in with the
+    report's business keys for one who may write it; None otherwise, and for a report without
+    an agency, which is not issued."""
+    if report.agency is None or not admin.site.has_permission(request):
+        return None
+    model_admin = admin.site.get_model_admin(ReportNarrative)
+    if narrative is not None:
+        if not model_admin.has_change_permission(request, narrative):
+            return None
+        return reverse("admin:reports_reportnarrative_change", args=[narrative.pk])
+    if approval is not None or not model_admin.has_add_permission(request):
+        return None
+    if not scope_of(request.user).allows(report.area.pk):
+        return None
+    keys = {"year": report.year, "area": report.area.code, "agency": report.agency.abbreviation}
+    return f"{reverse('admin:reports_reportnarrative_add')}?{urlencode(keys)}"
 
 
 def _issuer(issuers, abbreviation, area, year):

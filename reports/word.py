@@ -197,10 +197,12 @@ class ReportDocx:
     # The body: the numbered sections, then the signature.
 
     def body(self):
-        for section in body_sections(self.report):
+        for section in body_sections(self.document):
             self.docx.add_heading(section.heading, level=1)
             for heading, paragraphs in section.parts:
-                self.docx.add_heading(heading, level=2)
+                # A section staff wrote has paragraphs only, no sector headings.
+                if heading:
+                    self.docx.add_heading(heading, level=2)
                 for text in paragraphs:
                     self.paragraph(text)
             if section.is_table:

@@ -34,6 +34,7 @@ from beneficiaries.models import (
     WorshipAllowance,
 )
 from indicators.models import Indicator, IndicatorValue, Sector
+from reports.models import ReportNarrative
 
 PASSWORD = "a-long-test-password-2024"
 
@@ -139,6 +140,15 @@ def make_agency(*, area, sectors=(), **kwargs):
     agency.save()
     agency.sectors.set(sectors)
     return agency
+
+
+def make_report_narrative(*, agency, year=2024, area=None, **sections):
+    """The narrative of `agency`'s `year` report on its area: `sections` among shortcomings,
+    directions and recommendations (blank when not given)."""
+    narrative = ReportNarrative(agency=agency, area=area or agency.area, year=year, **sections)
+    narrative.full_clean()
+    narrative.save()
+    return narrative
 
 
 def make_superuser(*, username="admin"):

@@ -12,10 +12,11 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from agencies.models import Agency
 from areas.models import AdminUnit
 from reports.documents import file_name
 from tests.demo import load_demo
-from tests.factories import make_approved_year, make_province
+from tests.factories import make_approved_year, make_province, make_report_narrative
 from tests.test_report import ARTICLE_LINES, PROGRAMME_FIGURES
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -329,3 +330,32 @@ class FileNameTests(TestCase):
     def test_a_report_without_an_agency_is_named_for_its_year_and_area(self):
         report = SimpleNamespace(year=2024, area=make_province(), agency=None)
         self.assertEqual(file_name(report, "xlsx"), "bao-cao-2024-tinh-bac-kan.xlsx")
+
+
+class NarrativeInTheFilesTests(FilesTestCase):
+    """The sections staff wrote print in the Word file as on the page, and the table's heading
+    takes the next number in both files."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        province = AdminUnit.objects.for_code("06", 2024)
+        make_report_narrative(
+            agency=Agency.objects.get(area=province, abbreviation="SLĐTBXH"),
+            shortcomings="Việc làm chưa bền vững.\nThu nhập còn thấp.",
+            directions="Giải quyết việc làm cho 7.200 người.",
+        )
+
+    def test_the_word_file_prints_the_narrative_after_the_results_and_before_the_table(self):
+        text = docx_text(self.docx())
+        results = text.index("I. KẾT QUẢ THỰC HIỆN")
+        shortcomings = text.index("II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN Việc làm chưa bền vững. Thu nhập còn thấp.")
+        directions = text.index("III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025 Giải quyết việc làm cho 7.200 người.")
+        table = text.index("IV. BIỂU TỔNG HỢP CÁC CHỈ TIÊU")
+        self.assertLess(results, shortcomings)
+        self.assertLess(shortcomings, directions)
+        self.assertLess(directions, table)
+
+    def test_the_excel_file_numbers_the_table_after_the_narrative(self):
+        cells = [value for row in sheet_rows(self.xlsx()) for value in row if value]
+        self.assertIn("IV. BIỂU TỔNG HỢP CÁC CHỈ TIÊU", cells)

@@ -1,0 +1,54 @@
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from areas.models import AdminUnit
+from bkxh.record_admin import RecordAdmin
+from bkxh.years import is_kept_year
+from reports.models import ReportNarrative
+
+
+@admin.register(ReportNarrative)
+class ReportNarrativeAdmin(RecordAdmin):
+    list_display = ("year", "area", "agency", "report_link")
+    list_select_related = ("area", "agency")
+    list_filter = ("year",)
+    search_fields = ("area__code", "area__name", "agency__name", "agency__abbreviation")
+    autocomplete_fields = ("area",)
+    fieldsets = (
+        (None, {"fields": ("year", "area", "agency")}),
+        (_("Sections written by staff"), {"fields": ("shortcomings", "directions", "recommendations")}),
+    )
+
+    @admin.display(description=_("report"))
+    def report_link(self, narrative):
+        keys = urlencode({"area": narrative.area.code, "agency": narrative.agency.abbreviation})
+        url = f"{reverse('annual_report', args=[narrative.year])}?{keys}"
+        return format_html('<a href="{}">{}</a>', url, _("Open the report"))
+
+    def get_changeform_initial_data(self, request):
+        """The report's own keys, as its page's link sends them (?year=2024&area=06&agency=SLĐTBXH):
+        the area by its code in that year, the agency by its abbreviation among those issuing the
+        year's reports on it. A key that names nothing is left for the user to choose."""
+        initial = {}
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:
+            return initial
+        if not is_kept_year(year):
+            return initial
+        initial["year"] = year
+        try:
+            area = AdminUnit.objects.for_code(request.GET.get("area", ""), year)
+        except AdminUnit.DoesNotExist:
+            return initial
+        initial["area"] = area.pk
+        abbreviation = request.GET.get("agency")
+        for issuer in Agency.objects.for_report(area, year):
+            if issuer.agency.abbreviation == abbreviation:
+                initial["agency"] = issuer.agency.pk
+        return initial
