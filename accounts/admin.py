@@ -73,6 +73,8 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class StaffUserAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, UserAdmin):
+    list_help = _("The staff who use bkxh, with their role and the units they work for.")
+    guide_section = "approve"
     inlines = (UserAreaInline,)
     list_display = ("username", "first_name", "last_name", "is_active", "roles", "units")
     list_filter = ("is_active", "groups")
@@ -114,6 +116,8 @@ class StaffUserAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, UserAdmin):
 
 @admin.register(Group)
 class RoleAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, GroupAdmin):
+    list_help = _("The roles and what each may do.")
+    guide_section = "approve"
     pass
 
 
@@ -121,6 +125,8 @@ class RoleAdmin(VietnamesePermissionsMixin, AreaScopedAdmin, GroupAdmin):
 class AccessLogAdmin(WholeProvinceLogAdmin, BkxhModelAdmin):
     """Read-only, and only for those who answer for the whole province (here, with the scope,
     rather than in audit, which the data models' base stands on)."""
+    list_help = _("Who read or exported personal data, and when.")
+    guide_section = "approve"
 
     list_display = ("at", "username", "event", "subject", "detail", "row_count", "ip_address", "path")
     list_filter = ("event", "at")

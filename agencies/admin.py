@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from bkxh.record_admin import RecordAdmin, RecordForm
@@ -15,6 +16,8 @@ class AgencyForm(RecordForm):
 
 @admin.register(Agency)
 class AgencyAdmin(RecordAdmin):
+    list_help = _("The agencies that issue the reports, with their letterhead, signer, period and sectors.")
+    guide_section = "report"
     form = AgencyForm
     list_display = ("name", "managing_body", "area", "place", "signer_name", "valid_from", "valid_to")
     list_select_related = ("area",)

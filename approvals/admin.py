@@ -22,6 +22,11 @@ def person_named(user):
 class YearApprovalAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     """The year approvals: created as drafts, moved on only by the actions, never deleted."""
 
+    list_help = gettext_lazy(
+        "The state of each unit's year: submitted, approved or reopened; an approved year is locked."
+    )
+    guide_section = "approve"
+
     def get_historical_record_context_helper(self, request, historical_record):
         # The states and times of the approval written as the rows' are (Đã duyệt, 01/12/2026 18:04).
         return MaskingHistoryHelper(self.model, historical_record, masked_fields=())

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from bkxh.record_admin import RecordAdmin
@@ -6,6 +7,11 @@ from bkxh.record_admin import RecordAdmin
 
 @admin.register(AdminUnit)
 class AdminUnitAdmin(RecordAdmin):
+    list_help = _(
+        "The administrative units of each period, loaded from the national list: a record points at the "
+        "unit in force when it happened."
+    )
+    guide_section = "enter"
     list_display = ("code", "name", "unit_type", "level", "parent", "valid_from", "valid_to")
     list_filter = ("level", "unit_type", "valid_to")
     list_select_related = ("parent",)

@@ -96,6 +96,10 @@ class BkxhModelAdmin(admin.ModelAdmin):
 
     formfield_overrides = FORM_FIELDS
     show_facets = admin.ShowFacets.NEVER
+    # What the list is for, in a sentence or two, and the section of the guide (templates/guide.html:
+    # "enter", "import", "approve", "report") that explains the task; shown above the list.
+    list_help = ""
+    guide_section = "enter"
     folded_search_fields = ()
     # Each word adds an OR over every search field: a pasted page of text built megabytes of SQL
     # that kept PostgreSQL busy long after the browser had given up. No name needs more.

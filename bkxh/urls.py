@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 
 from reports import views
 
@@ -8,6 +9,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
     path("reports/", views.report_index, name="report_index"),
+    # The short guide to the four daily tasks, linked from every list and import page.
+    path("huong-dan/", login_required(TemplateView.as_view(template_name="guide.html")), name="guide"),
     path("reports/<int:year>/", views.annual_report_view, name="annual_report"),
     path("reports/<int:year>/docx/", views.annual_report_docx, name="annual_report_docx"),
     path("reports/<int:year>/xlsx/", views.annual_report_xlsx, name="annual_report_xlsx"),

@@ -10,6 +10,8 @@ from indicators.models import Indicator, IndicatorValue, Sector
 
 @admin.register(Sector)
 class SectorAdmin(RecordAdmin):
+    list_help = _("The fields of work; the report's sections follow their order.")
+    guide_section = "report"
     list_display = ("name", "code", "order")
     list_editable = ("order",)
     search_fields = ("code", "name")
@@ -17,6 +19,11 @@ class SectorAdmin(RecordAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(RecordAdmin):
+    list_help = _(
+        "The catalogue of indicators the report prints: what each measures, in which unit, whether it "
+        "has a plan."
+    )
+    guide_section = "report"
     list_display = ("code", "name", "sector", "parent", "unit", "has_plan", "order")
     list_filter = ("sector", "has_plan", "source")
     list_select_related = ("sector", "parent")
@@ -32,6 +39,11 @@ class IndicatorAdmin(RecordAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ImportExportAdmin):
+    list_help = _(
+        "The plan and the actual figure of each indicator per year and unit; the report adds them up and "
+        "computes the percentage."
+    )
+    guide_section = "enter"
     list_display = ("indicator_label", "year", "area", "plan", "actual", "unit", "percent", "achievement_badge")
     list_display_links = ("indicator_label",)
     list_editable = ("plan", "actual")

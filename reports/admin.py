@@ -14,6 +14,11 @@ from reports.models import ReportNarrative
 
 @admin.register(ReportNarrative)
 class ReportNarrativeAdmin(RecordAdmin):
+    list_help = _(
+        "The sections of a report that staff write: shortcomings, directions for the next year, "
+        "recommendations."
+    )
+    guide_section = "report"
     list_display = ("year", "area", "agency", "report_link")
     list_select_related = ("area", "agency")
     list_filter = ("year",)

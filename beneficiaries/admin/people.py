@@ -23,6 +23,8 @@ class PossibleDuplicateFilter(admin.SimpleListFilter):
 
 @admin.register(Person)
 class PersonAdmin(RegisterAdmin):
+    list_help = _("The people the registers are about, entered once and chosen in every register.")
+    guide_section = "enter"
     list_display = (
         "full_name",
         "gender",
@@ -73,6 +75,8 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(RegisterAdmin):
+    list_help = _("Households and their poverty status, for the rice relief and housing registers.")
+    guide_section = "enter"
     list_display = ("code", "head", "commune", "address", "size", "poverty_status", "certificate_year")
     list_filter = ("poverty_status", "certificate_year")
     list_select_related = ("commune", "head", "head__commune")
@@ -90,6 +94,8 @@ class HouseholdAdmin(RegisterAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(ImportExportAdmin):
+    list_help = _("The decisions that grant benefits, which the register entries cite.")
+    guide_section = "enter"
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"

@@ -23,6 +23,8 @@ PERSON_COLUMNS = ("person_name", "person_citizen_id", "person_birth_year")
 
 @admin.register(RiceReliefRound)
 class RiceReliefRoundAdmin(RegisterAdmin):
+    list_help = _("Each distribution of relief rice: its year, area, date and the rice allocated.")
+    guide_section = "enter"
     area_filters = (DistrictFilter,)
     list_display = ("code", "__str__", "occasion", "distribution_date", "months", "kg_allocated", "decision")
     list_filter = ("occasion",)
@@ -47,6 +49,8 @@ class RoundFilter(admin.RelatedFieldListFilter):
 
 @admin.register(RiceReliefLine)
 class RiceReliefLineAdmin(HouseholdRegisterAdmin):
+    list_help = _("The households that received rice in each round; their total is the report's kilograms of rice.")
+    guide_section = "enter"
     list_display = ("household_label", "commune", "round", "persons", "kg")
     list_filter = (("round", RoundFilter),)
     list_select_related = ("commune", "round__area")
@@ -67,6 +71,8 @@ class RiceReliefLineAdmin(HouseholdRegisterAdmin):
 
 @admin.register(LongevityGift)
 class LongevityGiftAdmin(PersonRegisterAdmin):
+    list_help = _("The longevity gifts to people turning 90 and 100; their count is the report's figure.")
+    guide_section = "enter"
     list_display = (
         *PERSON_COLUMNS,
         "milestone",
@@ -105,6 +111,11 @@ class LongevityGiftAdmin(PersonRegisterAdmin):
 
 @admin.register(HousingSupport)
 class HousingSupportAdmin(HouseholdRegisterAdmin):
+    list_help = _(
+        "Houses built or repaired for poor households, with their funding; the report counts the houses "
+        "and their amount."
+    )
+    guide_section = "enter"
     list_display = (
         "household_label",
         "commune",
@@ -126,6 +137,8 @@ class HousingSupportAdmin(HouseholdRegisterAdmin):
 
 @admin.register(FuneralAllowance)
 class FuneralAllowanceAdmin(RegisterAdmin):
+    list_help = _("Funeral allowances settled for people with meritorious service.")
+    guide_section = "enter"
     list_display = (
         "deceased",
         "category",
@@ -146,6 +159,8 @@ class FuneralAllowanceAdmin(RegisterAdmin):
 
 @admin.register(WorshipAllowance)
 class WorshipAllowanceAdmin(RegisterAdmin):
+    list_help = _("Martyr worship allowances decided, with who receives them.")
+    guide_section = "enter"
     list_display = (
         "martyr_name",
         "martyr_record",
@@ -165,6 +180,8 @@ class WorshipAllowanceAdmin(RegisterAdmin):
 
 @admin.register(MedicalReferral)
 class MedicalReferralAdmin(PersonRegisterAdmin):
+    list_help = _("Referrals to the medical assessment council.")
+    guide_section = "enter"
     list_display = (*PERSON_COLUMNS, "referred_on", "condition", "year", "commune")
     list_select_related = ("person", "commune")
     changelist_totals = ((_("referrals"), Count("pk")),)
@@ -172,6 +189,8 @@ class MedicalReferralAdmin(PersonRegisterAdmin):
 
 @admin.register(RecordAmendment)
 class RecordAmendmentAdmin(PersonRegisterAdmin):
+    list_help = _("Decisions amending the records of people with meritorious service.")
+    guide_section = "enter"
     list_display = (*PERSON_COLUMNS, "decision", "year", "commune")
     list_select_related = ("person", "commune", "decision")
     changelist_totals = ((_("amendments"), Count("pk")),)
@@ -179,6 +198,8 @@ class RecordAmendmentAdmin(PersonRegisterAdmin):
 
 @admin.register(ElderlyVisit)
 class ElderlyVisitAdmin(PersonRegisterAdmin):
+    list_help = _("Visits and gifts to disadvantaged elderly people.")
+    guide_section = "enter"
     list_display = (*PERSON_COLUMNS, "visited_on", "gift_vnd", "year", "commune")
     list_select_related = ("person", "commune")
     changelist_totals = ((_("people visited"), Count("pk")), (_("gifts (đồng)"), Sum("gift_vnd")))
@@ -186,6 +207,8 @@ class ElderlyVisitAdmin(PersonRegisterAdmin):
 
 @admin.register(AdmissionDossier)
 class AdmissionDossierAdmin(PersonRegisterAdmin):
+    list_help = _("Dossiers for admission to the social protection centre, and their appraisal.")
+    guide_section = "enter"
     list_display = (*PERSON_COLUMNS, "received_on", "appraised_on", "result", "year", "commune")
     list_filter = ("result",)
     list_select_related = ("person", "commune")
@@ -194,6 +217,8 @@ class AdmissionDossierAdmin(PersonRegisterAdmin):
 
 @admin.register(TrainingClass)
 class TrainingClassAdmin(RegisterAdmin):
+    list_help = _("Training classes held, with their participants.")
+    guide_section = "enter"
     list_display = ("title", "level", "starts_on", "ends_on", "place", "participants", "year", "area")
     list_filter = ("level",)
     list_select_related = ("area",)
