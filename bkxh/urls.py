@@ -15,4 +15,5 @@ urlpatterns = [
     path("reports/<int:year>/docx/", views.annual_report_docx, name="annual_report_docx"),
     path("reports/<int:year>/xlsx/", views.annual_report_xlsx, name="annual_report_xlsx"),
     path("reports/<int:year>/pdf/", views.annual_report_pdf, name="annual_report_pdf"),
+    path("reports/<int:year>/charts/", views.annual_report_charts, name="annual_report_charts"),
 ]

@@ -22,7 +22,7 @@ from approvals.locking import approval_covering
 from areas.models import AdminUnit
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
-from reports import excel, word
+from reports import charts, excel, word
 from reports.documents import ReportDocument, file_name
 from reports.figures import report_of
 from reports.models import ReportNarrative
@@ -122,6 +122,26 @@ def annual_report_pdf(request, year):
         return _report_file(request, year, "pdf", "application/pdf", printed)
     except PdfUnavailableError:
         return render(request, "reports/pdf_unavailable.html", {"year": year}, status=503)
+
+
+@login_required
+def annual_report_charts(request, year):
+    """The report's figures as charts (reports.charts): plan against actual, and the last five
+    years on the report's territory, under the page's rules (as annual_report_docx).
+
+    Template: reports/charts.html. Context: report, plan_charts and history_charts
+    ([reports.charts.IndicatorChart]), query (the page's query string, for the links back)."""
+    page = report_page(request, year)
+    if isinstance(page, HttpResponse):
+        return page
+    sectors = page.issuer.sectors if page.issuer else None
+    context = {
+        "report": page.report,
+        "plan_charts": charts.plan_and_actual(page.report),
+        "history_charts": charts.history(page.report, sectors=sectors),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/charts.html", context)
 
 
 def _document(page):

@@ -1,0 +1,68 @@
+"""The figures of a report as charts: plain Decimals and shares of each chart's scale, for
+templates/reports/charts.html to draw as bars in a table (the table is the chart's text, read
+by a screen reader and printed as it is; no script, nothing from the internet)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from bkxh.numbers import HUNDRED, round_half_up
+from bkxh.years import is_kept_year
+from reports.figures import report_of
+
+# The years the history chart goes back: the report's year and the four before it.
+HISTORY_YEARS = 5
+
+
+@dataclass
+class Bar:
+    """A figure and its bar's length in percent of its chart's largest figure."""
+
+    label: str
+    value: Decimal
+    share: Decimal
+
+
+@dataclass
+class IndicatorChart:
+    """One indicator's bars (plan and actual, or one per year), with its unit."""
+
+    indicator: object
+    bars: list = field(default_factory=list)
+    percent: Decimal | None = None
+
+
+def _bars(pairs):
+    """Bars of [(label, value)] scaled to the largest value (a chart of noughts draws none)."""
+    largest = max((value for _label, value in pairs), default=Decimal(0))
+    return [
+        Bar(label, value, round_half_up(value * HUNDRED / largest, 1) if largest else Decimal(0))
+        for label, value in pairs
+    ]
+
+
+def plan_and_actual(report):
+    """An IndicatorChart per line of `report` (breakdowns too) with both a plan and an actual."""
+    charts = []
+    for line in report.all_lines():
+        if line.plan is not None and line.actual is not None:
+            bars = _bars([("plan", line.plan), ("actual", line.actual)])
+            charts.append(IndicatorChart(line.indicator, bars, line.percent))
+    return charts
+
+
+def history(report, *, sectors=None):
+    """An IndicatorChart per indicator of `report` with an actual in at least two of the last
+    HISTORY_YEARS years, one bar a year, on the report's territory (a unit formed in 2025 has
+    its predecessors' earlier years). Each year is one report_of, a fixed number of queries."""
+    years = [year for year in range(report.year - HISTORY_YEARS + 1, report.year + 1) if is_kept_year(year)]
+    actuals = {report.year: {line.indicator.pk: line.actual for line in report.all_lines()}}
+    for year in years[:-1]:
+        earlier = report_of(year=year, area=report.area, compare=False, agency=report.agency, sectors=sectors)
+        actuals[year] = {line.indicator.pk: line.actual for line in earlier.all_lines()}
+    charts = []
+    for line in report.all_lines():
+        series = [(str(year), actuals[year].get(line.indicator.pk)) for year in years]
+        known = [(year, value) for year, value in series if value is not None]
+        if len(known) >= 2:
+            charts.append(IndicatorChart(line.indicator, _bars(known)))
+    return charts
