@@ -1,4 +1,4 @@
-# bkxh: `make run` serves the Bắc Kạn demo on http://127.0.0.1:8000; `make test` runs the suite.
+# bkxh: `make run` serves the demo (Thái Nguyên whole, Bắc Kạn's 2024) on http://127.0.0.1:8000; `make test` runs the suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from agencies.models import Agency
 
-BEFORE_THE_MOVE = [("areas", "0004_country_root"), ("agencies", None)]
+# The reports app's narratives point at agencies, so they go back with them.
+BEFORE_THE_MOVE = [("areas", "0004_country_root"), ("agencies", None), ("reports", None)]
 
 
 def migrate(targets):
