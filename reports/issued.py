@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,36 +108,42 @@ def issue_report(request, page, *, number, issued_on, signer_title, signer_name)
             pdf_from_html(render_to_string("reports/annual_report.html", context, request)),
         ),
     ]
-    with transaction.atomic():
-        latest = IssuedReport.objects.of_report(report).select_for_update().first()
-        if (latest and latest.pk) != (previous and previous.pk):
-            raise ConcurrentIssue(
-                _("Someone issued version %(revision)s of this report while you were issuing it: nothing was saved.")
-                % {"revision": latest.revision}
+    try:
+        with transaction.atomic():
+            latest = IssuedReport.objects.of_report(report).select_for_update().first()
+            if (latest and latest.pk) != (previous and previous.pk):
+                message = _(
+                    "Someone issued version %(revision)s of this report while you were issuing it: nothing was saved."
+                )
+                raise ConcurrentIssue(message % {"revision": latest.revision})
+            issued = IssuedReport(
+                year=report.year,
+                area=report.area,
+                agency=report.agency,
+                revision=previous.revision + 1 if previous else 1,
+                number=number,
+                number_year=issued_on.year,
+                issued_on=issued_on,
+                signer_title=signer_title,
+                signer_name=signer_name,
+                is_estimate=report.is_estimate,
+                figures=freeze_figures(report),
+                notes=freeze_notes(report),
+                narrative=[[heading, paragraphs] for heading, paragraphs in page.narrative_sections],
+                issued_by=request.user,
+                issued_by_name=request.user.get_full_name() or request.user.get_username(),
+                issued_at=timezone.now(),
             )
-        issued = IssuedReport(
-            year=report.year,
-            area=report.area,
-            agency=report.agency,
-            revision=previous.revision + 1 if previous else 1,
-            number=number,
-            number_year=issued_on.year,
-            issued_on=issued_on,
-            signer_title=signer_title,
-            signer_name=signer_name,
-            is_estimate=report.is_estimate,
-            figures=freeze_figures(report),
-            notes=freeze_notes(report),
-            narrative=[[heading, paragraphs] for heading, paragraphs in page.narrative_sections],
-            issued_by=request.user,
-            issued_by_name=request.user.get_full_name() or request.user.get_username(),
-            issued_at=timezone.now(),
-        )
-        issued.full_clean()
-        issued.save()
-        for file in files:
-            file.issued = issued
-            file.save()
+            issued.full_clean()
+            issued.save()
+            for file in files:
+                file.issued = issued
+                file.save()
+    except IntegrityError:
+        # Another version (or number) written between the check and the insert.
+        raise ConcurrentIssue(
+            _("Someone issued this report or used this number while you were issuing it: nothing was saved.")
+        ) from None
     return issued
 
 

@@ -5,11 +5,12 @@ that changed since; a new version replaces the one before."""
 import datetime
 import hashlib
 from io import BytesIO
+from unittest import mock
 
 import docx
 import openpyxl
 from django.core.exceptions import ValidationError
-from django.test import Client, TestCase
+from django.test import Client, TestCase, override_settings
 from pypdf import PdfReader
 
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, role_codenames
@@ -18,6 +19,7 @@ from indicators.models import IndicatorValue
 from reports.models import IssuedFile, IssuedReport
 from tests.factories import (
     make_agency,
+    make_approved_year,
     make_district,
     make_indicator,
     make_province,
@@ -315,3 +317,22 @@ class RefusedIssueTests(ProvinceReport):
             {**FIRST, "issued_on": "05/03/2025"},
             "Ngày ban hành: SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI đã thôi ban hành văn bản từ ngày 28/02/2025.",
         )
+
+
+class IssuingWithoutPrintingTests(ProvinceReport):
+    """The PDF stood in for, to keep the suite's prints few."""
+
+    @mock.patch("reports.issued.pdf_from_html", return_value=b"%PDF-1.4 issued")
+    def test_the_report_of_an_approved_year_is_issued_though_its_figures_are_locked(self, _printer):
+        make_approved_year(area=self.province)
+        response = self.issue(FIRST)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(bytes(IssuedReport.objects.get().file("pdf").content), b"%PDF-1.4 issued")
+
+    @override_settings(BKXH_CHROMIUM="/nonexistent/chromium")
+    def test_a_server_that_cannot_print_the_pdf_issues_nothing_and_says_so(self):
+        response = self.issue(FIRST)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("Máy chủ không in được PDF", page_text(response))
+        self.assertFalse(IssuedReport.objects.exists())
+        self.assertFalse(IssuedFile.objects.exists())
