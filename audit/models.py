@@ -34,6 +34,7 @@ class AccessLog(models.Model):
         LOGOUT = "logout", _("logout")
         FULL_ID = "full_id", _("full citizen ID shown")
         EXPORT = "export", _("personal data exported")
+        DOWNLOAD = "download", _("issued report downloaded")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

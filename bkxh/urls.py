@@ -16,4 +16,7 @@ urlpatterns = [
     path("reports/<int:year>/xlsx/", views.annual_report_xlsx, name="annual_report_xlsx"),
     path("reports/<int:year>/pdf/", views.annual_report_pdf, name="annual_report_pdf"),
     path("reports/<int:year>/charts/", views.annual_report_charts, name="annual_report_charts"),
+    path("reports/<int:year>/issue/", views.report_issue, name="report_issue"),
+    path("reports/<int:year>/issued/<int:revision>/", views.issued_report_view, name="issued_report"),
+    path("reports/<int:year>/issued/<int:revision>/<str:kind>/", views.issued_file, name="issued_file"),
 ]

@@ -9,7 +9,7 @@ from agencies.models import Agency
 from areas.models import AdminUnit
 from bkxh.record_admin import RecordAdmin
 from bkxh.years import is_kept_year
-from reports.models import ReportNarrative
+from reports.models import IssuedReport, ReportNarrative
 
 
 @admin.register(ReportNarrative)
@@ -57,3 +57,28 @@ class ReportNarrativeAdmin(RecordAdmin):
             if issuer.agency.abbreviation == abbreviation:
                 initial["agency"] = issuer.agency.pk
         return initial
+
+
+@admin.register(IssuedReport)
+class IssuedReportAdmin(RecordAdmin):
+    """The issued versions, to read: nobody adds one here (a report is issued from its page),
+    and nobody changes or deletes one (the model refuses it too)."""
+
+    list_help = _(
+        "Every report issued, kept as it was issued: its number, date, figures and files; a report is "
+        "issued from its page."
+    )
+    guide_section = "report"
+    list_display = ("number", "issued_on", "year", "area", "agency", "revision", "is_estimate", "issued_by_name")
+    list_select_related = ("area", "agency")
+    list_filter = ("year", "is_estimate")
+    search_fields = ("number", "area__code", "area__name", "agency__abbreviation")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,6 +20,17 @@ from reports.narrative import figures_heading
 
 
 @dataclass
+class Issue:
+    """What an issued version prints beside the live report: its number ("125/BC-SNV") on the
+    number line, its date of issue on the date line, and (from revision 2) the number and date of
+    the version it replaces, after the summary."""
+
+    number: str
+    issued_on: object
+    replaces: tuple | None = None  # (number, date)
+
+
+@dataclass
 class ReportDocument:
     """One report as its files print it: the figures (indicators.reports.AnnualReport), the
     date line (None: left for the signer, as on the page) and whether its figures are approved
@@ -30,6 +41,12 @@ class ReportDocument:
     approved: bool = False
     # The sections staff wrote (reports.narrative.narrative_sections): [(heading, [paragraph])].
     narrative_sections: list = field(default_factory=list)
+    # The number, date and version replaced of an issued version (Issue); None: the live report.
+    issue: object = None
+
+    @property
+    def replaces(self):
+        return self.issue.replaces if self.issue else None
 
     @property
     def agency(self):
@@ -59,9 +76,10 @@ def sentence(line, report):
     return _text(render_to_string("reports/includes/sentence.html", context))
 
 
-def summary(report):
-    """The line under BÁO CÁO (templates/reports/includes/summary.html)."""
-    return _text(render_to_string("reports/includes/summary.html", {"report": report}))
+def summary(report, replaces=None):
+    """The line under BÁO CÁO (templates/reports/includes/summary.html); an issued version's adds
+    "(Thay thế Báo cáo số 125/BC-SNV ngày 05/12/2024)" when it `replaces` (number, date) one."""
+    return _text(render_to_string("reports/includes/summary.html", {"report": report, "replaces": replaces}))
 
 
 def title_notes(report):
@@ -82,8 +100,11 @@ def title_notes(report):
     return notes
 
 
-def number_line(agency):
-    """Số:      /BC-SLĐTBXH: the number is written in when the report is issued."""
+def number_line(agency, issue=None):
+    """Số:      /BC-SLĐTBXH: the number is written in when the report is issued; an issued
+    version's (`issue`) prints it: Số: 125/BC-SLĐTBXH."""
+    if issue is not None:
+        return f"{_('No.')}: {issue.number}"
     return f"{_('No.')}:\u2003\u2003\u2003/BC-{agency.abbreviation}"
 
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from bkxh.templatetags.vn_format import document_date
-from reports.documents import figure_columns, figure_rows, row_number_header, summary, title_notes
+from reports.documents import figure_columns, figure_rows, number_line, row_number_header, summary, title_notes
 from reports.narrative import figures_heading
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -60,9 +60,11 @@ def xlsx_of(document):
         if agency.managing_body:
             line(agency.managing_body.upper(), centred=False)
         line(agency.name.upper(), bold=True, centred=False)
+        if document.issue:
+            line(number_line(agency, document.issue), centred=False)
         line(f"{agency.place}, {document_date(document.document_date)}", italic=True, centred=False)
     line(_("REPORT"), bold=True, size=14)
-    line(summary(report), bold=True, size=13)
+    line(summary(report, document.replaces), bold=True, size=13)
     for _kind, text in title_notes(report):
         line(text, italic=True)
     line(figures_heading(document.narrative_sections), bold=True, centred=False)

@@ -1,13 +1,17 @@
 """What staff write into a report beside the figures bkxh computes: the narrative sections."""
 
+import hashlib
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from areas.models import AdminUnit
 from bkxh.constraints import unique, year_in_range
-from bkxh.records import Record
+from bkxh.records import Record, RecordQuerySet
 
 
 class ReportNarrative(Record):
@@ -85,3 +89,179 @@ class ReportNarrative(Record):
                     % {"agency": self.agency.name, "year": self.year, "area": self.area}
                 }
             )
+
+
+def kept_forever():
+    return ValidationError(
+        gettext(
+            "An issued report is kept as it was issued: nobody may change or delete it. Issue a new version instead."
+        ),
+        code="issued",
+    )
+
+
+class KeptRows:
+    """A QuerySet's writes for rows written once: created, never updated or deleted."""
+
+    def update(self, **kwargs):
+        raise kept_forever()
+
+    update.alters_data = True
+
+    def delete(self):
+        raise kept_forever()
+
+    delete.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        raise kept_forever()
+
+    bulk_update.alters_data = True
+
+
+class IssuedReportQuerySet(KeptRows, RecordQuerySet):
+    def of_report(self, report):
+        """The versions of `report` (indicators.reports.AnnualReport), newest first."""
+        if report.agency is None:
+            return self.none()
+        return self.filter(year=report.year, area=report.area, agency=report.agency).order_by("-revision")
+
+
+class IssuedReport(Record):
+    """One issued version of a report (agency, area, year): revision 1, 2…, each with its own
+    number and date; the later replaces the earlier ("Thay thế Báo cáo số …"). An estimate
+    (issued in December) and the final report (January) are two versions of the same report.
+
+    A Record, so its creation is in the history (who issued it, when) and in its unit's scope;
+    not a row of its year (year_path None): issuing the report of an approved year is the point."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    area = models.ForeignKey(
+        AdminUnit, models.PROTECT, related_name="issued_reports", verbose_name=_("area reported on")
+    )
+    agency = models.ForeignKey(Agency, models.PROTECT, related_name="issued_reports", verbose_name=_("issuing agency"))
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    number = models.CharField(_("number"), max_length=50, help_text=_("e.g. 125/BC-SNV"))
+    # The year of the number: numbers run from 1 each calendar year.
+    number_year = models.PositiveSmallIntegerField(_("year of the number"))
+    issued_on = models.DateField(_("date of issue"))
+    signer_title = models.CharField(_("signer's title"), max_length=100)
+    signer_name = models.CharField(_("signer's name"), max_length=100)
+    is_estimate = models.BooleanField(_("estimate"))
+    figures = models.JSONField(_("figures"), default=list, blank=True)
+    notes = models.JSONField(_("data checks"), default=list, blank=True)
+    narrative = models.JSONField(_("narrative sections"), default=list, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+    )
+    issued_by_name = models.CharField(_("issued by (name)"), max_length=150)
+    issued_at = models.DateTimeField(_("issued at"))
+
+    area_path = "area"
+    year_path = None
+
+    objects = IssuedReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued report")
+        verbose_name_plural = _("issued reports")
+        ordering = ["-year", "area__code", "agency__abbreviation", "-revision"]
+        permissions = [("issue_report", _("Can issue reports"))]
+        constraints = [
+            unique(
+                "issuedreport_unique_revision",
+                ["agency", "area", "year", "revision"],
+                _("This revision of the report was issued already."),
+            ),
+            unique(
+                "issuedreport_unique_number",
+                ["agency", "number_year", "number"],
+                _("The agency has already issued a document with this number this year."),
+            ),
+            year_in_range("issuedreport_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.number} – {self.year} – {self.area} ({self.revision})"
+
+    @property
+    def status(self):
+        return gettext("estimate") if self.is_estimate else gettext("final")
+
+    def save(self, *args, **kwargs):
+        if self._is_stored():
+            raise kept_forever()
+        self.number_year = self.issued_on.year
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        raise kept_forever()
+
+    delete.alters_data = True
+
+    def file(self, kind):
+        return self.files.get(kind=kind)
+
+
+class IssuedFileQuerySet(KeptRows, models.QuerySet):
+    pass
+
+
+class IssuedFile(models.Model):
+    """A file of an issued version, byte for byte as it was issued. In the database (a
+    BinaryField), which every server of bkxh shares and backs up with the figures: README, "The
+    report's files". Not a Record: its bytes are not copied into a history; the version's is."""
+
+    class Kind(models.TextChoices):
+        DOCX = "docx", "DOCX"
+        XLSX = "xlsx", "XLSX"
+        PDF = "pdf", "PDF"
+
+    issued = models.ForeignKey(IssuedReport, models.PROTECT, related_name="files", verbose_name=_("issued report"))
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    content = models.BinaryField(_("content"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+
+    objects = IssuedFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("issued file")
+        verbose_name_plural = _("issued files")
+        constraints = [unique("issuedfile_unique_kind", ["issued", "kind"], _("The version has this file already."))]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding or (self.pk is not None and IssuedFile.objects.filter(pk=self.pk).exists()):
+            raise kept_forever()
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        raise kept_forever()
+
+    delete.alters_data = True
+
+    @classmethod
+    def of(cls, kind, name, content_type, content):
+        content = bytes(content)
+        return cls(
+            kind=kind,
+            name=name,
+            content_type=content_type,
+            content=content,
+            sha256=hashlib.sha256(content).hexdigest(),
+            size=len(content),
+        )

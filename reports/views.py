@@ -5,10 +5,10 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,15 @@ from accounts.scope import home_unit, scope_of
 from agencies.models import Agency
 from approvals.locking import approval_covering
 from areas.models import AdminUnit
+from audit.models import AccessLog, log_access
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
 from reports import charts, excel, word
 from reports.documents import ReportDocument, file_name
 from reports.figures import report_of
-from reports.models import ReportNarrative
+from reports.forms import IssueForm
+from reports.issued import differences, issue_report
+from reports.models import IssuedFile, IssuedReport, ReportNarrative
 from reports.narrative import figures_heading, narrative_of, narrative_sections
 from reports.pdf import PdfUnavailableError, pdf_from_html
 from reports.registers import register_years
@@ -92,7 +95,125 @@ def annual_report_view(request, year):
     page = report_page(request, year)
     if isinstance(page, HttpResponse):
         return page
-    return render(request, "reports/annual_report.html", page.context())
+    context = page.context()
+    query = _query(request)
+    if may_issue(request, page.report):
+        context["issue_url"] = reverse("report_issue", args=[year]) + query
+    latest = IssuedReport.objects.of_report(page.report).prefetch_related("files").first()
+    if latest is not None:
+        context["latest_issued"] = latest
+        context["latest_issued_url"] = reverse("issued_report", args=[year, latest.revision]) + query
+        context["latest_issued_files"] = [
+            (file, reverse("issued_file", args=[year, latest.revision, file.kind]) + query)
+            for file in latest.files.order_by("kind")
+        ]
+        context["issued_differences"] = differences(latest, page.report)
+    return render(request, "reports/annual_report.html", context)
+
+
+def may_issue(request, report):
+    """Whether the user may issue `report`: the permission (roles Duyệt and Quản trị), its area
+    in their units, and an agency to issue it (a report without one has no letterhead)."""
+    return (
+        report.agency is not None
+        and request.user.has_perm("reports.issue_report")
+        and scope_of(request.user).allows(report.area.pk)
+    )
+
+
+def _query(request):
+    return f"?{request.GET.urlencode()}" if request.GET else ""
+
+
+@login_required
+def report_issue(request, year):
+    """Issues the report of annual_report_view (same address parameters, same rules) as its next
+    version: GET shows the form, POST checks it and issues (reports.issued.issue_report), then
+    leads to the version's page. Only for a user who may_issue(); a server that cannot print the
+    PDF issues nothing and says so.
+
+    Template: reports/issue_form.html. Context: report, form (reports.forms.IssueForm), previous
+    (the version it will replace, or None), revision (its own number), report_url, error (why
+    nothing was issued, or None).
+    """
+    page = report_page(request, year)
+    if isinstance(page, HttpResponse):
+        return page
+    if not may_issue(request, page.report):
+        raise PermissionDenied(_("You may not issue this report."))
+    previous = IssuedReport.objects.of_report(page.report).first()
+    form = IssueForm(request.POST or None, report=page.report, previous=previous)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = issue_report(request, page, **form.cleaned_data)
+        except PdfUnavailableError:
+            error = _("The server could not print the PDF (Chromium is missing or failed): nothing was issued.")
+        except ValidationError as refusal:
+            error = " ".join(refusal.messages)
+        else:
+            return redirect(reverse("issued_report", args=[year, issued.revision]) + _query(request))
+    context = {
+        "report": page.report,
+        "form": form,
+        "previous": previous,
+        "revision": previous.revision + 1 if previous else 1,
+        "report_url": reverse("annual_report", args=[year]) + _query(request),
+        "error": error,
+    }
+    return render(request, "reports/issue_form.html", context, status=400 if error or form.errors else 200)
+
+
+def _issued(request, year, revision):
+    page = report_page(request, year)
+    if isinstance(page, HttpResponse):
+        raise Http404(_("No report has been issued for this address."))
+    try:
+        return page, IssuedReport.objects.of_report(page.report).get(revision=revision)
+    except IssuedReport.DoesNotExist:
+        raise Http404(_("This report has no version %(revision)s.") % {"revision": revision}) from None
+
+
+@login_required
+def issued_report_view(request, year, revision):
+    """One issued version of the report of annual_report_view, by its revision: its number,
+    date, signer and status, who issued it and when, its files with their SHA-256 and the
+    figures it said.
+
+    Template: reports/issued.html. Context: report (the live report), issued (reports.models.
+    IssuedReport), files [(IssuedFile, its address)], report_url, versions (every version, newest
+    first, each with its address).
+    """
+    page, issued = _issued(request, year, revision)
+    query = _query(request)
+    context = {
+        "report": page.report,
+        "issued": issued,
+        "files": [
+            (file, reverse("issued_file", args=[year, revision, file.kind]) + query)
+            for file in issued.files.order_by("kind")
+        ],
+        "report_url": reverse("annual_report", args=[year]) + query,
+        "versions": [
+            (version, reverse("issued_report", args=[year, version.revision]) + query)
+            for version in IssuedReport.objects.of_report(page.report)
+        ],
+    }
+    return render(request, "reports/issued.html", context)
+
+
+@login_required
+def issued_file(request, year, revision, kind):
+    """A file of an issued version, byte for byte as it was issued, recorded in the access log."""
+    _page, issued = _issued(request, year, revision)
+    try:
+        file = issued.files.get(kind=kind)
+    except IssuedFile.DoesNotExist:
+        raise Http404(_("This version has no such file.")) from None
+    log_access(event=AccessLog.Event.DOWNLOAD, request=request, subject=f"{issued.number}: {file.name}")
+    response = HttpResponse(bytes(file.content), content_type=file.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file.name)
+    return response
 
 
 @login_required

@@ -98,7 +98,7 @@ class ReportDocx:
         if self.report.agency:
             self.closing()
         properties = self.docx.core_properties
-        properties.title = f"{_('REPORT')} {summary(self.report)}"
+        properties.title = f"{_('REPORT')} {summary(self.report, self.document.replaces)}"
         properties.language = "vi-VN"
         # Not python-docx's own name, which its template carries.
         properties.author = properties.last_modified_by = self.report.agency.name if self.report.agency else ""
@@ -165,7 +165,7 @@ class ReportDocx:
                 first = issuer.add_paragraph()
             _run(_centred(first), letterhead_name(agency.name.upper()), size=13, bold=True)
             _rule(issuer.add_paragraph(), ISSUER_WIDTH, share=0.35)
-            _run(_centred(number.paragraphs[0]), number_line(agency), size=13)
+            _run(_centred(number.paragraphs[0]), number_line(agency, self.document.issue), size=13)
         _run(_centred(motto.paragraphs[0]), _("SOCIALIST REPUBLIC OF VIET NAM"), size=12, bold=True)
         # An underline is exactly as long as the motto, as the decree asks of its rule.
         motto_line = _run(_centred(motto.add_paragraph()), _("Independence - Freedom - Happiness"), size=13, bold=True)
@@ -184,7 +184,7 @@ class ReportDocx:
         _run(heading, _("REPORT"), size=14, bold=True)
         line = _centred(self.docx.add_paragraph())
         line.paragraph_format.space_after = Pt(0)
-        _run(line, summary(self.report), size=14, bold=True)
+        _run(line, summary(self.report, self.document.replaces), size=14, bold=True)
         _rule(self.docx.add_paragraph(), TEXT_WIDTH, share=0.25)
         for kind, text in title_notes(self.report):
             note = _centred(self.docx.add_paragraph())

@@ -647,6 +647,8 @@ class DistrictRows:
             return field.choices[0][0]
         if field.name == "year" or field.name.endswith("_year"):
             return 2024
+        if isinstance(field, models.DateTimeField):
+            return datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)
         if isinstance(field, models.DateField):
             return datetime.date(2024, 6, 1)
         if isinstance(field, models.DecimalField):
@@ -655,6 +657,8 @@ class DistrictRows:
             return 1
         if isinstance(field, models.CharField | models.TextField):
             return f"{model._meta.model_name}-{self.district.code}"[: field.max_length]
+        if isinstance(field, models.BooleanField):
+            return False
         raise AssertionError(f"Teach DistrictRows to fill {model._meta.label}.{field.name}")
 
 

@@ -165,7 +165,8 @@ class ScopeMatrixTests(TestCase):
                 other = self.other.rows[model]
                 before = model._default_manager.filter(pk=other.pk).values().get()
                 response = self.client.post(admin_url(model, "change", other.pk), {"version": 0, "note": "đổi"})
-                self.assertEqual(response.status_code, 302)
+                # 403 from a model nobody changes in the admin (an issued report), in any unit.
+                self.assertIn(response.status_code, (302, 403))
                 self.assertEqual(model._default_manager.filter(pk=other.pk).values().get(), before)
 
     def test_a_district_user_sees_the_history_of_their_rows_only(self):
