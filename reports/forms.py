@@ -21,7 +21,10 @@ class IssueForm(forms.Form):
 
     number = forms.CharField(label=gettext_lazy("Number"), max_length=50, help_text=gettext_lazy("e.g. 125/BC-SNV"))
     issued_on = forms.DateField(
-        label=gettext_lazy("Date of issue"), input_formats=["%d/%m/%Y"], help_text=gettext_lazy("dd/mm/yyyy")
+        label=gettext_lazy("Date of issue"),
+        input_formats=["%d/%m/%Y"],
+        widget=forms.DateInput(format="%d/%m/%Y"),
+        help_text=gettext_lazy("dd/mm/yyyy"),
     )
     signer_title = forms.CharField(label=gettext_lazy("Signer's title"), max_length=100)
     signer_name = forms.CharField(label=gettext_lazy("Signer's name"), max_length=100)
@@ -30,7 +33,12 @@ class IssueForm(forms.Form):
         self.report = report
         self.previous = previous
         agency = report.agency
-        kwargs.setdefault("initial", {"signer_title": agency.signer_title, "signer_name": agency.signer_name})
+        initial = {"signer_title": agency.signer_title, "signer_name": agency.signer_name}
+        # Today, when the agency still issues documents today; otherwise the user writes the date.
+        today = timezone.localdate()
+        if agency.valid_to is None or agency.valid_to >= today:
+            initial["issued_on"] = today
+        kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         invalid = _("Date of issue: write it as dd/mm/yyyy, e.g. 05/12/%(year)s.") % {"year": report.year}
         self.fields["issued_on"].error_messages["invalid"] = invalid

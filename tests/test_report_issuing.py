@@ -5,17 +5,20 @@ that changed since; a new version replaces the one before."""
 import datetime
 import hashlib
 from io import BytesIO
+from types import SimpleNamespace
 from unittest import mock
 
 import docx
 import openpyxl
 from django.core.exceptions import ValidationError
 from django.test import Client, TestCase, override_settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from accounts.roles import ADMINISTRATOR, CLERK, REVIEWER, VIEWER, role_codenames
 from audit.models import AccessLog
 from indicators.models import IndicatorValue
+from reports.forms import IssueForm
 from reports.models import IssuedFile, IssuedReport
 from tests.factories import (
     make_agency,
@@ -336,3 +339,16 @@ class IssuingWithoutPrintingTests(ProvinceReport):
         self.assertIn("Máy chủ không in được PDF", page_text(response))
         self.assertFalse(IssuedReport.objects.exists())
         self.assertFalse(IssuedFile.objects.exists())
+
+
+class IssueFormDefaultsTests(TestCase):
+    def form_for(self, valid_to):
+        agency = SimpleNamespace(signer_title="GIÁM ĐỐC", signer_name="Phạm Văn Long", valid_to=valid_to)
+        return IssueForm(report=SimpleNamespace(agency=agency, year=2026))
+
+    def test_the_date_of_issue_is_today_while_the_agency_still_issues(self):
+        today = timezone.localdate().strftime("%d/%m/%Y")
+        self.assertIn(f'value="{today}"', str(self.form_for(None)["issued_on"]))
+
+    def test_the_date_of_issue_is_left_to_the_user_once_the_agency_has_ended(self):
+        self.assertNotIn("value=", str(self.form_for(datetime.date(2025, 2, 28))["issued_on"]))
