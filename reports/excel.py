@@ -36,8 +36,8 @@ def number_format(value):
 
 
 def xlsx_of(document):
-    """The XLSX bytes of a reports.documents.ReportDocument: the report's header, then its
-    figures table, on a sheet set up for A4 portrait, one page wide, header rows repeated."""
+    """The XLSX bytes of a reports.documents.ReportDocument: the report's header, the sections
+    staff wrote, then its figures table, on a sheet set up for A4 portrait, one page wide, header rows repeated."""
     report = document.report
     columns = figure_columns(report)
     workbook = Workbook()
@@ -67,6 +67,12 @@ def xlsx_of(document):
     line(summary(report, document.replaces), bold=True, size=13)
     for _kind, text in title_notes(report):
         line(text, italic=True)
+    # The sections staff wrote come before the table, as on the page (reports.narrative).
+    for heading, paragraphs in document.narrative_sections:
+        line(heading, bold=True, centred=False)
+        for paragraph in paragraphs:
+            line(paragraph, centred=False)
+            sheet.row_dimensions[sheet.max_row].height = _height(paragraph)
     line(figures_heading(document.narrative_sections), bold=True, centred=False)
 
     header = sheet.max_row + 1

@@ -356,6 +356,15 @@ class NarrativeInTheFilesTests(FilesTestCase):
         self.assertLess(shortcomings, directions)
         self.assertLess(directions, table)
 
-    def test_the_excel_file_numbers_the_table_after_the_narrative(self):
+    def test_the_excel_file_has_the_narrative_before_the_table_numbered_after_it(self):
         cells = [value for row in sheet_rows(self.xlsx()) for value in row if value]
-        self.assertIn("IV. BIỂU TỔNG HỢP CÁC CHỈ TIÊU", cells)
+        order = [
+            "II. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+            "Việc làm chưa bền vững.",
+            "Thu nhập còn thấp.",
+            "III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025",
+            "Giải quyết việc làm cho 7.200 người.",
+            "IV. BIỂU TỔNG HỢP CÁC CHỈ TIÊU",
+        ]
+        positions = [cells.index(text) for text in order]
+        self.assertEqual(positions, sorted(positions))
