@@ -39,6 +39,7 @@ class BoardRow:
     missing: int = 0
     empty_registers: list = field(default_factory=list)
     approval: YearApproval | None = None
+    buttons: list = field(default_factory=list)  # [(reports.home.Step, what it will do)], set by the home page
 
     @property
     def state(self):

@@ -111,9 +111,14 @@ def home_page(request):
     year = _year(request)
     user = request.user
     rows = board(user, year)
-    roles = reopen_roles()
+    roles = reopen_roles() or "“Quản trị”"
     for row in rows:
-        row.buttons = [step for step in STEPS.values() if step.offered_to(user, row.state)]
+        # Each button says what it will do and who can undo it (its title; the confirmation page says it again).
+        row.buttons = [
+            (step, step.explanation % {"year": year, "unit": row.unit, "roles": roles})
+            for step in STEPS.values()
+            if step.offered_to(user, row.state)
+        ]
     may_approve = user.has_perm("approvals.approve_yearapproval")
     may_submit = user.has_perm("approvals.submit_yearapproval")
     may_manage_users = user.has_perm("auth.change_user") and scope_of(user).is_whole_province
