@@ -39,6 +39,7 @@ class BoardRow:
     missing: int = 0
     empty_registers: list = field(default_factory=list)
     approval: YearApproval | None = None
+    locked_with: AdminUnit | None = None  # the unit above whose approved year locks this one's
     buttons: list = field(default_factory=list)  # [(reports.home.Step, what it will do)], set by the home page
 
     @property
@@ -64,7 +65,9 @@ class BoardRow:
     @property
     def is_overdue(self):
         """Still a draft after the deadline."""
-        return self.state == State.DRAFT and self.deadline is not None and timezone.localdate() > self.deadline
+        if self.state != State.DRAFT or self.locked_with is not None or self.deadline is None:
+            return False
+        return timezone.localdate() > self.deadline
 
     @property
     def has_missing(self):
@@ -106,6 +109,11 @@ def board(user, year):
     )
     for approval in approvals:
         rows[approval.area_id].approval = approval
+    # An approval locks the units below it too (approvals.locking): their rows say by whose.
+    for row in rows.values():
+        above = rows.get(row.unit.parent_id)
+        if above is not None and above.state == State.APPROVED:
+            row.locked_with = above.unit
     return list(rows.values())
 
 

@@ -117,7 +117,7 @@ def home_page(request):
         row.buttons = [
             (step, step.explanation % {"year": year, "unit": row.unit, "roles": roles})
             for step in STEPS.values()
-            if step.offered_to(user, row.state)
+            if step.offered_to(user, row.state) and not (row.locked_with and step.name == "submit")
         ]
     may_approve = user.has_perm("approvals.approve_yearapproval")
     may_submit = user.has_perm("approvals.submit_yearapproval")

@@ -134,6 +134,9 @@ class DemoHomeTests(HomeChecks, TestCase):
         approval = YearApproval.objects.get(area=self.pacnam, year=2024)
         self.assertEqual((approval.state, approval.approved_by.username), (State.APPROVED, "pacnam.duyet"))
         self.assertEqual(self.rows_of(response)[self.pacnam.pk].state, State.APPROVED)
+        commune = AdminUnit.objects.filter(parent=self.pacnam).in_force_during(2024).first()
+        self.assertEqual(self.rows_of(response)[commune.pk].locked_with, self.pacnam)
+        self.assertContains(response, "đã khóa cùng Huyện Pác Nặm")
         self.assert_counts_match_the_database(response, 2024)
         self.assertContains(self.home("tinh.duyet"), "đã phê duyệt")
 
