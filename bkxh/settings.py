@@ -233,3 +233,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# The day by which each level sends its year's figures for approval, as (month, day) of the report's
+# year: the year's figures close on 14/12 (Decree 09/2019/NĐ-CP, art. 12), and each level has a few
+# days to send them up. A submission after its day is shown as late ("gửi muộn") on the home page.
+BKXH_DATA_DEADLINES = {"commune": (12, 15), "district": (12, 20), "province": (12, 25)}

@@ -3,10 +3,18 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView, TemplateView
 
-from reports import views
+from reports import home, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    # The admin's home is the page of each role (reports.home); Django's list of every model stays behind a link.
+    path("admin/", admin.site.admin_view(home.home_page), name="home"),
+    path("admin/apps/", admin.site.admin_view(admin.site.index), name="admin_apps"),
+    path(
+        "admin/year/<str:step>/<int:unit_id>/<int:year>/",
+        admin.site.admin_view(home.approval_step),
+        name="approval_step",
+    ),
     path("admin/", admin.site.urls),
     path("reports/", views.report_index, name="report_index"),
     # The short guide to the four daily tasks, linked from every list and import page.

@@ -1,0 +1,216 @@
+"""The home page of the admin, per role, and the approval buttons of its board.
+
+The board (reports.board) shows the year of each unit the user works for; its buttons send a
+year for approval, approve it or reopen it, each through a confirmation page, and each through
+approvals.workflow, which holds who may take the step and the lock of an approved year.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import VIEWER
+from accounts.scope import scope_of
+from approvals import workflow
+from approvals.locking import reopen_roles
+from approvals.models import YearApproval
+from areas.models import AdminUnit
+from bkxh.years import is_kept_year
+from reports.board import (
+    board,
+    board_years,
+    failed_imports,
+    last_imports,
+    users_without_units,
+)
+
+State = YearApproval.State
+
+
+class Step:
+    """A step of the workflow as a button: its label, what it does, its permission and states."""
+
+    def __init__(self, name, label, permission, states, run, explanation, done):
+        self.name, self.label, self.permission, self.states = name, label, permission, states
+        self.run, self.explanation, self.done = run, explanation, done
+
+    def offered_to(self, user, state):
+        return state in self.states and user.has_perm(f"approvals.{self.permission}")
+
+
+STEPS = {
+    step.name: step
+    for step in (
+        Step(
+            "submit",
+            gettext_lazy("Submit for approval"),
+            "submit_yearapproval",
+            [State.DRAFT],
+            workflow.submit,
+            gettext_lazy(
+                "Sends the %(year)s figures of %(unit)s to the reviewers for approval. Until it is approved, "
+                "a user who may reopen a year (role %(roles)s) can send it back to a draft."
+            ),
+            gettext_lazy("The %(year)s figures of %(unit)s were submitted for approval."),
+        ),
+        Step(
+            "approve",
+            gettext_lazy("Approve"),
+            "approve_yearapproval",
+            [State.SUBMITTED],
+            workflow.approve,
+            gettext_lazy(
+                "Approves the %(year)s figures of %(unit)s and locks them: no figure of the unit, or of the "
+                "units below it, can then be added, changed or deleted. A user who may reopen a year "
+                "(role %(roles)s) can reopen it, giving a written reason."
+            ),
+            gettext_lazy("The %(year)s figures of %(unit)s were approved and are now locked."),
+        ),
+        Step(
+            "reopen",
+            gettext_lazy("Reopen (with a reason)"),
+            "reopen_yearapproval",
+            [State.SUBMITTED, State.APPROVED],
+            workflow.reopen,
+            gettext_lazy(
+                "Reopens the %(year)s figures of %(unit)s: the year goes back to a draft and its figures can be "
+                "changed again; the reason is kept in the approval's history. A clerk then submits it again "
+                "and a reviewer approves it again."
+            ),
+            gettext_lazy("The %(year)s figures of %(unit)s were reopened; they can be changed again."),
+        ),
+    )
+}
+
+
+def is_viewer(user):
+    """A user whose only role is “Xem”: their work is reading and printing the reports."""
+    if user.is_superuser:
+        return False
+    roles = set(user.groups.values_list("name", flat=True))
+    return roles == {VIEWER}
+
+
+def home_page(request):
+    """The admin's home: the year's board of the user's units with its buttons, what waits for
+    the user, the last imports and the links to the year's reports. A viewer goes to the reports.
+
+    Template: admin/home.html. Context (besides the admin's): year, years, rows ([reports.board.BoardRow],
+    each with its `buttons`), submitted, missing (the rows waiting for a reviewer, a clerk), failed_imports,
+    users_without_units, last_imports, report_links ([(label, url)]).
+    """
+    if is_viewer(request.user):
+        return redirect("report_index")
+    year = _year(request)
+    user = request.user
+    rows = board(user, year)
+    roles = reopen_roles() or "“Quản trị”"
+    for row in rows:
+        # Each button says what it will do and who can undo it (its title; the confirmation page says it again).
+        row.buttons = [
+            (step, step.explanation % {"year": year, "unit": row.unit, "roles": roles})
+            for step in STEPS.values()
+            if step.offered_to(user, row.state) and not (row.locked_with and step.name == "submit")
+        ]
+    may_approve = user.has_perm("approvals.approve_yearapproval")
+    may_submit = user.has_perm("approvals.submit_yearapproval")
+    may_manage_users = user.has_perm("auth.change_user") and scope_of(user).is_whole_province
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Home"),
+        "year": year,
+        "years": board_years(user, year),
+        "rows": rows,
+        "reopen_roles": roles,
+        "submitted": [row for row in rows if row.state == State.SUBMITTED] if may_approve else [],
+        "missing": [row for row in rows if row.has_missing and row.state == State.DRAFT] if may_submit else [],
+        "failed_imports": failed_imports(user) if may_submit else [],
+        "show_users_without_units": may_manage_users,
+        "users_without_units": users_without_units() if may_manage_users else [],
+        "last_imports": last_imports(user),
+        "report_links": _report_links(rows, year),
+        "deadlines": _deadlines(rows),
+    }
+    return TemplateResponse(request, "admin/home.html", context)
+
+
+def _year(request):
+    raw = request.GET.get("year", "")
+    if not raw:
+        return timezone.localdate().year
+    if not raw.isdigit() or not is_kept_year(int(raw)):
+        raise Http404(_("No such year."))
+    return int(raw)
+
+
+def _report_links(rows, year):
+    """The year's report of each top unit of the board (the province's, a district's)."""
+    url = reverse("annual_report", args=[year])
+    tops = [row.unit for row in rows if row.unit.parent_id not in {other.unit.pk for other in rows}]
+    links = []
+    for unit in tops:
+        label = _("Report %(year)s – %(unit)s") % {"year": year, "unit": unit.name}
+        links.append((label, url if unit.level == AdminUnit.Level.PROVINCE else f"{url}?area={unit.code}"))
+    return links
+
+
+def _deadlines(rows):
+    """[(level name, day)] of the levels on the board."""
+    seen = {}
+    for row in rows:
+        if row.deadline and row.unit.level not in seen:
+            seen[row.unit.level] = (AdminUnit.Level(row.unit.level).label, row.deadline)
+    return list(seen.values())
+
+
+def approval_step(request, step, unit_id, year):
+    """The confirmation page of a button of the board (GET) and the step itself (POST): through
+    approvals.workflow, whose refusals (permission, scope, state, a year being written) come back
+    as messages. Template: admin/approval_step.html."""
+    step = STEPS.get(step)
+    if step is None or not is_kept_year(year):
+        raise Http404
+    unit = get_object_or_404(AdminUnit, pk=unit_id)
+    if not scope_of(request.user).allows(unit.pk):
+        raise PermissionDenied
+    if not request.user.has_perm(f"approvals.{step.permission}"):
+        raise PermissionDenied
+    named = {"year": year, "unit": unit, "roles": reopen_roles() or "“Quản trị”"}
+    home = f"{reverse('admin:index')}?year={year}"
+    reason = request.POST.get("reason", "")
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            # The draft row a first submission creates goes with a refused step.
+            with transaction.atomic():
+                approval = workflow.approval_for(unit, year)
+                kwargs = {"reason": reason} if step.name == "reopen" else {}
+                step.run(approval, user=request.user, **kwargs)
+        except (PermissionDenied, ValidationError) as error:
+            for message in getattr(error, "messages", None) or [str(error)]:
+                messages.error(request, message)
+            if step.name != "reopen":
+                return redirect(home)
+        else:
+            messages.success(request, step.done % named)
+            return redirect(home)
+    approval = YearApproval.objects.filter(area=unit, year=year).first()
+    context = {
+        **admin.site.each_context(request),
+        "title": f"{step.label}: {unit} – {year}",
+        "step": step,
+        "unit": unit,
+        "year": year,
+        "approval": approval,
+        "state_label": State(approval.state if approval else State.DRAFT).label,
+        "explanation": step.explanation % named,
+        "reason": reason,
+        "home": home,
+    }
+    return TemplateResponse(request, "admin/approval_step.html", context)
