@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from areas.models import AdminUnit, year_bounds
-from areas.territory import HIERARCHY, SUCCESSION, territory_of
+from areas.territory import HIERARCHY, SUCCESSION, Territory, territory_of
 from bkxh.numbers import HUNDRED, percent_of, round_half_up
 from indicators.models import Indicator, IndicatorValue, achievement_of
 
@@ -261,6 +261,66 @@ def compare_years(report, previous, following):
             line.next_plan = after[line.indicator.pk].plan
     report.previous_report = previous
     report.following_year = report.year + 1
+
+
+def unit_figures(*, year, area, territory, catalogue, register_figures, unit_register_figures):
+    """{indicator pk: [(unit, actual or None)]}: the actual of each indicator that adds up (and
+    has no parent) for each unit directly below `area` in force in `year`, by the report's own
+    rules: typed figures rolled up through the unit's part of `territory`, or, for an indicator
+    a register gives when the register has entries in the area (`register_figures`), the sum of
+    `unit_register_figures` ({unit id: {source: figure}}) over the unit's part. Three queries."""
+    below = [unit for unit, (above, link) in territory.links.items() if above == area.pk and link == HIERARCHY]
+    units = list(AdminUnit.objects.filter(pk__in=below).in_force_during(year).order_by("code"))
+    branch = {unit.pk: unit.pk for unit in units}
+
+    def branch_of(unit_id):
+        """The unit below the area whose part `unit_id` lies in, or None."""
+        path = []
+        while unit_id not in branch and unit_id in territory.links:
+            path.append(unit_id)
+            unit_id = territory.links[unit_id][0]
+        found = branch.get(unit_id)
+        branch.update(dict.fromkeys(path, found))
+        return found
+
+    parts = defaultdict(dict)
+    for unit_id, link in territory.links.items():
+        top = branch_of(unit_id)
+        if top is not None and unit_id != top:
+            parts[top][unit_id] = link
+    indicators = [indicator for indicator in catalogue if not indicator.parent_id]
+    indicators = [indicator for indicator in indicators if indicator.aggregation == Indicator.Aggregation.SUM]
+    values = IndicatorValue.objects.for_year(year).filter(
+        area__in=territory.unit_ids, indicator__in=indicators
+    ).select_related("area")
+    by_branch = defaultdict(list)
+    for value in values:
+        top = branch_of(value.area_id)
+        if top is not None:
+            by_branch[top, value.indicator_id].append(value)
+    year_end = year_bounds(year)[1]
+    figures = {}
+    for indicator in indicators:
+        row = []
+        for unit in units:
+            if indicator.source in register_figures:
+                members = {unit.pk, *parts[unit.pk]}
+                entries = [unit_register_figures.get(member, {}).get(indicator.source) for member in members]
+                actual = sum((figure for figure in entries if figure is not None), Decimal(0))
+            else:
+                part = Territory(unit.pk, parts[unit.pk], territory.ends)
+                actual, _mismatches = _roll_up(
+                    by_branch[unit.pk, indicator.pk],
+                    unit,
+                    "actual",
+                    indicator.aggregation,
+                    part,
+                    year_end=year_end if indicator.at_year_end else None,
+                )
+            row.append((unit, actual))
+        if any(actual for _unit, actual in row):
+            figures[indicator.pk] = row
+    return figures
 
 
 def _roll_up(values, root, figure, aggregation, territory, year_end=None):

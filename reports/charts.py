@@ -5,9 +5,12 @@ by a screen reader and printed as it is; no script, nothing from the internet)."
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from areas.territory import territory_of
 from bkxh.numbers import HUNDRED, round_half_up
 from bkxh.years import is_kept_year
+from indicators.reports import catalogue_of, unit_figures
 from reports.figures import report_of
+from reports.registers import register_figures_by_unit, register_figures_by_year
 
 # The years the history chart goes back: the report's year and the four before it.
 HISTORY_YEARS = 5
@@ -66,3 +69,34 @@ def history(report, *, sectors=None):
         if len(known) >= 2:
             charts.append(IndicatorChart(line.indicator, _bars(known)))
     return charts
+
+
+def units_side_by_side(report, *, sectors=None):
+    """An IndicatorChart per indicator of `report` that adds up, one bar per unit directly below
+    the report's area (a province's districts, a new province's communes), by the report's own
+    rules; a fixed number of queries whatever the number of units."""
+    territory = territory_of(report.area)
+    catalogue = [indicator for indicator in catalogue_of(sectors) if indicator.pk in _shown(report)]
+    sources = {indicator.source for indicator in catalogue if indicator.source}
+    area_registers = register_figures_by_year(
+        years=[report.year], area=report.area, territory=territory, sources=sources
+    )[report.year]
+    by_unit = register_figures_by_unit(year=report.year, unit_ids=territory.unit_ids, sources=sources)
+    figures = unit_figures(
+        year=report.year,
+        area=report.area,
+        territory=territory,
+        catalogue=catalogue,
+        register_figures=area_registers,
+        unit_register_figures=by_unit,
+    )
+    charts = []
+    for indicator in catalogue:
+        if indicator.pk in figures:
+            pairs = [(unit.name, actual or Decimal(0)) for unit, actual in figures[indicator.pk]]
+            charts.append(IndicatorChart(indicator, _bars(pairs)))
+    return charts
+
+
+def _shown(report):
+    return {line.indicator.pk for line in report.all_lines()}

@@ -104,3 +104,26 @@ def register_figures_by_year(*, years, area, territory=None, sources=None):
 def register_figures(*, year, area, territory=None):
     """Every register figure of `year` for `area`'s territory (register_figures_by_year)."""
     return register_figures_by_year(years=[year], area=area, territory=territory)[year]
+
+
+def register_figures_by_unit(*, year, unit_ids, sources):
+    """{unit id: {RegisterSource: figure}} of `year` for each of `unit_ids` that has entries, for
+    the registers giving one of `sources`: one query per register, grouped by unit. A figure of
+    several units is the sum of theirs (a household is counted in each commune it received in)."""
+    figures = {}
+    for model, aggregates in FIGURES.items():
+        if not set(aggregates) & set(sources):
+            continue
+        rows = (
+            counted_entries(model)
+            .for_year(year)
+            .in_units(unit_ids)
+            .order_by()
+            .values(model.area_path)
+            .annotate(**{ENTRIES: ROWS}, **aggregates)
+        )
+        for row in rows:
+            unit = row.pop(model.area_path)
+            if row.pop(ENTRIES):
+                figures.setdefault(unit, {}).update({key: Decimal(value or 0) for key, value in row.items()})
+    return figures

@@ -247,10 +247,11 @@ def annual_report_pdf(request, year):
 
 @login_required
 def annual_report_charts(request, year):
-    """The report's figures as charts (reports.charts): plan against actual, and the last five
-    years on the report's territory, under the page's rules (as annual_report_docx).
+    """The report's figures as charts (reports.charts): plan against actual, the last five
+    years on the report's territory, the units below the area side by side; under the page's
+    rules (as annual_report_docx).
 
-    Template: reports/charts.html. Context: report, plan_charts and history_charts
+    Template: reports/charts.html. Context: report, plan_charts, history_charts and unit_charts
     ([reports.charts.IndicatorChart]), query (the page's query string, for the links back)."""
     page = report_page(request, year)
     if isinstance(page, HttpResponse):
@@ -260,6 +261,7 @@ def annual_report_charts(request, year):
         "report": page.report,
         "plan_charts": charts.plan_and_actual(page.report),
         "history_charts": charts.history(page.report, sectors=sectors),
+        "unit_charts": charts.units_side_by_side(page.report, sectors=sectors),
         "query": request.GET.urlencode(),
     }
     return render(request, "reports/charts.html", context)

@@ -3,10 +3,12 @@
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from tests.demo import load_demo
 from tests.factories import (
     make_agency,
     make_district,
@@ -97,3 +99,27 @@ class ChartsAcrossTheReformTests(TestCase):
         [chart] = response.context["history_charts"]
         self.assertEqual([(bar.label, bar.value) for bar in chart.bars], [("2024", 28000), ("2025", 20000)])
         self.assertIn("Theo địa giới hành chính hiện nay", page_text(response))
+
+
+class UnitsSideBySideTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def setUp(self):
+        self.client.force_login(get_user_model().objects.get(username="admin"))
+
+    def chart(self, code, address="/reports/2024/charts/"):
+        charts = self.client.get(address).context["unit_charts"]
+        return next(chart for chart in charts if chart.indicator.code == code)
+
+    def test_the_90_year_olds_of_each_district_add_up_to_the_reports_249(self):
+        chart = self.chart("longevity_90")
+        self.assertEqual(len(chart.bars), 8)
+        self.assertEqual(sum(bar.value for bar in chart.bars), 249)
+        self.assertEqual(sum(bar.value for bar in self.chart("rice_relief_kg").bars), 259_310)
+
+    def test_a_district_shows_its_communes(self):
+        chart = self.chart("longevity_90", "/reports/2024/charts/?area=060")
+        self.assertEqual(sum(bar.value for bar in chart.bars), 29)
+        self.assertTrue(all(bar.label.startswith(("Xã", "Thị trấn")) for bar in chart.bars))
