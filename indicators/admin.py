@@ -133,9 +133,8 @@ class IndicatorValueAdmin(ImportExportAdmin):
         indicator = Indicator.objects.filter(code=code).first() if code else None
         if indicator is not None and indicator.aggregation == Indicator.Aggregation.SUM:
             sums = changelist.queryset.aggregate(plan=Sum("plan"), actual=Sum("actual"))
-            context["register_totals"] = [
-                (label, sums[key]) for key, label in (("plan", _("plan")), ("actual", _("actual"))) if sums[key] is not None
-            ]
+            labels = (("plan", _("plan")), ("actual", _("actual")))
+            context["register_totals"] = [(label, sums[key]) for key, label in labels if sums[key] is not None]
         return context
 
     @admin.display(description=_("last changed"))
