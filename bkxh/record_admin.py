@@ -381,16 +381,29 @@ def _described(record):
 
 
 class ReportAreaFilter(admin.SimpleListFilter):
-    """The rows a report on an area counts: `?report_area=<GSO code>` with the list's year (a
-    code names one unit in a year: codes are reused after the 2025 reform). The area's
-    territory (areas.territory: its units and, across the reform, its predecessors') is what
-    the report adds up; a subclass says which of its rows (`rows_of`). Only the area chosen
-    is offered, as the report's links choose it."""
+    """The rows a report on an area counts: `?report_area=<GSO code>` in the list's year (a code
+    names one unit in a year: codes are reused after the 2025 reform), or in `report_year` when
+    the report is of another year than the rows (the year before's column of a 2025 report on the
+    new Thái Nguyên lists 2024 rows of its territory). The area's territory (areas.territory: its
+    units and, across the reform, its predecessors') is what the report adds up; a subclass says
+    which of its rows (`rows_of`). Only the area chosen is offered, as the report's links choose it."""
 
     title = _lazy("the report on an area")
     parameter_name = "report_area"
+    report_year_parameter = "report_year"
     # The list's parameter that names the year.
     year_parameter = "year"
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin_area_field = model.area_path
+        # Read here, or the list would take it for a lookup on a field.
+        self.report_year_value = (params.pop(self.report_year_parameter, None) or [None])[-1]
+        super().__init__(request, params, model, model_admin)
+        if self.report_year_value is not None:
+            self.used_parameters[self.report_year_parameter] = self.report_year_value
+
+    def expected_parameters(self):
+        return [self.parameter_name, self.report_year_parameter]
 
     def lookups(self, request, model_admin):
         area = self.area(request)
@@ -400,21 +413,24 @@ class ReportAreaFilter(admin.SimpleListFilter):
         return self.value() is not None
 
     def year(self, request):
+        """The list's year, or None."""
         year = request.GET.get(self.year_parameter, "")
         return int(year) if year.isdigit() else None
 
     def area(self, request):
-        """The unit the code names in the list's year (else the latest with that code), or None."""
+        """The unit the code names in the report's year (else the latest with that code), or None."""
         if not self.value():
             return None
         units = AdminUnit.objects.filter(code=self.value())
-        year = self.year(request)
-        if year is not None:
-            try:
-                return units.for_code(self.value(), year)
-            except AdminUnit.DoesNotExist:
-                return None
-        return units.order_by("-valid_from").first()
+        year = self.report_year_value or request.GET.get(self.year_parameter, "")
+        if not year:
+            return units.order_by("-valid_from").first()
+        if not str(year).isdigit():
+            return None
+        try:
+            return units.for_code(self.value(), int(year))
+        except AdminUnit.DoesNotExist:
+            return None
 
     def queryset(self, request, queryset):
         if not self.value():
@@ -426,7 +442,3 @@ class ReportAreaFilter(admin.SimpleListFilter):
 
     def rows_of(self, request, queryset, area, territory):
         return queryset.filter(**{f"{self.model_admin_area_field}__in": list(territory.unit_ids)})
-
-    def __init__(self, request, params, model, model_admin):
-        self.model_admin_area_field = model.area_path
-        super().__init__(request, params, model, model_admin)

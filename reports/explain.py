@@ -19,9 +19,10 @@ from reports.registers import KINDS, register_of
 
 
 def figure_links(request, report):
-    """{(indicator id, "plan" or "actual"): the address of the list of the rows behind that
-    figure of `report`}, for the lists `request`'s user may open; the lines without a figure,
-    and those whose rows the user may not list, have none."""
+    """{(indicator id, "plan", "actual" or "previous"): the address of the list of the rows
+    behind that figure of `report` (the year before's actual for "previous"), for the lists
+    `request`'s user may open; the lines without a figure, and those whose rows the user may
+    not list, have none."""
     if not admin.site.has_permission(request):
         return {}
     may_list = {}
@@ -34,23 +35,38 @@ def figure_links(request, report):
             return None
         return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
-    year, area_code = report.year, report.area.code
     links = {}
     for line in report.all_lines():
-        indicator = line.indicator
-        values = list_of(IndicatorValue)
-        typed = {"year": year, "indicator": indicator.code, "report_area": area_code}
-        if line.plan is not None and values:
-            links[indicator.pk, "plan"] = f"{values}?{urlencode(typed)}"
-        if line.actual is None:
-            continue
-        if line.from_register:
-            model = register_of(indicator.source)
-            register = list_of(model)
-            if register:
-                keys = {"year": year, "report_area": area_code}
-                keys |= {f"{field}__exact": value for field, value in KINDS.get(indicator.source, {}).items()}
-                links[indicator.pk, "actual"] = f"{register}?{urlencode(keys)}"
-        elif values:
-            links[indicator.pk, "actual"] = f"{values}?{urlencode(typed)}"
+        for figure, url in _line_links(line, report.year, report.area.code, list_of, report.year).items():
+            links[line.indicator.pk, figure] = url
+    # The year before's column: its actual, on the same territory.
+    if report.previous_report is not None:
+        for line in report.previous_report.all_lines():
+            url = _line_links(line, report.previous_report.year, report.area.code, list_of, report.year).get("actual")
+            if url:
+                links[line.indicator.pk, "previous"] = url
+    return links
+
+
+def _line_links(line, year, area_code, list_of, report_year):
+    """{"plan"/"actual": the address of the list behind that figure of `line`, of `year`} (those
+    it has); the area's code is read in `report_year`, the report's (README, "Every figure
+    explained")."""
+    indicator = line.indicator
+    values = list_of(IndicatorValue)
+    area = {"report_area": area_code} | ({} if year == report_year else {"report_year": report_year})
+    typed = {"year": year, "indicator": indicator.code, **area}
+    links = {}
+    if line.plan is not None and values:
+        links["plan"] = f"{values}?{urlencode(typed)}"
+    if line.actual is None:
+        return links
+    if line.from_register:
+        register = list_of(register_of(indicator.source))
+        if register:
+            keys = {"year": year, **area}
+            keys |= {f"{field}__exact": value for field, value in KINDS.get(indicator.source, {}).items()}
+            links["actual"] = f"{register}?{urlencode(keys)}"
+    elif values:
+        links["actual"] = f"{values}?{urlencode(typed)}"
     return links

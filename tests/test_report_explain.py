@@ -276,3 +276,26 @@ class DecisionBenefitsTests(TestCase):
         self.client.force_login(self.admin)
         response = self.client.get(f"/admin/beneficiaries/decision/{make_decision().pk}/change/")
         self.assertContains(response, "Chưa có khoản trợ giúp nào ghi theo quyết định này.")
+
+
+class PreviousYearLinksTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_the_year_befores_figure_links_to_the_rows_of_that_year_on_the_same_territory(self):
+        self.client.login(username="thainguyen.xem", password=PASSWORD)
+        response = self.client.get("/reports/2025/?area=19&agency=SYT")
+        report = response.context["report"]
+        self.assertEqual(report.previous_year, 2024)
+        compared = [line for line in lines_of(report) if line.previous is not None]
+        self.assertTrue(compared)
+        for line in compared:
+            with self.subTest(indicator=line.indicator.code):
+                address = response.context["figure_links"][line.indicator.pk, "previous"]
+                keys = parse_qs(urlsplit(address).query)
+                # The new province's code, read in the report's year: 2024 on today's boundaries.
+                self.assertEqual((keys["year"], keys["report_area"], keys["report_year"]), (["2024"], ["19"], ["2025"]))
+                listed = self.client.get(address)
+                self.assertEqual(listed.status_code, 200)
+                self.assertIn(vn_number(line.previous), list_totals(listed))
