@@ -44,6 +44,8 @@ class Line:
     # (compare_years); None when there is none.
     previous: Decimal | None = None
     next_plan: Decimal | None = None
+    # Whether the actual is a register's count (reports.registers) rather than typed values.
+    from_register: bool = False
 
     @property
     def percent(self):
@@ -197,7 +199,7 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
     for indicator in indicators:
         line = Line(indicator)
         for figure in ("plan", "actual"):
-            total, mismatches = _roll_up(
+            total, mismatches, _used = _roll_up(
                 values_by_indicator[indicator.pk],
                 area,
                 figure,
@@ -215,6 +217,7 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
             if line.actual is not None and line.actual != from_register:
                 notes.append(Note("register", indicator, expected=from_register, found=line.actual))
             line.actual = from_register
+            line.from_register = True
         own = next((v for v in values_by_indicator[indicator.pk] if v.area_id == area.pk), None)
         line.reported_percent = own.reported_percent if own else None
         lines[indicator.pk] = line
@@ -309,7 +312,7 @@ def unit_figures(*, year, area, territory, catalogue, register_figures, unit_reg
                 actual = sum((figure for figure in entries if figure is not None), Decimal(0))
             else:
                 part = Territory(unit.pk, parts[unit.pk], territory.ends)
-                actual, _mismatches = _roll_up(
+                actual, _mismatches, _used = _roll_up(
                     by_branch[unit.pk, indicator.pk],
                     unit,
                     "actual",
@@ -324,7 +327,8 @@ def unit_figures(*, year, area, territory, catalogue, register_figures, unit_reg
 
 
 def _roll_up(values, root, figure, aggregation, territory, year_end=None):
-    """The `figure` of `root` and the (unit, own, sum below) triples where the two disagree.
+    """The `figure` of `root`, the (unit, own, sum below) triples where the two disagree, and
+    the ids of the units whose own figures make it up.
 
     Figures add up along the territory's links (areas.territory): a unit's own figure, else the
     sum of the units below it, and in either case plus the figures of its predecessors for the
@@ -346,22 +350,51 @@ def _roll_up(values, root, figure, aggregation, territory, year_end=None):
     mismatches = []
 
     def total(unit_id):
-        parts = [t for t in (total(child) for child in below[HIERARCHY][unit_id]) if t is not None]
-        parts_sum = sum(parts, Decimal(0)) if parts else None
+        """(the unit's figure or None, the ids of the units whose own figures make it up)."""
+        parts = [t for t in (total(child) for child in below[HIERARCHY][unit_id]) if t[0] is not None]
+        parts_sum = sum((part for part, _used in parts), Decimal(0)) if parts else None
         mine = own.get(unit_id)
         if mine is not None and parts_sum is not None and mine != parts_sum:
             mismatches.append((units[unit_id], mine, parts_sum))
-        figure = mine if mine is not None else parts_sum
+        if mine is not None:
+            figure, used = mine, {unit_id}
+        else:
+            figure, used = parts_sum, set().union(*(part_used for _part, part_used in parts))
         carried = [
             t
             for t in (total(old) for old in below[SUCCESSION][unit_id] if _in_force_on(territory, old, year_end))
-            if t is not None
+            if t[0] is not None
         ]
-        return sum(carried, figure or Decimal(0)) if carried else figure
+        if not carried:
+            return figure, used
+        return (
+            sum((part for part, _used in carried), figure or Decimal(0)),
+            used.union(*(part_used for _part, part_used in carried)),
+        )
 
     if aggregation != Indicator.Aggregation.SUM:
-        return own.get(root.pk), []
-    return total(root.pk), mismatches
+        mine = own.get(root.pk)
+        return mine, [], set() if mine is None else {root.pk}
+    figure, used = total(root.pk)
+    return figure, mismatches, used
+
+
+def values_adding_up(values, *, year, area, territory):
+    """Of `values` (IndicatorValues of `year` in `area`'s territory, with their indicator and
+    area), those whose own plan or actual makes up a figure of `area`'s report: what
+    annual_report adds up, and no unit's figure that a unit above it replaces."""
+    by_indicator = defaultdict(list)
+    for value in values:
+        by_indicator[value.indicator_id].append(value)
+    found = []
+    for rows in by_indicator.values():
+        indicator = rows[0].indicator
+        year_end = year_bounds(year)[1] if indicator.at_year_end else None
+        used = set()
+        for figure in ("plan", "actual"):
+            used |= _roll_up(rows, area, figure, indicator.aggregation, territory, year_end=year_end)[2]
+        found += [value for value in rows if value.area_id in used]
+    return found
 
 
 def _in_force_on(territory, unit_id, day):

@@ -33,6 +33,12 @@ ROWS = Count("*")
 # What each register gives the report, {register: {figure: aggregate}}: the one place that says
 # it, and so also which registers the report counts. Every register of beneficiaries.registers is
 # here but the rice rounds, counted through their lines (tests/test_beneficiaries_report.py).
+# A figure counting a kind of entries only (a breakdown: gifts to the 90-year-olds), {figure:
+# {field: value}}: its aggregate's filter, and the filter of the register's list it links to.
+KINDS = {
+    RegisterSource.LONGEVITY_90: {"milestone": LongevityGift.Milestone.AGE_90},
+    RegisterSource.LONGEVITY_100: {"milestone": LongevityGift.Milestone.AGE_100},
+}
 FIGURES = {
     RiceReliefLine: {
         RegisterSource.RICE_KG: Sum("kg"),
@@ -40,8 +46,8 @@ FIGURES = {
         RegisterSource.RICE_PERSONS: Sum("persons"),
     },
     LongevityGift: {
-        RegisterSource.LONGEVITY_90: Count("pk", filter=Q(milestone=LongevityGift.Milestone.AGE_90)),
-        RegisterSource.LONGEVITY_100: Count("pk", filter=Q(milestone=LongevityGift.Milestone.AGE_100)),
+        RegisterSource.LONGEVITY_90: Count("pk", filter=Q(**KINDS[RegisterSource.LONGEVITY_90])),
+        RegisterSource.LONGEVITY_100: Count("pk", filter=Q(**KINDS[RegisterSource.LONGEVITY_100])),
     },
     HousingSupport: {RegisterSource.HOUSING_HOUSES: ROWS, RegisterSource.HOUSING_AMOUNT: Sum("amount_vnd")},
     TrainingClass: {RegisterSource.TRAINING_CLASSES: ROWS, RegisterSource.TRAINING_PARTICIPANTS: Sum("participants")},
@@ -52,8 +58,9 @@ FIGURES = {
     AdmissionDossier: {RegisterSource.ADMISSION_DOSSIERS: ROWS},
     ElderlyVisit: {RegisterSource.ELDERLY_VISITS: ROWS},
 }
-# Entries a register keeps that the report does not count: a cancelled housing support is none.
-UNCOUNTED_ENTRIES = {HousingSupport: Q(status=HousingSupport.Status.CANCELLED)}
+# Entries a register keeps that the report does not count (a cancelled housing support is none),
+# as each register declares them (`uncounted`): the list of a figure's entries leaves them out too.
+UNCOUNTED_ENTRIES = {model: model.uncounted for model in FIGURES if getattr(model, "uncounted", None) is not None}
 
 
 def counted_entries(model):
@@ -62,6 +69,11 @@ def counted_entries(model):
     if model in UNCOUNTED_ENTRIES:
         entries = entries.exclude(UNCOUNTED_ENTRIES[model])
     return entries
+
+
+def register_of(source):
+    """The register model whose entries give the figure `source` (a RegisterSource), or None."""
+    return next((model for model, aggregates in FIGURES.items() if source in aggregates), None)
 
 
 def register_years(user):

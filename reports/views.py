@@ -25,6 +25,7 @@ from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
 from reports import charts, excel, word
 from reports.documents import ReportDocument, file_name
+from reports.explain import figure_links
 from reports.figures import report_of
 from reports.forms import IssueForm
 from reports.issued import differences, issue_report
@@ -88,14 +89,16 @@ def annual_report_view(request, year):
     or None), other_issuers (the other agencies issuing a report on the area that year),
     narrative (its reports.models.ReportNarrative, or None), narrative_sections and
     figures_heading (reports.narrative), and narrative_edit_url (the admin form that writes or
-    changes the narrative, for a user who may; else None). A
-    year without any figure for the area (or the agency's sectors) is not a report:
-    reports/no_figures.html (context: year, area) answers 404, as an unknown agency does.
+    changes the narrative, for a user who may; else None), and figure_links (reports.explain:
+    the list of the rows behind each figure of the table, on screen only). A year without any
+    figure for the area (or the agency's sectors) is not a report: reports/no_figures.html
+    (context: year, area) answers 404, as an unknown agency does.
     """
     page = report_page(request, year)
     if isinstance(page, HttpResponse):
         return page
-    context = page.context()
+    # On the screen only: the files, the PDF among them, print the page without the figure links.
+    context = {**page.context(), "figure_links": figure_links(request, page.report)}
     query = _query(request)
     if may_issue(request, page.report):
         context["issue_url"] = reverse("report_issue", args=[year]) + query

@@ -68,9 +68,10 @@ def page_text(response):
 
 
 def printed_part(response):
-    """What goes on paper: the page without the blocks marked no-print."""
+    """What goes on paper: the page without the blocks and links marked no-print (a figure's
+    link to the rows behind it, reports.explain)."""
     html = response.content.decode()
-    return re.sub(r'<(aside|nav|p) class="[^"]*no-print[^"]*".*?</\1>', " ", html, flags=re.S)
+    return re.sub(r'<(aside|nav|p|a) class="[^"]*no-print[^"]*".*?</\1>', " ", html, flags=re.S)
 
 
 class ArticleReportTests(TestCase):

@@ -149,6 +149,17 @@ class PrintedReportTests(StaticLiveServerTestCase):
             with self.subTest(text=text):
                 self.assertNotIn(text, self.text)
 
+    def test_the_figures_links_to_their_rows_are_not_printed(self):
+        # The page the browser printed has them (reports.explain), hidden on paper: no link at all.
+        for pdf in (self.pdf, self.district_pdf, self.server_pdf):
+            links = [
+                annotation.get_object()
+                for page in pdf.pages
+                for annotation in page.get("/Annots", [])
+                if annotation.get_object().get("/Subtype") == "/Link"
+            ]
+            self.assertEqual(links, [])
+
     def test_a_provisional_report_is_marked_draft_at_the_top_left_of_its_first_page_only(self):
         first = self.pdf.pages[0]
         [(_text, x, y)] = [placed for placed in placed_texts(first) if placed[0] == "DỰ THẢO"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import scope_of
 from areas.models import AdminUnit
 from audit.personal_data import masked_id_column
+from bkxh.record_admin import ReportAreaFilter
 from imports.record_admin import ImportExportAdmin
 
 
@@ -114,12 +115,24 @@ class CommuneFilter(admin.SimpleListFilter):
         super().__init__(request, params, model, model_admin)
 
 
+class RegisterReportAreaFilter(ReportAreaFilter):
+    """The entries the report on an area counts in the list's year: those of its territory's
+    units, less those the register does not count (`uncounted`: a cancelled housing support), so
+    that the list's totals are the report's figures (its links lead here)."""
+
+    def rows_of(self, request, queryset, area, territory):
+        # The units as a list of ids: the entries are found through the (year, commune) index.
+        rows = queryset.filter(**{f"{self.model_admin_area_field}__in": list(territory.unit_ids)})
+        uncounted = getattr(queryset.model, "uncounted", None)
+        return rows if uncounted is None else rows.exclude(uncounted)
+
+
 class RegisterAdmin(ImportExportAdmin):
     """A register's changelist: filtered by year, district and commune, with the totals of the
     filtered entries above the list (one aggregate query, whatever the page), and import and
     export of the register's kind of file."""
 
-    area_filters = (DistrictFilter, CommuneFilter)
+    area_filters = (DistrictFilter, CommuneFilter, RegisterReportAreaFilter)
     changelist_totals = ()
     list_per_page = 50
     show_full_result_count = False

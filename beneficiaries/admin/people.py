@@ -1,6 +1,9 @@
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q, Sum
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -92,6 +95,10 @@ class HouseholdAdmin(RegisterAdmin):
     )
 
 
+# How many of each register's entries citing a decision its page lists; the list behind them has all.
+BENEFITS_SHOWN = 10
+
+
 @admin.register(Decision)
 class DecisionAdmin(ImportExportAdmin):
     list_help = _("The decisions that grant benefits, which the register entries cite.")
@@ -99,3 +106,32 @@ class DecisionAdmin(ImportExportAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        decision = self.get_object(request, unquote(object_id)) if object_id else None
+        if decision is not None:
+            extra_context = {**(extra_context or {}), "benefits": self.benefits_of(request, decision)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def benefits_of(self, request, decision):
+        """[(register's name, the number of its entries citing `decision`, the first of them as
+        (entry, address of its page), the address of the register's list of them)]: every register whose entries cite a
+        decision, of the entries in the user's units (its list's scope), those with any.
+        Template: admin/beneficiaries/decision/change_form.html."""
+        found = []
+        for model in apps.get_app_config("beneficiaries").get_models():
+            cites = any(field.is_relation and field.related_model is Decision for field in model._meta.fields)
+            if not cites or not admin.site.is_registered(model) or model is Decision:
+                continue
+            model_admin = admin.site.get_model_admin(model)
+            if not model_admin.has_view_permission(request):
+                continue
+            entries = model_admin.get_queryset(request).filter(decision=decision)
+            count = entries.count()
+            if count:
+                opts = model._meta
+                prefix = f"admin:{opts.app_label}_{opts.model_name}"
+                shown = [(entry, reverse(f"{prefix}_change", args=[entry.pk])) for entry in entries[:BENEFITS_SHOWN]]
+                listed = f"{reverse(f'{prefix}_changelist')}?decision__id__exact={decision.pk}"
+                found.append((opts.verbose_name_plural, count, shown, listed))
+        return found

@@ -27,6 +27,9 @@ class HousingSupport(RegisterEntry):
         COMPLETED = "completed", _("completed")
         CANCELLED = "cancelled", _("cancelled")
 
+    # The entries the report does not count (reports.registers): a cancelled support is none.
+    uncounted = Q(status=Status.CANCELLED)
+
     household = models.ForeignKey(
         Household, models.PROTECT, related_name="housing_support", verbose_name=_("household")
     )
