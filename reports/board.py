@@ -122,7 +122,8 @@ def _registers_without_entries(user, year, rows):
     scope = scope_of(user)
     counts = {}
     for model in register_models():
-        entries = scope.rows_of(model.objects.for_year(year)).order_by().values(model.area_path).annotate(n=Count("pk"))
+        # COUNT(*), not COUNT(id): a register's (year, commune) index answers it alone (reports.registers).
+        entries = scope.rows_of(model.objects.for_year(year)).order_by().values(model.area_path).annotate(n=Count("*"))
         counts[model] = {entry[model.area_path]: entry["n"] for entry in entries}
     communes = {unit_id for per_unit in counts.values() for unit_id in per_unit}
     lineages = AdminUnit.objects.filter(pk__in=communes).lineages() if communes else {}
