@@ -7,6 +7,7 @@ the approvals): the home page is the first page every member of staff opens.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,7 @@ from accounts.scope import scope_of
 from approvals.models import YearApproval
 from areas.models import AdminUnit
 from beneficiaries.registers import register_models
+from bkxh.numbers import HUNDRED, round_half_up
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
 
@@ -38,6 +40,7 @@ class BoardRow:
     entered: int = 0
     missing: int = 0
     empty_registers: list = field(default_factory=list)
+    register_count: int = 0  # the registers there are, of which empty_registers have no entry
     approval: YearApproval | None = None
     locked_with: AdminUnit | None = None  # the unit above whose approved year locks this one's
     buttons: list = field(default_factory=list)  # [(reports.home.Step, what it will do)], set by the home page
@@ -72,6 +75,17 @@ class BoardRow:
     @property
     def has_missing(self):
         return bool(self.missing or self.empty_registers)
+
+    @property
+    def registers_with_entries(self):
+        return self.register_count - len(self.empty_registers)
+
+    @property
+    def registers_share(self):
+        """The registers with entries, in percent of all: the length of the board's bar."""
+        if not self.register_count:
+            return Decimal(0)
+        return round_half_up(Decimal(self.registers_with_entries) * HUNDRED / self.register_count, 1)
 
 
 def board_units(user, year):
@@ -127,6 +141,8 @@ def _registers_without_entries(user, year, rows):
         counts[model] = {entry[model.area_path]: entry["n"] for entry in entries}
     communes = {unit_id for per_unit in counts.values() for unit_id in per_unit}
     lineages = AdminUnit.objects.filter(pk__in=communes).lineages() if communes else {}
+    for row in rows.values():
+        row.register_count = len(counts)
     for model, per_unit in counts.items():
         with_entries = {pk for unit_id in per_unit for pk in lineages.get(unit_id, (unit_id,))}
         for unit_id, row in rows.items():

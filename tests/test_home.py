@@ -1,6 +1,8 @@
 """The admin's home page per role: the year's board of the user's units, with counts that match
 the database, what waits for the user, and the approval buttons that go through the workflow."""
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
@@ -13,6 +15,7 @@ from approvals.models import YearApproval
 from areas.models import AdminUnit
 from beneficiaries.registers import register_models
 from indicators.models import Indicator, IndicatorValue
+from reports.board import BoardRow
 from tests.demo import load_demo
 from tests.factories import (
     make_commune,
@@ -96,7 +99,13 @@ class DemoHomeTests(HomeChecks, TestCase):
 
     def test_the_home_page_is_in_vietnamese_with_big_links_to_the_years_reports_and_the_app_list(self):
         response = self.home("tinh.nhaplieu")
-        labels = ("Gửi duyệt", "Đã nhập", "Có kế hoạch, chưa có thực hiện", "Sổ chưa có dòng nào", "Báo cáo năm 2024")
+        labels = (
+            "Gửi duyệt",
+            "Đã nhập",
+            "Có kế hoạch, chưa có thực hiện",
+            "Sổ theo dõi đã có dòng",
+            "Báo cáo năm 2024",
+        )
         for text in labels:
             self.assertContains(response, text)
         self.assertContains(response, f'href="{reverse("annual_report", args=[2024])}"')
@@ -240,3 +249,12 @@ class BoardQueryCountTests(TestCase):
         few = self.home_queries(province_code="98", units=8, first_code=0)
         many = self.home_queries(province_code="99", units=300, first_code=100)
         self.assertEqual(few, many)
+
+
+class BoardRegisterBarTests(TestCase):
+    """Each unit's registers with entries of the year, drawn as a bar beside its figures."""
+
+    def test_the_bar_is_the_share_of_registers_with_entries(self):
+        row = BoardRow(unit=None, year=2024, register_count=11, empty_registers=["a", "b", "c"])
+        self.assertEqual((row.registers_with_entries, row.registers_share), (8, Decimal("72.7")))
+        self.assertEqual(BoardRow(unit=None, year=2024).registers_share, 0)
