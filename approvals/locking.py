@@ -70,8 +70,8 @@ def _lineage(unit_years):
 
 
 def _covering(unit_years, lineage):
-    """{(unit id, year): the approval covering it}; `lineage` is _lineage's answer, or a function
-    giving it, asked only when some approval of the years exists."""
+    """{(unit id, year): the approval covering it}; `lineage` is a function giving _lineage's
+    answer, asked only when some approval of the years exists."""
     approved = list(
         YearApproval.objects.approved()
         .filter(year__in={year for _unit, year in unit_years})
@@ -80,7 +80,7 @@ def _covering(unit_years, lineage):
     if not approved:
         return {}
     by_key = {(approval.area_id, approval.year): approval for approval in approved}
-    lineage = lineage() if callable(lineage) else lineage
+    lineage = lineage()
     found = {}
     for unit_id, year in unit_years:
         for ancestor in lineage.get(unit_id, (unit_id,)):
@@ -109,7 +109,7 @@ def check_years_open(unit_years):
         return
     lineage = _lineage(unit_years)
     _hold_open({(ancestor, year) for unit, year in unit_years for ancestor in lineage.get(unit, (unit,)) if ancestor})
-    approvals = _each_once(_covering(unit_years, lineage).values())
+    approvals = _each_once(_covering(unit_years, lambda: lineage).values())
     if approvals:
         raise YearLockedError(approvals)
 

@@ -272,7 +272,7 @@ def unit_figures(*, year, area, territory, catalogue, register_figures, unit_reg
     rules: typed figures rolled up through the unit's part of `territory`, or, for an indicator
     a register gives when the register has entries in the area (`register_figures`), the sum of
     `unit_register_figures` ({unit id: {source: figure}}) over the unit's part. Three queries."""
-    below = [unit for unit, (above, link) in territory.links.items() if above == area.pk and link == HIERARCHY]
+    below = territory.below(area.pk, HIERARCHY)
     units = list(AdminUnit.objects.filter(pk__in=below).in_force_during(year).order_by("code"))
     branch = {unit.pk: unit.pk for unit in units}
 

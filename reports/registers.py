@@ -113,11 +113,6 @@ def register_figures_by_year(*, years, area, territory=None, sources=None):
     return figures
 
 
-def register_figures(*, year, area, territory=None):
-    """Every register figure of `year` for `area`'s territory (register_figures_by_year)."""
-    return register_figures_by_year(years=[year], area=area, territory=territory)[year]
-
-
 def register_figures_by_unit(*, year, unit_ids, sources):
     """{unit id: {RegisterSource: figure}} of `year` for each of `unit_ids` that has entries, for
     the registers giving one of `sources`: one query per register, grouped by unit. A figure of

@@ -23,7 +23,7 @@ from beneficiaries.registers import register_models
 from bkxh.text import nfc
 from demo.registers import load_registers
 from indicators.models import RegisterSource
-from reports.registers import register_figures
+from reports.registers import register_figures_by_year
 from tests.demo import load_demo
 
 ARTICLE = {
@@ -65,7 +65,7 @@ class DemoRegistersTests(TestCase):
     maxDiff = None
 
     def test_the_registers_add_up_to_the_articles_figures(self):
-        figures = register_figures(year=2024, area=self.province)
+        figures = register_figures_by_year(years=[2024], area=self.province)[2024]
         self.assertEqual(figures, {source: Decimal(value) for source, value in ARTICLE.items()})
 
     def test_the_command_prints_what_the_registers_hold(self):
@@ -181,4 +181,5 @@ class DemoRegistersTests(TestCase):
         self.assertNotEqual(people_snapshot(), people)
         load_registers()
         self.assertEqual(people_snapshot(), people)
-        self.assertEqual(register_figures(year=2024, area=self.province)[RegisterSource.LONGEVITY_90], 249)
+        figures = register_figures_by_year(years=[2024], area=self.province)[2024]
+        self.assertEqual(figures[RegisterSource.LONGEVITY_90], 249)
