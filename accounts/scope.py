@@ -52,6 +52,16 @@ class Scope:
         units = AdminUnit.objects.all()
         return units if self.unit_ids is None else units.filter(pk__in=self.unit_ids)
 
+    def units_in_force(self, year):
+        """[AdminUnit] of the scope in force in `year`, by code; the country is no one's unit of work."""
+        units = self.units().in_force_during(year).exclude(level=AdminUnit.Level.COUNTRY)
+        return list(units.order_by("code", "valid_from"))
+
+    def top_units(self, year):
+        """The highest units of the scope in force in `year`: the provinces for a user who works
+        for all, a district clerk's district."""
+        return highest(self.units_in_force(year))
+
     def users(self):
         """The users whose every unit lies in the scope: those its holder may manage, and whose
         work (their imports) they may hear of. A user bound to no unit works for no one's scope."""
@@ -60,6 +70,12 @@ class Scope:
             return users
         outside = AdminUnit.objects.exclude(pk__in=self.unit_ids)
         return users.filter(areas__area__in=self.unit_ids).exclude(areas__area__in=outside).distinct()
+
+
+def highest(units):
+    """Those of `units` whose parent is not among them."""
+    ids = {unit.pk for unit in units}
+    return [unit for unit in units if unit.parent_id not in ids]
 
 
 _scopes = PerObject("scope of user")

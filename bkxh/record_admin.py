@@ -37,8 +37,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.scope import scope_of
 from accounts.scoped_admin import AreaScopedAdmin
 from approvals.locking import approvals_by_unit_year, locked_message
+from approvals.steps import years_of_units
 from areas.models import AdminUnit
 from areas.territory import territory_of
 from audit.context import Source, changes_by
@@ -54,6 +56,7 @@ from audit.personal_data import (
 from bkxh.admin import BkxhModelAdmin
 from bkxh.per_object import PerObject
 from bkxh.records import unit_year_of
+from bkxh.years import is_kept_year
 
 # The messages of a save the models refused after the form had passed (a round moved into an
 # approved year shows only once the lines have moved): the form is shown again with them, as
@@ -133,6 +136,8 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
     object_history_template = "admin/records/object_history.html"
     # The change form shows a personal field the user may not see whole as `masked_<field>`.
     masked_citizen_id = masked_id_column()
+    # The list's parameters that choose one unit by id, the most precise first (listed_units).
+    unit_id_parameters = ("area__id__exact",)
 
     def get_changelist_form(self, request, **kwargs):
         kwargs.setdefault("form", RecordForm)
@@ -261,10 +266,40 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
         the approved years that lock its rows and the link to the deleted rows. A subclass adds
         its own (import and export, totals) to super()'s."""
         locks = {_lock_of_listed_row.get(row) for row in changelist.result_list} - {None}
-        return {
+        context = {
             "locked_years": locked_years(locks),
             "deleted_rows_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_deleted"),
         }
+        year = self.listed_year(request)
+        if year is not None:
+            # The year's state and its approval buttons where its rows are; each button comes back here.
+            context["years_of_units"] = years_of_units(request.user, self.listed_units(request, year), year)
+            context["years_of_units_back"] = request.get_full_path()
+        return context
+
+    def listed_year(self, request):
+        """The one year the list is filtered to, or None (also for a model whose rows have no year)."""
+        if self.model.year_path is None:
+            return None
+        raw = request.GET.get("year") or request.GET.get("year__exact") or ""
+        return int(raw) if raw.isdigit() and is_kept_year(int(raw)) else None
+
+    def listed_units(self, request, year):
+        """The units whose `year` the list is about: the unit its filters choose (the most precise
+        of `unit_id_parameters`, else the report's area), else the highest units of the user's."""
+        scope = scope_of(request.user)
+        for parameter in self.unit_id_parameters:
+            raw = request.GET.get(parameter, "")
+            if raw.isdigit() and scope.allows(int(raw)):
+                return list(AdminUnit.objects.filter(pk=int(raw)))
+        code = request.GET.get(ReportAreaFilter.parameter_name, "")
+        if code:
+            try:
+                unit = AdminUnit.objects.for_code(code, year)
+            except AdminUnit.DoesNotExist:
+                return []
+            return [unit] if scope.allows(unit.pk) else []
+        return scope.top_units(year)
 
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))

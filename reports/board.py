@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.scope import scope_of
+from accounts.scope import highest, scope_of
 from approvals.models import YearApproval
 from areas.models import AdminUnit
 from beneficiaries.registers import register_models
@@ -91,12 +91,8 @@ class BoardRow:
 def board_units(user, year):
     """The units of `user`'s board for `year`: the highest units of their scope in force that
     year (the provinces, for a user who works for all) and the units directly below them."""
-    scope = scope_of(user)
-    units = list(
-        scope.units().in_force_during(year).exclude(level=AdminUnit.Level.COUNTRY).order_by("code", "valid_from")
-    )
-    ids = {unit.pk for unit in units}
-    tops = [unit for unit in units if unit.parent_id not in ids]
+    units = scope_of(user).units_in_force(year)
+    tops = highest(units)
     top_ids = {unit.pk for unit in tops}
     below = [unit for unit in units if unit.parent_id in top_ids]
     return [row for top in tops for row in [top, *(unit for unit in below if unit.parent_id == top.pk)]]

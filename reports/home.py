@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.roles import VIEWER
 from accounts.scope import scope_of
 from approvals import workflow
-from approvals.locking import reopen_roles
 from approvals.models import YearApproval
+from approvals.steps import STEPS, named, offered_steps, reopening_roles
 from areas.models import AdminUnit
 from bkxh.years import is_kept_year
 from reports.board import (
@@ -32,62 +32,6 @@ from reports.board import (
 )
 
 State = YearApproval.State
-
-
-class Step:
-    """A step of the workflow as a button: its label, what it does, its permission and states."""
-
-    def __init__(self, name, label, permission, states, run, explanation, done):
-        self.name, self.label, self.permission, self.states = name, label, permission, states
-        self.run, self.explanation, self.done = run, explanation, done
-
-    def offered_to(self, user, state):
-        return state in self.states and user.has_perm(f"approvals.{self.permission}")
-
-
-STEPS = {
-    step.name: step
-    for step in (
-        Step(
-            "submit",
-            gettext_lazy("Submit for approval"),
-            "submit_yearapproval",
-            [State.DRAFT],
-            workflow.submit,
-            gettext_lazy(
-                "Sends the %(year)s figures of %(unit)s to the reviewers for approval. Until it is approved, "
-                "a user who may reopen a year (role %(roles)s) can send it back to a draft."
-            ),
-            gettext_lazy("The %(year)s figures of %(unit)s were submitted for approval."),
-        ),
-        Step(
-            "approve",
-            gettext_lazy("Approve"),
-            "approve_yearapproval",
-            [State.SUBMITTED],
-            workflow.approve,
-            gettext_lazy(
-                "Approves the %(year)s figures of %(unit)s and locks them: no figure of the unit, or of the "
-                "units below it, can then be added, changed or deleted. A user who may reopen a year "
-                "(role %(roles)s) can reopen it, giving a written reason."
-            ),
-            gettext_lazy("The %(year)s figures of %(unit)s were approved and are now locked."),
-        ),
-        Step(
-            "reopen",
-            gettext_lazy("Reopen (with a reason)"),
-            "reopen_yearapproval",
-            [State.SUBMITTED, State.APPROVED],
-            workflow.reopen,
-            gettext_lazy(
-                "Reopens the %(year)s figures of %(unit)s: the year goes back to a draft and its figures can be "
-                "changed again; the reason is kept in the approval's history. A clerk then submits it again "
-                "and a reviewer approves it again."
-            ),
-            gettext_lazy("The %(year)s figures of %(unit)s were reopened; they can be changed again."),
-        ),
-    )
-}
 
 
 def is_viewer(user):
@@ -111,14 +55,10 @@ def home_page(request):
     year = _year(request)
     user = request.user
     rows = board(user, year)
-    roles = reopen_roles() or "“Quản trị”"
+    roles = reopening_roles()
     for row in rows:
         # Each button says what it will do and who can undo it (its title; the confirmation page says it again).
-        row.buttons = [
-            (step, step.explanation % {"year": year, "unit": row.unit, "roles": roles})
-            for step in STEPS.values()
-            if step.offered_to(user, row.state) and not (row.locked_with and step.name == "submit")
-        ]
+        row.buttons = offered_steps(user, row.unit, year, row.state, roles=roles, locked_with=row.locked_with)
     may_approve = user.has_perm("approvals.approve_yearapproval")
     may_submit = user.has_perm("approvals.submit_yearapproval")
     may_manage_users = user.has_perm("auth.change_user") and scope_of(user).is_whole_province
@@ -128,7 +68,6 @@ def home_page(request):
         "year": year,
         "years": board_years(user, year),
         "rows": rows,
-        "reopen_roles": roles,
         "submitted": [row for row in rows if row.state == State.SUBMITTED] if may_approve else [],
         "missing": [row for row in rows if row.has_missing and row.state == State.DRAFT] if may_submit else [],
         "failed_imports": failed_imports(user) if may_submit else [],
@@ -148,6 +87,14 @@ def _year(request):
     if not raw.isdigit() or not is_kept_year(int(raw)):
         raise Http404(_("No such year."))
     return int(raw)
+
+
+def _back(request, *, default):
+    """Where the step returns to: the page its button was on (`next`, the list of the year's rows),
+    when that is an address of this site, else the home page of the year."""
+    asked = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(asked, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return asked if safe else default
 
 
 def _report_links(rows, year):
@@ -182,8 +129,8 @@ def approval_step(request, step, unit_id, year):
         raise PermissionDenied
     if not request.user.has_perm(f"approvals.{step.permission}"):
         raise PermissionDenied
-    named = {"year": year, "unit": unit, "roles": reopen_roles() or "“Quản trị”"}
     home = f"{reverse('admin:index')}?year={year}"
+    back = _back(request, default=home)
     reason = request.POST.get("reason", "")
     if request.method == "POST" and "confirm" in request.POST:
         try:
@@ -196,10 +143,10 @@ def approval_step(request, step, unit_id, year):
             for message in getattr(error, "messages", None) or [str(error)]:
                 messages.error(request, message)
             if step.name != "reopen":
-                return redirect(home)
+                return redirect(back)
         else:
-            messages.success(request, step.done % named)
-            return redirect(home)
+            messages.success(request, step.done % named(unit, year))
+            return redirect(back)
     approval = YearApproval.objects.filter(area=unit, year=year).first()
     context = {
         **admin.site.each_context(request),
@@ -209,8 +156,9 @@ def approval_step(request, step, unit_id, year):
         "year": year,
         "approval": approval,
         "state_label": State(approval.state if approval else State.DRAFT).label,
-        "explanation": step.explanation % named,
+        "explanation": step.explanation % named(unit, year),
         "reason": reason,
         "home": home,
+        "back": back,
     }
     return TemplateResponse(request, "admin/approval_step.html", context)

@@ -133,6 +133,7 @@ class RegisterAdmin(ImportExportAdmin):
     export of the register's kind of file."""
 
     area_filters = (DistrictFilter, CommuneFilter, RegisterReportAreaFilter)
+    unit_id_parameters = (CommuneFilter.parameter_name, DistrictFilter.parameter_name)
     changelist_totals = ()
     list_per_page = 50
     show_full_result_count = False
