@@ -15,8 +15,7 @@ from reports.models import IssuedReport, ReportNarrative
 @admin.register(ReportNarrative)
 class ReportNarrativeAdmin(RecordAdmin):
     list_help = _(
-        "The sections of a report that staff write: shortcomings, directions for the next year, "
-        "recommendations."
+        "The sections of a report that staff write: shortcomings, directions for the next year, recommendations."
     )
     guide_section = "report"
     list_display = ("year", "area", "agency", "report_link")

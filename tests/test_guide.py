@@ -20,9 +20,7 @@ SECTIONS = {
 def bkxh_admins():
     """The ModelAdmins of bkxh's own models (the login-throttling package's lists are left out)."""
     return [
-        (model, model_admin)
-        for model, model_admin in admin.site._registry.items()
-        if model._meta.app_label != "axes"
+        (model, model_admin) for model, model_admin in admin.site._registry.items() if model._meta.app_label != "axes"
     ]
 
 

@@ -264,8 +264,7 @@ class DatabaseMessageTests(PrivateFolderMixin, TestCase):
         code = "23505" if connections["default"].vendor == "postgresql" else "SQLITE_CONSTRAINT_UNIQUE"
         self.assertEqual(
             message,
-            f"Cơ sở dữ liệu từ chối tệp nên không ghi dữ liệu nào (mã lỗi {code}). "
-            "Hãy kiểm tra lại tệp rồi nhập lại.",
+            f"Cơ sở dữ liệu từ chối tệp nên không ghi dữ liệu nào (mã lỗi {code}). Hãy kiểm tra lại tệp rồi nhập lại.",
         )
         self.assertNotIn(citizen_id, str(result.problems))
 

@@ -81,9 +81,7 @@ class PeopleOutsideTheUnitsTestCase(PrivateFolderMixin, TestCase):
 
 class RegisterFileTests(PeopleOutsideTheUnitsTestCase):
     def test_another_districts_citizen_id_under_another_name_is_refused_without_naming_its_holder(self):
-        response = self.preview(
-            "longevity_gifts", gift_row(**{"Họ và tên": "Lò Văn Khác", "Số CCCD": self.dung_id})
-        )
+        response = self.preview("longevity_gifts", gift_row(**{"Họ và tên": "Lò Văn Khác", "Số CCCD": self.dung_id}))
         self.assertProblems(response, [f"Dòng 2, cột “Số CCCD”: {HELD_ELSEWHERE}"])
         self.assertSaysNothingOfDung(response)
 
@@ -99,9 +97,7 @@ class RegisterFileTests(PeopleOutsideTheUnitsTestCase):
     def test_a_person_of_the_clerks_units_under_another_name_is_still_named(self):
         own_id = make_citizen_id(birth_year=1953, province="006")
         make_person(full_name="Lương Văn Sáu", birth_year=1953, citizen_id=own_id)
-        response = self.preview(
-            "longevity_gifts", gift_row(**{"Họ và tên": "Lò Văn Khác", "Số CCCD": own_id})
-        )
+        response = self.preview("longevity_gifts", gift_row(**{"Họ và tên": "Lò Văn Khác", "Số CCCD": own_id}))
         self.assertProblems(
             response,
             [

@@ -208,4 +208,3 @@ class IndicatorValuesQueriesTests(KindQueries, TestCase):
             factories.make_district(parent=province, code=f"9{serial:02d}", name=f"Huyện {serial}")
         indicators = [factories.make_indicator(code=f"chi_tieu_{serial}") for serial in range(20)]
         return factories.make_value(indicator=indicators[0], area=province, year=2020)
-

@@ -59,6 +59,8 @@ def page_text(response):
     """The response's text as a reader sees it, one space between words."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    # Inline elements (a figure's link in a sentence) do not part the words they hold.
+    html = re.sub(r"</?(a|span|b|strong|em|small)\b[^>]*>", "", html)
     return (
         re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
         .replace(" ,", ",")
@@ -69,9 +71,16 @@ def page_text(response):
 
 def printed_part(response):
     """What goes on paper: the page without the blocks and links marked no-print (a figure's
-    link to the rows behind it, reports.explain)."""
-    html = response.content.decode()
-    return re.sub(r'<(aside|nav|p|a) class="[^"]*no-print[^"]*".*?</\1>', " ", html, flags=re.S)
+    link to the rows behind it, reports.explain), and a sentence's figure as its text alone."""
+    return without_figure_links(
+        re.sub(r'<(aside|nav|p|a) class="[^"]*no-print[^"]*".*?</\1>', " ", response.content.decode(), flags=re.S)
+    )
+
+
+def without_figure_links(html):
+    """`html` with each figure of a sentence as its text alone (reports.templatetags.figure_links)."""
+    html = re.sub(r'<a class="figure-rows no-print"[^>]*></a>', "", html)
+    return re.sub(r'<span class="figure-text">([^<]*)</span>', r"\1", html)
 
 
 class ArticleReportTests(TestCase):

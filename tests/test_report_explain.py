@@ -25,7 +25,7 @@ from tests.factories import (
     make_superuser,
     make_value,
 )
-from tests.test_report import printed_part
+from tests.test_report import printed_part, without_figure_links
 
 PASSWORD = "bkxh-demo-2024"
 # Which of a register list's totals (RegisterAdmin.changelist_totals, in order) a figure is.
@@ -101,6 +101,25 @@ class DemoFigureLinksTests(TestCase):
         self.assertEqual(district_figures, admin_figures)
         self.assertTrue(district_figures)
 
+    def test_each_figure_of_a_sentence_links_where_the_same_figure_of_the_table_does(self):
+        self.client.login(username="pacnam.xem", password=PASSWORD)
+        response = self.client.get("/reports/2024/")
+        page = unescape(response.content.decode())
+        links = response.context["figure_links"]
+        for line in lines_of(response.context["report"]):
+            for figure, value in (("actual", line.actual), ("plan", line.plan)):
+                if (line.indicator.pk, figure) in links:
+                    with self.subTest(indicator=line.indicator.code, figure=figure):
+                        url = links[line.indicator.pk, figure]
+                        linked = re.escape(
+                            f'<span class="figure-text">{vn_number(value)}<a class="figure-rows no-print" href="{url}"'
+                        )
+                        self.assertRegex(page, linked)
+        # On paper a sentence is its text, without the links (static/css/report.css, @media print).
+        printed = printed_part(response)
+        self.assertNotIn("figure-text", printed)
+        self.assertIn("Huyện Pác Nặm", printed)
+
     def test_a_breakdowns_link_names_its_kind_and_the_reports_area_and_year_by_their_codes(self):
         self.client.login(username="admin", password=PASSWORD)
         response = self.client.get("/reports/2024/")
@@ -152,7 +171,7 @@ class DemoFigureLinksTests(TestCase):
         with mock.patch("reports.views.pdf_from_html", side_effect=lambda html: printed.append(html) or b"%PDF"):
             self.assertEqual(self.client.get("/reports/2024/pdf/").status_code, 200)
         self.assertNotIn("figure-rows", printed[0])
-        self.assertEqual(printed[0], re.sub(r'<a class="figure-rows no-print"[^>]*></a>', "", page))
+        self.assertEqual(printed[0], without_figure_links(page))
 
     def test_a_2025_thai_nguyen_figures_link_lists_the_values_of_both_structures(self):
         self.client.login(username="thainguyen.xem", password=PASSWORD)
