@@ -8,7 +8,7 @@ from decimal import Decimal
 from areas.territory import territory_of
 from bkxh.numbers import HUNDRED, round_half_up
 from bkxh.years import is_kept_year
-from indicators.reports import catalogue_of, unit_figures
+from indicators.reports import annual_report, catalogue_of, unit_figures
 from reports.figures import report_of
 from reports.registers import register_figures_by_unit, register_figures_by_year
 
@@ -51,6 +51,18 @@ def plan_and_actual(report):
             bars = _bars([("plan", line.plan), ("actual", line.actual)])
             charts.append(IndicatorChart(line.indicator, bars, line.percent))
     return charts
+
+
+def planned_progress(*, year, area):
+    """plan_and_actual of `area`'s `year` report, read for its planned indicators alone (the home
+    page's chart): the report's own rules, and of the registers only those a planned indicator
+    counts (a plan can be entered only for an indicator that has one: Indicator.has_plan)."""
+    territory = territory_of(area)
+    catalogue = catalogue_of(None)
+    sources = {indicator.source for indicator in catalogue if indicator.source and indicator.has_plan}
+    registers = register_figures_by_year(years=[year], area=area, territory=territory, sources=sources)[year]
+    report = annual_report(year=year, area=area, register_figures=registers, territory=territory, catalogue=catalogue)
+    return plan_and_actual(report)
 
 
 def history(report, *, sectors=None):

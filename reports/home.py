@@ -30,6 +30,7 @@ from reports.board import (
     last_imports,
     users_without_units,
 )
+from reports.charts import planned_progress
 
 State = YearApproval.State
 
@@ -48,7 +49,8 @@ def home_page(request):
 
     Template: admin/home.html. Context (besides the admin's): year, years, rows ([reports.board.BoardRow],
     each with its `buttons`), submitted, missing (the rows waiting for a reviewer, a clerk), failed_imports,
-    users_without_units, last_imports, report_links ([(label, url)]).
+    users_without_units, last_imports, report_links ([(label, url)]), plan_charts ([(unit,
+    [reports.charts.IndicatorChart], its charts page)]).
     """
     if is_viewer(request.user):
         return redirect("report_index")
@@ -75,6 +77,7 @@ def home_page(request):
         "users_without_units": users_without_units() if may_manage_users else [],
         "last_imports": last_imports(user),
         "report_links": _report_links(rows, year),
+        "plan_charts": _plan_charts(rows, year),
         "deadlines": _deadlines(rows),
     }
     return TemplateResponse(request, "admin/home.html", context)
@@ -97,15 +100,34 @@ def _back(request, *, default):
     return asked if safe else default
 
 
+def _tops(rows):
+    """The top units of the board (the province, a district clerk's district)."""
+    return [row.unit for row in rows if row.unit.parent_id not in {other.unit.pk for other in rows}]
+
+
+def _query_of(unit):
+    return "" if unit.level == AdminUnit.Level.PROVINCE else f"?area={unit.code}"
+
+
 def _report_links(rows, year):
-    """The year's report of each top unit of the board (the province's, a district's)."""
+    """The year's report of each top unit of the board."""
     url = reverse("annual_report", args=[year])
-    tops = [row.unit for row in rows if row.unit.parent_id not in {other.unit.pk for other in rows}]
-    links = []
-    for unit in tops:
-        label = _("Report %(year)s – %(unit)s") % {"year": year, "unit": unit.name}
-        links.append((label, url if unit.level == AdminUnit.Level.PROVINCE else f"{url}?area={unit.code}"))
-    return links
+    return [
+        (_("Report %(year)s – %(unit)s") % {"year": year, "unit": unit.name}, url + _query_of(unit))
+        for unit in _tops(rows)
+    ]
+
+
+def _plan_charts(rows, year):
+    """[(unit, [reports.charts.IndicatorChart], the address of its charts page)]: plan against
+    actual of each top unit of the board with a planned figure in the year."""
+    charts_url = reverse("annual_report_charts", args=[year])
+    found = []
+    for unit in _tops(rows):
+        chart = planned_progress(year=year, area=unit)
+        if chart:
+            found.append((unit, chart, charts_url + _query_of(unit)))
+    return found
 
 
 def _deadlines(rows):

@@ -16,6 +16,8 @@ from areas.models import AdminUnit
 from beneficiaries.registers import register_models
 from indicators.models import Indicator, IndicatorValue
 from reports.board import BoardRow
+from reports.charts import plan_and_actual
+from reports.figures import report_of
 from tests.demo import load_demo
 from tests.factories import (
     make_commune,
@@ -31,6 +33,10 @@ from tests.factories import (
 
 HOME = "/admin/"
 State = YearApproval.State
+
+
+def figures_of(charts):
+    return [(chart.indicator.code, [(bar.label, bar.value) for bar in chart.bars], chart.percent) for chart in charts]
 
 
 def step_url(step, unit, year):
@@ -78,6 +84,21 @@ class DemoHomeTests(HomeChecks, TestCase):
                     self.assertEqual(response.status_code, 200)
                     self.assertContains(response, "Năm 2024 của các đơn vị")
                     self.assert_counts_match_the_database(response, 2024)
+
+    def test_the_home_page_draws_plan_against_actual_of_the_year_as_the_report_counts_it(self):
+        # Pác Nặm's 2024 has no plan: no chart, as its report has no plan column.
+        cases = (("tinh.nhaplieu", 2024, "06", True), ("pacnam.duyet", 2024, "060", False))
+        for username, year, code, planned in (*cases, ("thainguyen.quantri", 2026, "19", True)):
+            with self.subTest(username):
+                response = self.home(username, year=year)
+                unit = AdminUnit.objects.for_code(code, year)
+                expected = figures_of(plan_and_actual(report_of(year=year, area=unit, compare=False)))
+                shown = {unit.code: figures_of(charts) for unit, charts, _url in response.context["plan_charts"]}
+                self.assertEqual(shown, {code: expected} if planned else {})
+                self.assertEqual(bool(expected), planned)
+        self.assertContains(response, "Kế hoạch và thực hiện năm 2026 – Tỉnh Thái Nguyên")
+        [(_unit, _charts, charts_url)] = response.context["plan_charts"]
+        self.assertEqual(self.client.get(charts_url).status_code, 200)
 
     def test_a_viewer_lands_on_the_reports(self):
         for place in ("tinh", "pacnam", "thainguyen"):

@@ -59,8 +59,8 @@ def page_text(response):
     """The response's text as a reader sees it, one space between words."""
     html = response.content.decode()
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    # Inline elements (a figure's link in a sentence) do not part the words they hold.
-    html = re.sub(r"</?(a|span|b|strong|em|small)\b[^>]*>", "", html)
+    # A figure's link in a sentence does not part it from the words around it.
+    html = without_figure_links(html)
     return (
         re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
         .replace(" ,", ",")
