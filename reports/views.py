@@ -34,6 +34,9 @@ from reports.narrative import figures_heading, narrative_of, narrative_sections
 from reports.pdf import PdfUnavailableError, pdf_from_html
 from reports.registers import register_years
 
+# `?annex=charts`: the report printed with its charts after it (_annex).
+ANNEX_CHARTS = "charts"
+
 
 @login_required
 def report_index(request):
@@ -98,7 +101,10 @@ def annual_report_view(request, year):
     if isinstance(page, HttpResponse):
         return page
     # On the screen only: the files, the PDF among them, print the page without the figure links.
-    context = {**page.context(), "figure_links": figure_links(request, page.report)}
+    context = {**page.context(), **_annex(request, page), "figure_links": figure_links(request, page.report)}
+    with_annex = request.GET.copy()
+    with_annex["annex"] = ANNEX_CHARTS
+    context["with_annex_query"] = with_annex.urlencode()
     query = _query(request)
     if may_issue(request, page.report):
         context["issue_url"] = reverse("report_issue", args=[year]) + query
@@ -240,7 +246,9 @@ def annual_report_pdf(request, year):
     without its printer answers 503 and says so (templates/reports/pdf_unavailable.html)."""
 
     def printed(page):
-        return pdf_from_html(render_to_string("reports/annual_report.html", page.context(), request))
+        return pdf_from_html(
+            render_to_string("reports/annual_report.html", {**page.context(), **_annex(request, page)}, request)
+        )
 
     try:
         return _report_file(request, year, "pdf", "application/pdf", printed)
@@ -259,15 +267,23 @@ def annual_report_charts(request, year):
     page = report_page(request, year)
     if isinstance(page, HttpResponse):
         return page
+    context = {"report": page.report, **_charts_of(page), "query": request.GET.urlencode()}
+    return render(request, "reports/charts.html", context)
+
+
+def _charts_of(page):
     sectors = page.issuer.sectors if page.issuer else None
-    context = {
-        "report": page.report,
+    return {
         "plan_charts": charts.plan_and_actual(page.report),
         "history_charts": charts.history(page.report, sectors=sectors),
         "unit_charts": charts.units_side_by_side(page.report, sectors=sectors),
-        "query": request.GET.urlencode(),
     }
-    return render(request, "reports/charts.html", context)
+
+
+def _annex(request, page):
+    """The charts as an annex after the report (`?annex=charts`), on the page and in its PDF; the
+    report itself is printed as without it. Context: annex (_charts_of's), or nothing."""
+    return {"annex": _charts_of(page)} if request.GET.get("annex") == ANNEX_CHARTS else {}
 
 
 def _document(page):

@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -65,6 +66,26 @@ class PlanAndActualChartTests(TestCase):
 
     def test_the_report_links_to_its_charts(self):
         self.assertContains(self.client.get("/reports/2024/"), 'href="/reports/2024/charts/"')
+
+    def test_the_report_with_its_charts_as_an_annex_prints_them_after_the_report_in_its_pdf_too(self):
+        plain = self.client.get("/reports/2024/")
+        self.assertContains(plain, 'href="?annex=charts"')
+        self.assertNotContains(plain, 'id="annex"')
+        page = self.client.get("/reports/2024/", {"annex": "charts"})
+        text = page_text(page)
+        self.assertIn("PHỤ LỤC Biểu đồ kết quả thực hiện năm 2024 – Tỉnh Bắc Kạn", text)
+        self.assertIn("Giải quyết việc làm (người) Kế hoạch 6.400 Thực hiện 7.000 109,4%", text)
+        # The report before it is the one printed without the annex.
+        self.assertEqual(
+            page.content.decode().split('<article class="page annex')[0].count("6.400"),
+            plain.content.decode().count("6.400"),
+        )
+        printed = []
+        with mock.patch("reports.views.pdf_from_html", side_effect=lambda html: printed.append(html) or b"%PDF"):
+            self.client.get("/reports/2024/pdf/", {"annex": "charts"})
+            self.client.get("/reports/2024/pdf/")
+        self.assertIn('id="annex"', printed[0])
+        self.assertNotIn('id="annex"', printed[1])
 
     def test_the_charts_run_as_many_queries_with_one_district_as_with_thirty(self):
         def queries():
