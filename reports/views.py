@@ -102,9 +102,6 @@ def annual_report_view(request, year):
         return page
     # On the screen only: the files, the PDF among them, print the page without the figure links.
     context = {**page.context(), **_annex(request, page), "figure_links": figure_links(request, page.report)}
-    with_annex = request.GET.copy()
-    with_annex["annex"] = ANNEX_CHARTS
-    context["with_annex_query"] = with_annex.urlencode()
     query = _query(request)
     if may_issue(request, page.report):
         context["issue_url"] = reverse("report_issue", args=[year]) + query
@@ -282,8 +279,14 @@ def _charts_of(page):
 
 def _annex(request, page):
     """The charts as an annex after the report (`?annex=charts`), on the page and in its PDF; the
-    report itself is printed as without it. Context: annex (_charts_of's), or nothing."""
-    return {"annex": _charts_of(page)} if request.GET.get("annex") == ANNEX_CHARTS else {}
+    report itself is printed as without it. Context: annex (_charts_of's, when asked for) and
+    with_annex_query (the page's query asking for it)."""
+    with_annex = request.GET.copy()
+    with_annex["annex"] = ANNEX_CHARTS
+    context = {"with_annex_query": with_annex.urlencode()}
+    if request.GET.get("annex") == ANNEX_CHARTS:
+        context["annex"] = _charts_of(page)
+    return context
 
 
 def _document(page):
