@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bkxh
 
-.PHONY: run test test-pg lint check-deploy messages clean
+.PHONY: run test test-pg lint check-deploy messages backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,15 @@ check-deploy: $(VENV)/.installed
 messages: $(VENV)/.installed
 	git ls-files '*.po' | xargs touch
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=$(VENV)
+
+# One archive of the database and the media folder (README, "Backup and restore"), into
+# BACKUP_DIR if given, else BKXH_BACKUP_ROOT; `make restore ARCHIVE=… [FORCE=1]` puts one back.
+# The settings are the environment's, development ones when DJANGO_DEBUG is not set at all.
+backup: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py backup_data $(if $(BACKUP_DIR),--to "$(BACKUP_DIR)")
+
+restore: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py restore_data "$(ARCHIVE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

@@ -1,0 +1,61 @@
+"""The media folder (MEDIA_ROOT: the decisions' scans) in an archive, under `media/`.
+
+A restore puts the archive's files in a folder inside the media folder first, on the same disk
+even when the media folder is a mount of its own, and only then moves them in by renaming, so
+the files found there are replaced only once every new one is on disk.
+"""
+
+import secrets
+import shutil
+from pathlib import Path
+
+PREFIX = "media/"
+# The folders a restore works in, inside the media folder; never backed up.
+WORK_PREFIX = ".restoring-"
+
+
+def files(root):
+    """(name in the archive, path) of every file under `root`, in a stable order; none when the
+    folder does not exist (the files may be kept in the database instead)."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    found = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if relative.parts[0].startswith(WORK_PREFIX) or path.is_symlink() or not path.is_file():
+            continue
+        found.append((PREFIX + relative.as_posix(), path))
+    return found
+
+
+def has_files(root):
+    return bool(files(root))
+
+
+class Replacement:
+    """The media folder's new files, gathered in `folder` and then put in place of the old ones."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.folder = self.root / f"{WORK_PREFIX}{secrets.token_hex(8)}"
+        self.folder.mkdir()
+
+    def place(self, name):
+        """Where the archive's file `name` (a path under media/) goes meanwhile."""
+        return self.folder.joinpath(*name.parts[1:])
+
+    def put_in_place(self):
+        old = self.root / f"{WORK_PREFIX}{secrets.token_hex(8)}"
+        old.mkdir()
+        for child in list(self.root.iterdir()):
+            if child not in (self.folder, old):
+                child.rename(old / child.name)
+        for child in list(self.folder.iterdir()):
+            child.rename(self.root / child.name)
+        self.folder.rmdir()
+        shutil.rmtree(old)
+
+    def discard(self):
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,220 @@
+"""Backups that restore: `backup_data` writes one archive, `restore_data` puts it back.
+
+TransactionTestCase throughout: pg_dump reads the database from another connection, so the
+rows it backs up must be committed (a TestCase's rows never are)."""
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from urllib.parse import quote
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import connection, connections
+from django.test import TransactionTestCase, override_settings
+
+from tests.factories import (
+    make_agency,
+    make_commune,
+    make_decision,
+    make_district,
+    make_indicator,
+    make_longevity_gift,
+    make_person,
+    make_province,
+    make_superuser,
+    make_value,
+)
+
+SCAN = b"%PDF-1.4\n% the scanned decision\n"
+
+
+def history_counts():
+    """{history model: rows}, every history table of the project."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.object_name.startswith("Historical")
+    }
+
+
+def database_url(name):
+    """The DATABASE_URL of the test database's server and credentials, for the database `name`."""
+    database = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name}"
+    credentials = quote(database["USER"] or "")
+    if database["PASSWORD"]:
+        credentials += ":" + quote(database["PASSWORD"])
+    return f"postgres://{credentials}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{name}"
+
+
+@contextlib.contextmanager
+def connected_to(name):
+    """The default connection pointed at the database `name` (same server and credentials)."""
+    original = connections["default"]
+    other = connections.create_connection("default")
+    other.settings_dict = {**original.settings_dict, "NAME": name}
+    connections["default"] = other
+    try:
+        yield
+    finally:
+        other.close()
+        connections["default"] = original
+
+
+class FreshDatabase:
+    """A database of the test's engine that nothing has touched: a new PostgreSQL database on the
+    test server (dropped afterwards), or a new SQLite file."""
+
+    def __init__(self, test):
+        if connection.vendor == "sqlite":
+            self.name = str(Path(test.folder) / "restored.sqlite3")
+            return
+        self.name = f"{connection.settings_dict['NAME']}_restored"
+        self._maintenance(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
+        test.addCleanup(self._maintenance, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _maintenance(self, *statements):
+        with connection._nodb_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+
+class BackupTestCase(TransactionTestCase):
+    def setUp(self):
+        self.folder = tempfile.mkdtemp(prefix="bkxh-backup-test-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", self.folder], check=True)
+        self.media = Path(self.folder) / "media"
+        media = override_settings(MEDIA_ROOT=self.media)
+        media.enable()
+        self.addCleanup(media.disable)
+
+    def back_up(self):
+        output = StringIO()
+        call_command("backup_data", to=str(Path(self.folder) / "backups"), stdout=output)
+        (archive,) = (Path(self.folder) / "backups").glob("bkxh-*.tar")
+        return archive, output.getvalue()
+
+    def restore_in_new_process(self, archive, database, media):
+        """`manage.py restore_data` as an operator runs it, with DATABASE_URL naming `database`."""
+        environment = {
+            **os.environ,
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": database_url(database),
+            "BKXH_MEDIA_ROOT": str(media),
+        }
+        return subprocess.run(
+            [sys.executable, "manage.py", "restore_data", str(archive)],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
+
+
+class BackupRestoreDrillTests(BackupTestCase):
+    def setUp(self):
+        super().setUp()
+        province = make_province()
+        make_agency(area=province)
+        district = make_district(parent=province)
+        commune = make_commune(parent=district)
+        jobs = make_indicator()
+        make_value(indicator=jobs, area=province, plan=6400, actual=7000)
+        make_value(indicator=jobs, area=district, plan=300, actual=320)
+        make_indicator(code="longevity_90", name="Mừng thọ 90 tuổi", has_plan=False, source="longevity.90")
+        for number in range(3):
+            person = make_person(commune=commune, full_name=f"Cụ Nguyễn Văn {number}", birth_year=1934)
+            make_longevity_gift(person=person, cash_vnd=Decimal(500_000))
+        decision = make_decision(number="12/QĐ-UBND")
+        decision.scan.save("qd-12.pdf", ContentFile(SCAN))
+        self.scan = decision.scan.name
+        self.user = make_superuser()
+
+    def report_bytes(self):
+        # A cache of report pages, if any, must not answer for the database the page is read from.
+        cache.clear()
+        self.client.force_login(self.user)
+        response = self.client.get("/reports/2024/")
+        self.assertEqual(response.status_code, 200)
+        return response.content
+
+    def test_a_backup_restored_into_a_fresh_database_gives_the_same_report_and_history(self):
+        report, history = self.report_bytes(), history_counts()
+        self.assertIn("7.000/6.400 người, đạt 109,4% kế hoạch".encode(), report)
+        self.assertGreater(sum(history.values()), 10)
+        archive, _ = self.back_up()
+
+        fresh, media = FreshDatabase(self), Path(self.folder) / "restored-media"
+        restore = self.restore_in_new_process(archive, fresh.name, media)
+
+        self.assertEqual(restore.returncode, 0, restore.stderr)
+        self.assertEqual((media / self.scan).read_bytes(), SCAN)
+        with connected_to(fresh.name):
+            self.assertEqual(history_counts(), history)
+            self.assertEqual(self.report_bytes(), report)
+
+    def test_the_manifest_says_what_the_archive_holds_with_a_checksum_of_each_part(self):
+        archive, output = self.back_up()
+        with tarfile.open(archive) as tar:
+            manifest = json.load(tar.extractfile("manifest.json"))
+            parts = {
+                member.name: hashlib.sha256(tar.extractfile(member).read()).hexdigest()
+                for member in tar
+                if member.name != "manifest.json"
+            }
+        self.assertEqual({name: part["sha256"] for name, part in manifest["parts"].items()}, parts)
+        database_part = {"postgresql": "database.pgdump", "sqlite": "database.sqlite3"}[connection.vendor]
+        self.assertEqual(set(parts), {database_part, f"media/{self.scan}"})
+        self.assertEqual(manifest["database"]["engine"], connection.vendor)
+        self.assertIn("0001_initial", manifest["migrations"]["beneficiaries"])
+        self.assertEqual(manifest["row_counts"]["beneficiaries_longevitygift"], 3)
+        self.assertEqual(manifest["row_counts"]["beneficiaries_historicallongevitygift"], 3)
+        self.assertIn(archive.name, output)
+
+
+class RestoreRefusalTests(BackupTestCase):
+    def setUp(self):
+        super().setUp()
+        self.person = make_person(full_name="Nguyễn Văn Sao Lưu")
+        self.archive, _ = self.back_up()
+
+    def test_a_restore_over_a_database_with_tables_is_refused_without_force(self):
+        with self.assertRaisesMessage(CommandError, "--force"):
+            call_command("restore_data", str(self.archive), stdout=StringIO())
+
+    def test_a_forced_restore_puts_the_database_back_as_it_was_backed_up(self):
+        from beneficiaries.models import Person
+
+        make_person(full_name="Trần Thị Sau Sao Lưu")
+        output = StringIO()
+        call_command("restore_data", str(self.archive), force=True, stdout=output)
+        self.assertEqual(list(Person.objects.values_list("full_name", flat=True)), ["Nguyễn Văn Sao Lưu"])
+        self.assertIn(self.archive.name, output.getvalue())
+
+    def test_a_damaged_archive_is_refused_before_anything_is_restored(self):
+        from beneficiaries.models import Person
+
+        with tarfile.open(self.archive) as tar:
+            damaged = next(member for member in tar if member.name.startswith("database."))
+        with open(self.archive, "r+b") as handle:
+            handle.seek(damaged.offset_data + damaged.size // 2)
+            byte = handle.read(1)
+            handle.seek(-1, os.SEEK_CUR)
+            handle.write(bytes([byte[0] ^ 0xFF]))
+        make_person(full_name="Trần Thị Sau Sao Lưu")
+        with self.assertRaisesMessage(CommandError, damaged.name):
+            call_command("restore_data", str(self.archive), force=True, stdout=StringIO())
+        self.assertEqual(Person.objects.count(), 2)
