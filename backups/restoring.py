@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
@@ -41,6 +41,10 @@ def restore(path, *, force=False):
     media folder that has files. Returns what was restored."""
     path = Path(path)
     engine = engine_of(connection)
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        raise BackupError(_("Cannot connect to the database: %(error)s") % {"error": error}) from None
     with open_archive(path) as tar:
         manifest = read_manifest(tar)
         archived = manifest["database"]["engine"]

@@ -83,13 +83,24 @@ class FreshDatabase:
             self.name = str(Path(test.folder) / "restored.sqlite3")
             return
         self.name = f"{connection.settings_dict['NAME']}_restored"
-        self._maintenance(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
-        test.addCleanup(self._maintenance, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self._on_server(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
+        test.addCleanup(self._on_server, f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
-    def _maintenance(self, *statements):
-        with connection._nodb_cursor() as cursor:
+    def _on_server(self, *statements):
+        import psycopg
+
+        database = connection.settings_dict
+        credentials = {
+            "user": database["USER"],
+            "password": database["PASSWORD"],
+            "host": database["HOST"],
+            "port": database["PORT"],
+        }
+        with psycopg.connect(
+            dbname="postgres", autocommit=True, **{k: v for k, v in credentials.items() if v}
+        ) as server:
             for statement in statements:
-                cursor.execute(statement)
+                server.execute(statement)
 
 
 class BackupTestCase(TransactionTestCase):
