@@ -43,7 +43,7 @@ def back_up(folder):
         dump = Path(work) / engine.PART
         database, contents = engine.dump(connection, dump)
         archive.add(engine.PART, dump)
-        media_files = media.files(settings.MEDIA_ROOT)
+        media_files = media.files(settings.MEDIA_ROOT, leaving_out=folder)
         for name, file in media_files:
             archive.add(name, file)
         archive.add_manifest(

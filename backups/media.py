@@ -9,24 +9,35 @@ import secrets
 import shutil
 from pathlib import Path
 
-PREFIX = "media/"
+FOLDER = "media"
+PREFIX = FOLDER + "/"
 # The folders a restore works in, inside the media folder; never backed up.
 WORK_PREFIX = ".restoring-"
 
 
-def files(root):
+def files(root, *, leaving_out=None):
     """(name in the archive, path) of every file under `root`, in a stable order; none when the
-    folder does not exist (the files may be kept in the database instead)."""
+    folder does not exist (the files may be kept in the database instead). Files under the folder
+    `leaving_out` are left out: the backups' own folder, were it put inside the media folder,
+    would otherwise back up every earlier archive, and the one being written."""
     root = Path(root)
     if not root.is_dir():
         return []
+    left_out = Path(leaving_out).resolve() if leaving_out else None
     found = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if relative.parts[0].startswith(WORK_PREFIX) or path.is_symlink() or not path.is_file():
             continue
+        if left_out and path.resolve().is_relative_to(left_out):
+            continue
         found.append((PREFIX + relative.as_posix(), path))
     return found
+
+
+def is_part(name):
+    """Whether the archive's part `name` (a relative path) is a file of the media folder."""
+    return len(name.parts) > 1 and name.parts[0] == FOLDER
 
 
 def has_files(root):

@@ -63,7 +63,7 @@ def restore(path, *, force=False):
                 def place(name):
                     if name.as_posix() == engine.PART:
                         return dump
-                    if name.parts[0] + "/" == media.PREFIX and len(name.parts) > 1:
+                    if media.is_part(name):
                         return replacement.place(name)
                     raise BackupError(_("The archive holds a part of no known kind: %(name)s") % {"name": name})
 

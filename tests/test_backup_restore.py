@@ -7,10 +7,12 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -24,6 +26,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
 
+from beneficiaries.models import Person
 from tests.factories import (
     make_agency,
     make_commune,
@@ -106,7 +109,7 @@ class FreshDatabase:
 class BackupTestCase(TransactionTestCase):
     def setUp(self):
         self.folder = tempfile.mkdtemp(prefix="bkxh-backup-test-")
-        self.addCleanup(subprocess.run, ["rm", "-rf", self.folder], check=True)
+        self.addCleanup(shutil.rmtree, self.folder)
         self.media = Path(self.folder) / "media"
         media = override_settings(MEDIA_ROOT=self.media)
         media.enable()
@@ -196,28 +199,37 @@ class BackupRestoreDrillTests(BackupTestCase):
         self.assertIn(archive.name, output)
 
 
-class RestoreRefusalTests(BackupTestCase):
+class RestoreTests(BackupTestCase):
     def setUp(self):
         super().setUp()
-        self.person = make_person(full_name="Nguyễn Văn Sao Lưu")
+        make_person(full_name="Nguyễn Văn Sao Lưu")
+        (self.media / "decisions").mkdir(parents=True)
+        (self.media / "decisions" / "qd-1.pdf").write_bytes(SCAN)
         self.archive, _ = self.back_up()
 
     def test_a_restore_over_a_database_with_tables_is_refused_without_force(self):
         with self.assertRaisesMessage(CommandError, "--force"):
             call_command("restore_data", str(self.archive), stdout=StringIO())
 
-    def test_a_forced_restore_puts_the_database_back_as_it_was_backed_up(self):
-        from beneficiaries.models import Person
+    def test_a_restore_over_a_media_folder_with_files_is_refused_without_force(self):
+        fresh = FreshDatabase(self)
+        restore = self.restore_in_new_process(self.archive, fresh.name, self.media)
+        self.assertEqual(restore.returncode, 1)
+        self.assertIn(str(self.media), restore.stderr)
+        self.assertIn("--force", restore.stderr)
 
+    def test_a_forced_restore_puts_the_database_and_the_media_folder_back_as_they_were_backed_up(self):
         make_person(full_name="Trần Thị Sau Sao Lưu")
+        (self.media / "decisions" / "qd-1.pdf").write_bytes(b"changed since")
+        (self.media / "decisions" / "qd-2.pdf").write_bytes(b"added since")
         output = StringIO()
         call_command("restore_data", str(self.archive), force=True, stdout=output)
         self.assertEqual(list(Person.objects.values_list("full_name", flat=True)), ["Nguyễn Văn Sao Lưu"])
+        self.assertEqual([path.name for path in self.media.rglob("*")], ["decisions", "qd-1.pdf"])
+        self.assertEqual((self.media / "decisions" / "qd-1.pdf").read_bytes(), SCAN)
         self.assertIn(self.archive.name, output.getvalue())
 
     def test_a_damaged_archive_is_refused_before_anything_is_restored(self):
-        from beneficiaries.models import Person
-
         with tarfile.open(self.archive) as tar:
             damaged = next(member for member in tar if member.name.startswith("database."))
         with open(self.archive, "r+b") as handle:
@@ -229,3 +241,16 @@ class RestoreRefusalTests(BackupTestCase):
         with self.assertRaisesMessage(CommandError, damaged.name):
             call_command("restore_data", str(self.archive), force=True, stdout=StringIO())
         self.assertEqual(Person.objects.count(), 2)
+        self.assertEqual([path.name for path in self.media.rglob("*")], ["decisions", "qd-1.pdf"])
+
+
+class BackupFolderInsideMediaTests(BackupTestCase):
+    def test_archives_kept_inside_the_media_folder_are_not_backed_up_again(self):
+        backups = self.media / "backups"
+        for _ in range(2):
+            call_command("backup_data", to=str(backups), stdout=StringIO())
+            time.sleep(1)  # archives are named by the second
+        archives = sorted(backups.glob("bkxh-*.tar"))
+        self.assertEqual(len(archives), 2)
+        with tarfile.open(archives[-1]) as tar:
+            self.assertEqual([name for name in tar.getnames() if name.startswith("media/")], [])
