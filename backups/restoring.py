@@ -94,7 +94,7 @@ def refuse_to_replace():
                 "The database %(name)s has %(tables)s tables already. A restore replaces them: run it again with "
                 "--force to do so, or restore into a new, empty database."
             )
-            % {"name": connection.settings_dict["NAME"], "tables": len(tables)}
+            % {"name": connection.settings_dict["NAME"], "tables": format_decimal(len(tables))}
         )
     if media.has_files(settings.MEDIA_ROOT):
         raise BackupError(
