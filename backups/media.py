@@ -45,19 +45,23 @@ def has_files(root):
 
 
 class Replacement:
-    """The media folder's new files, gathered in `folder` and then put in place of the old ones."""
+    """The media folder's new files, gathered in `folder` and then put in place of the old ones.
+    A media folder that does not exist, restored from an archive without files (the files may be
+    kept in the database), is not made."""
 
     def __init__(self, root):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
         self.folder = self.root / f"{WORK_PREFIX}{secrets.token_hex(8)}"
-        self.folder.mkdir()
 
     def place(self, name):
         """Where the archive's file `name` (a path under media/) goes meanwhile."""
+        self.folder.mkdir(parents=True, exist_ok=True)
         return self.folder.joinpath(*name.parts[1:])
 
     def put_in_place(self):
+        if not self.root.is_dir():
+            return
+        self.folder.mkdir(exist_ok=True)
         old = self.root / f"{WORK_PREFIX}{secrets.token_hex(8)}"
         old.mkdir()
         for child in list(self.root.iterdir()):

@@ -254,3 +254,14 @@ class BackupFolderInsideMediaTests(BackupTestCase):
         self.assertEqual(len(archives), 2)
         with tarfile.open(archives[-1]) as tar:
             self.assertEqual([name for name in tar.getnames() if name.startswith("media/")], [])
+
+
+class WithoutMediaFolderTests(BackupTestCase):
+    def test_a_backup_without_a_media_folder_restores_without_making_one(self):
+        make_person(full_name="Nguyễn Văn Sao Lưu")
+        archive, _ = self.back_up()
+        with tarfile.open(archive) as tar:
+            self.assertEqual([name for name in tar.getnames() if name.startswith("media/")], [])
+        call_command("restore_data", str(archive), force=True, stdout=StringIO())
+        self.assertFalse(self.media.exists())
+        self.assertEqual(Person.objects.get().full_name, "Nguyễn Văn Sao Lưu")
