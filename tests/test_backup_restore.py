@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import TransactionTestCase, override_settings
 
 from beneficiaries.models import Person
@@ -265,3 +266,17 @@ class WithoutMediaFolderTests(BackupTestCase):
         call_command("restore_data", str(archive), force=True, stdout=StringIO())
         self.assertFalse(self.media.exists())
         self.assertEqual(Person.objects.get().full_name, "Nguyễn Văn Sao Lưu")
+
+
+class OlderArchiveTests(BackupTestCase):
+    def test_the_restore_of_an_archive_made_before_a_migration_says_to_migrate(self):
+        recorder = MigrationRecorder(connection)
+        latest = recorder.migration_qs.latest("id")
+        latest.delete()
+        # The test database keeps its migrations for the tests after this one.
+        self.addCleanup(recorder.record_applied, latest.app, latest.name)
+        archive, _ = self.back_up()
+        output = StringIO()
+        call_command("restore_data", str(archive), force=True, stdout=output)
+        self.assertIn("1 migration", output.getvalue())
+        self.assertIn("manage.py migrate", output.getvalue())
