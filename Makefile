@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bkxh
 
-.PHONY: run test test-pg lint check-deploy messages backup restore clean
+.PHONY: run test test-pg lint check-deploy messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,7 @@ messages: $(VENV)/.installed
 # One archive of the database and the media folder (README, "Backup and restore"), into
 # BACKUP_DIR if given, else BKXH_BACKUP_ROOT; `make restore ARCHIVE=… [FORCE=1]` puts one back.
 # The settings are the environment's, development ones when DJANGO_DEBUG is not set at all.
+.PHONY: backup restore
 backup: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py backup_data $(if $(BACKUP_DIR),--to "$(BACKUP_DIR)")
 
