@@ -42,5 +42,15 @@ messages: $(VENV)/.installed
 	git ls-files '*.po' | xargs touch
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
+# One archive of the database and the media folder (README, "Backup and restore"), into
+# BACKUP_DIR if given, else BKXH_BACKUP_ROOT; `make restore ARCHIVE=… [FORCE=1]` puts one back.
+# The settings are the environment's, development ones when DJANGO_DEBUG is not set at all.
+.PHONY: backup restore
+backup: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py backup_data $(if $(BACKUP_DIR),--to "$(BACKUP_DIR)")
+
+restore: $(VENV)/.installed
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(BIN)/python manage.py restore_data "$(ARCHIVE)" $(if $(FORCE),--force)
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

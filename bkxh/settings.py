@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "imports",
     "reports",
     "demo",
+    "backups",
 ]
 
 MIDDLEWARE = [
@@ -220,6 +221,9 @@ BKXH_CHROMIUM = os.environ.get("BKXH_CHROMIUM", "chromium")
 # (never under MEDIA_ROOT or STATIC_ROOT, never served) and shared by every worker process;
 # files are removed after use, and by `clean_import_files` (also run on each upload) after a day.
 BKXH_PRIVATE_ROOT = Path(os.environ.get("BKXH_PRIVATE_ROOT", BASE_DIR / "private"))
+# Where `manage.py backup_data` (`make backup`) writes its archives unless given --to: README,
+# "Backup and restore". Another disk, or a folder copied off the machine, in production.
+BKXH_BACKUP_ROOT = Path(os.environ.get("BKXH_BACKUP_ROOT", BASE_DIR / "backup-archives"))
 # The largest file (bytes) and the most data rows an import accepts; bigger files are refused
 # with a message that says so. XLSX files are also refused when they unpack to more than
 # BKXH_IMPORT_MAX_UNPACKED_BYTES (a "zip bomb").
