@@ -4,7 +4,8 @@ With DJANGO_DEBUG=1 (what `make run` and `make test` set) the project runs on it
 a SQLite file and a development key. With DEBUG off, the default, these are production
 settings: they refuse to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 DATABASE_URL selects the database (postgres://… for PostgreSQL through psycopg 3).
-`.env.example` lists every variable read here.
+`.env.example` lists every variable read here. They may also come from the file BKXH_ENV_FILE
+(by default `.env` beside manage.py), which fills in what the environment does not set.
 """
 
 import datetime
@@ -26,6 +27,31 @@ def env_bool(name, default=False):
 
 def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def read_env_file(path):
+    """Put the file's KEY=VALUE lines into the environment, under what is already there.
+
+    Read here rather than by the shell (`set -a; . ./.env`) because the values hold spaces and
+    Vietnamese (BKXH_ORGANISATION) that a shell would split, and because every entry point (make
+    serve, systemd's units, a command typed in the folder) then reads the same file the same way:
+    one line a variable, `#` comments, optional quotes, no expansion, as systemd's EnvironmentFile.
+    """
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, value = (part.strip() for part in line.removeprefix("export ").split("=", 1))
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)
+
+
+# An empty BKXH_ENV_FILE reads none: `make run` and `make test` set it so, so that a production .env
+# never gives the demo or the suite its database.
+ENV_FILE = os.environ.get("BKXH_ENV_FILE", ".env")
+if ENV_FILE and (BASE_DIR / ENV_FILE).is_file():
+    read_env_file(BASE_DIR / ENV_FILE)
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -80,6 +106,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it times and logs every request, the static files and the redirects among them.
+    "bkxh.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +147,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer gives the "database unavailable" page (bkxh/errors.py) after
+    # this many seconds, not a request hanging until the proxy's time-out.
+    DATABASES["default"]["OPTIONS"] = {"connect_timeout": int(os.environ.get("BKXH_DB_CONNECT_TIMEOUT", "5"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the report be read while an import writes; IMMEDIATE avoids "database is locked"
     # when two requests upgrade a read transaction to a write at the same time.
@@ -166,6 +198,8 @@ if not DEBUG:
     # HTTPS only. Behind a TLS proxy set BKXH_PROXY_COUNT and DJANGO_SECURE_PROXY_SSL_HEADER=1 (the
     # proxy must set X-Forwarded-Proto); the redirect stays on, so plain HTTP never reaches a form.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer probes the health check over plain HTTP; it carries no cookie and no data.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -188,7 +222,7 @@ FORMAT_MODULE_PATH = ["bkxh.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("BKXH_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -227,11 +261,23 @@ BKXH_IMPORT_MAX_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_BYTES", 32 * 1024 * 
 BKXH_IMPORT_MAX_ROWS = int(os.environ.get("BKXH_IMPORT_MAX_ROWS", 200_000))
 BKXH_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024))
 
+# One JSON object a line on stderr (journald, a container's log), for a log collector: every
+# request (bkxh/request_log.py) and every warning or error, each with the request's id. Under
+# DEBUG, Django's plain lines, and runserver logs the requests itself.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "bkxh.json_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "bkxh.json_log.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({} if DEBUG else {"formatter": "json"}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"bkxh.requests": {"level": "WARNING" if DEBUG else "INFO"}},
 }
 
 # The day by which each level sends its year's figures for approval, as (month, day) of the report's
