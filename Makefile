@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The demo and the suite read no .env (bkxh/settings.py): a production .env's database never gets the demo.
 DEV_ENV := DJANGO_DEBUG=1 BKXH_ENV_FILE=
 # The file of settings that make serve reads, and writes on its first run.
-SERVE_ENV_FILE := $(or $(SERVE_ENV_FILE),.env)
+SERVE_ENV_FILE := $(or $(BKXH_ENV_FILE),.env)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bkxh
 
 .PHONY: run serve test test-pg lint check-deploy messages clean
