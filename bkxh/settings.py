@@ -15,7 +15,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from bkxh.env_file import load_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(BASE_DIR)
 
 
 def env_bool(name, default=False):
@@ -27,31 +30,6 @@ def env_bool(name, default=False):
 
 def env_list(name):
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
-
-
-def read_env_file(path):
-    """Put the file's KEY=VALUE lines into the environment, under what is already there.
-
-    Read here rather than by the shell (`set -a; . ./.env`) because the values hold spaces and
-    Vietnamese (BKXH_ORGANISATION) that a shell would split, and because every entry point (make
-    serve, systemd's units, a command typed in the folder) then reads the same file the same way:
-    one line a variable, `#` comments, optional quotes, no expansion, as systemd's EnvironmentFile.
-    """
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        name, value = (part.strip() for part in line.removeprefix("export ").split("=", 1))
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-            value = value[1:-1]
-        os.environ.setdefault(name, value)
-
-
-# An empty BKXH_ENV_FILE reads none: `make run` and `make test` set it so, so that a production .env
-# never gives the demo or the suite its database.
-ENV_FILE = os.environ.get("BKXH_ENV_FILE", ".env")
-if ENV_FILE and (BASE_DIR / ENV_FILE).is_file():
-    read_env_file(BASE_DIR / ENV_FILE)
 
 
 DEBUG = env_bool("DJANGO_DEBUG")

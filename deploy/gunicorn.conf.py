@@ -1,7 +1,7 @@
 """gunicorn's settings for bkxh: `gunicorn -c deploy/gunicorn.conf.py` (make serve, bkxh-web.service).
 
-BKXH_BIND and BKXH_WEB_WORKERS, BKXH_WEB_TIMEOUT and BKXH_FORWARDED_ALLOW_IPS may change them
-from the environment; Django's settings come from the environment or .env as for any command.
+BKXH_BIND and BKXH_WEB_WORKERS, BKXH_WEB_TIMEOUT and BKXH_FORWARDED_ALLOW_IPS may change them,
+from the environment or .env (bkxh/env_file.py), as Django's settings are read.
 
 Sync workers, one request at a time each, rather than gthread's threads: the pages are Python
 work (the report, the admin's lists), which threads of one process do not run side by side, and
@@ -12,10 +12,17 @@ stuck thread run on. A slow client or a 32 MB upload does not hold a worker: ngi
 
 import multiprocessing
 import os
+import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bkxh.env_file import load_env_file  # noqa: E402 — after the path it is found on
+
+load_env_file(ROOT)
+
 wsgi_app = "bkxh.wsgi:application"
-chdir = str(Path(__file__).resolve().parent.parent)
+chdir = str(ROOT)
 
 bind = os.environ.get("BKXH_BIND", "127.0.0.1:8000")
 worker_class = "sync"

@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 
 from django.conf import global_settings, settings
 from django.db import connection
-from django.test import TransactionTestCase, override_settings
+from django.test import SimpleTestCase, TransactionTestCase, override_settings
 
 from tests.factories import PASSWORD, make_agency, make_indicator, make_province, make_superuser, make_value
 
@@ -36,6 +36,39 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def gunicorn_settings(**env):
+    """deploy/gunicorn.conf.py's bind, workers and timeout, read in a process with `env` only."""
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("BKXH_")}
+    environment.update({"BKXH_ENV_FILE": "", **env})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import runpy; c = runpy.run_path('deploy/gunicorn.conf.py'); print(c['bind'], c['workers'], c['timeout'])",
+        ],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.split()
+
+
+class GunicornSettingsTests(SimpleTestCase):
+    def test_gunicorn_listens_on_the_loopback_with_two_workers_a_core_and_one_at_most_nine(self):
+        workers = min(2 * os.cpu_count() + 1, 9)
+        self.assertEqual(gunicorn_settings(), ["127.0.0.1:8000", str(workers), "60"])
+
+    def test_gunicorn_reads_its_settings_from_the_env_file_as_django_does(self):
+        with tempfile.TemporaryDirectory() as folder:
+            env_file = Path(folder) / ".env"
+            env_file.write_text("BKXH_BIND=0.0.0.0:8123\nBKXH_WEB_WORKERS=3\n")
+            self.assertEqual(
+                gunicorn_settings(BKXH_ENV_FILE=str(env_file), BKXH_WEB_TIMEOUT="90"), ["0.0.0.0:8123", "3", "90"]
+            )
 
 
 class Browser:
