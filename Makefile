@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# The demo and the suite read no .env (bkxh/settings.py): a production .env's database never gets the demo.
+# The demo and the suite read no .env (bkxh/env_file.py): a production .env's database never gets the demo.
 DEV_ENV := DJANGO_DEBUG=1 BKXH_ENV_FILE=
 # The file of settings that make serve reads, and writes on its first run.
 SERVE_ENV_FILE := $(or $(BKXH_ENV_FILE),.env)

@@ -14,7 +14,8 @@ from django.http import HttpResponseServerError
 from django.template import loader
 
 # PostgreSQL's answers of a server shutting down or starting up (SQLSTATE class 57P); class 08 is
-# the connection's own failures. psycopg's error for a server it cannot reach carries no SQLSTATE.
+# the connection's own failures. psycopg's error for a server it cannot reach carries no SQLSTATE,
+# nor does any of SQLite's: a file locked by a writer or gone is the database not answering too.
 SERVER_GOING_AWAY = {"57P01", "57P02", "57P03"}
 RETRY_AFTER_SECONDS = 30
 
