@@ -8,16 +8,16 @@ from bkxh.json_log import JsonFormatter, RequestIdFilter
 from tests.factories import make_superuser
 
 
-def logged_request(client, path, **headers):
-    with TestCase.assertLogs(TestCase(), "bkxh.requests", "INFO") as logs:
-        response = client.get(path, headers=headers)
-    [record] = logs.records
-    return response, record
-
-
 class RequestLogTests(TestCase):
+    def logged_request(self, path, **headers):
+        """The response to a GET of `path`, and the one line logged for it."""
+        with self.assertLogs("bkxh.requests", "INFO") as logs:
+            response = self.client.get(path, headers=headers)
+        [record] = logs.records
+        return response, record
+
     def test_each_request_is_one_line_with_its_id_user_method_path_status_and_duration(self):
-        response, record = logged_request(self.client, "/healthz", **{"X-Request-ID": "nginx-3f2a9c41d7"})
+        response, record = self.logged_request("/healthz", **{"X-Request-ID": "nginx-3f2a9c41d7"})
         self.assertEqual(response["X-Request-ID"], "nginx-3f2a9c41d7")
         self.assertEqual(
             (record.request_id, record.user, record.method, record.path, record.status),
@@ -29,19 +29,19 @@ class RequestLogTests(TestCase):
         for incoming in (None, "short", "có dấu-không-được-123", "x" * 129, "id with spaces"):
             with self.subTest(incoming=incoming):
                 headers = {} if incoming is None else {"X-Request-ID": incoming}
-                response, record = logged_request(self.client, "/healthz", **headers)
+                response, record = self.logged_request("/healthz", **headers)
                 self.assertRegex(record.request_id, r"^[0-9a-f]{32}$")
                 self.assertEqual(response["X-Request-ID"], record.request_id)
 
     def test_the_line_names_the_logged_in_user_and_leaves_out_the_query_string(self):
         self.client.force_login(make_superuser(username="tinh.quantri"))
-        response, record = logged_request(self.client, "/admin/beneficiaries/person/?q=001234567890")
+        response, record = self.logged_request("/admin/beneficiaries/person/?q=001234567890")
         self.assertEqual(response.status_code, 200)
         self.assertEqual((record.user, record.path), ("tinh.quantri", "/admin/beneficiaries/person/"))
         self.assertNotIn("001234567890", record.getMessage())
 
     def test_a_page_not_found_is_logged_with_its_status(self):
-        _, record = logged_request(self.client, "/khong-co-trang-nay/")
+        _, record = self.logged_request("/khong-co-trang-nay/")
         self.assertEqual(record.status, 404)
 
 
