@@ -1,11 +1,15 @@
-# bkxh: `make run` serves the demo (Thái Nguyên whole, Bắc Kạn's 2024) on http://127.0.0.1:8000; `make test` runs the suite.
+# bkxh: `make run` serves the demo (Thái Nguyên whole, Bắc Kạn's 2024) on http://127.0.0.1:8000; `make test` runs the suite;
+# `make serve` the production configuration on the same address.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEV_ENV := DJANGO_DEBUG=1
+# The demo and the suite read no .env (bkxh/env_file.py): a production .env's database never gets the demo.
+DEV_ENV := DJANGO_DEBUG=1 BKXH_ENV_FILE=
+# The file of settings that make serve reads, and writes on its first run.
+SERVE_ENV_FILE := $(or $(BKXH_ENV_FILE),.env)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bkxh
 
-.PHONY: run test test-pg lint check-deploy messages clean
+.PHONY: run serve test test-pg lint check-deploy messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +23,24 @@ run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_data
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production settings behind gunicorn (deploy/gunicorn.conf.py) on http://127.0.0.1:8000 (BKXH_BIND), settings
+# from the environment or .env (BKXH_ENV_FILE). The first run writes that file with a key of this machine's own.
+# Plain HTTP on the loopback only, so no redirect to HTTPS; behind nginx (deploy/) the redirect stays on.
+serve: export DJANGO_DEBUG = 0
+serve: export DJANGO_SECURE_SSL_REDIRECT = 0
+serve: export BKXH_ENV_FILE = $(SERVE_ENV_FILE)
+serve: $(VENV)/.installed
+	@test -f "$(SERVE_ENV_FILE)" || { \
+	  umask 077; \
+	  { echo "# Written by make serve on $$(date +%d/%m/%Y): this installation's own key, kept out of git."; \
+	    echo "# The environment wins over this file; .env.example lists every variable."; \
+	    echo "DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	    echo "DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost"; } >"$(SERVE_ENV_FILE)"; \
+	  echo "make serve: wrote $(SERVE_ENV_FILE) with a new secret key, for this machine only (127.0.0.1, localhost)."; }
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/pytest

@@ -4,7 +4,8 @@ With DJANGO_DEBUG=1 (what `make run` and `make test` set) the project runs on it
 a SQLite file and a development key. With DEBUG off, the default, these are production
 settings: they refuse to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 DATABASE_URL selects the database (postgres://… for PostgreSQL through psycopg 3).
-`.env.example` lists every variable read here.
+`.env.example` lists every variable read here. They may also come from the file BKXH_ENV_FILE
+(by default `.env` beside manage.py), which fills in what the environment does not set.
 """
 
 import datetime
@@ -14,7 +15,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from bkxh.env_file import load_env_file
+
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(BASE_DIR)
 
 
 def env_bool(name, default=False):
@@ -81,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it times and logs every request, the static files and the redirects among them.
+    "bkxh.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -120,6 +126,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer gives the "database unavailable" page (bkxh/errors.py) after
+    # this many seconds, not a request hanging until the proxy's time-out.
+    DATABASES["default"]["OPTIONS"] = {"connect_timeout": int(os.environ.get("BKXH_DB_CONNECT_TIMEOUT", "5"))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the report be read while an import writes; IMMEDIATE avoids "database is locked"
     # when two requests upgrade a read transaction to a write at the same time.
@@ -167,6 +177,8 @@ if not DEBUG:
     # HTTPS only. Behind a TLS proxy set BKXH_PROXY_COUNT and DJANGO_SECURE_PROXY_SSL_HEADER=1 (the
     # proxy must set X-Forwarded-Proto); the redirect stays on, so plain HTTP never reaches a form.
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # A load balancer probes the health check over plain HTTP; it carries no cookie and no data.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
@@ -189,7 +201,7 @@ FORMAT_MODULE_PATH = ["bkxh.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("BKXH_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -231,11 +243,23 @@ BKXH_IMPORT_MAX_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_BYTES", 32 * 1024 * 
 BKXH_IMPORT_MAX_ROWS = int(os.environ.get("BKXH_IMPORT_MAX_ROWS", 200_000))
 BKXH_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024))
 
+# One JSON object a line on stderr (journald, a container's log), for a log collector: every
+# request (bkxh/request_log.py) and every warning or error, each with the request's id. Under
+# DEBUG, Django's plain lines, and runserver logs the requests itself.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "bkxh.json_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "bkxh.json_log.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({} if DEBUG else {"formatter": "json"}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {"bkxh.requests": {"level": "WARNING" if DEBUG else "INFO"}},
 }
 
 # The day by which each level sends its year's figures for approval, as (month, day) of the report's

@@ -3,9 +3,14 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 from django.views.generic import RedirectView, TemplateView
 
+from bkxh import health
 from reports import home, views
 
+# A database that does not answer gets its own 503 page (bkxh/errors.py).
+handler500 = "bkxh.errors.server_error"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     # The admin's home is the page of each role (reports.home); Django's list of every model stays behind a link.
     path("admin/", admin.site.admin_view(home.home_page), name="home"),

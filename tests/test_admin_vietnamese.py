@@ -12,11 +12,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory, TestCase
 from django.urls import reverse
-from django.views.defaults import server_error
 
 from accounts.roles import CLERK, REVIEWER
 from audit.models import AccessLog, log_access
 from beneficiaries.models import LongevityGift, RiceReliefRound
+from bkxh import urls
+from bkxh.errors import server_error
 from imports.kinds import all_kinds
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
@@ -271,6 +272,7 @@ class VietnameseAdminTests(PageTextAssertions, TestCase):
         self.assertVietnamese({"403": forbidden, "404": missing})
 
     def test_the_server_error_page_needs_neither_the_database_nor_a_context_processor(self):
+        self.assertEqual(urls.handler500, "bkxh.errors.server_error")
         with self.assertNumQueries(0):
             response = server_error(RequestFactory().get("/"))
         self.assertEqual(response.status_code, 500)

@@ -2,6 +2,8 @@ import datetime
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -12,11 +14,17 @@ from django.utils import timezone
 from tests.factories import PASSWORD, make_superuser
 
 
-def import_settings(**env):
-    environment = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
-    environment.update(env)
+def import_settings(*, probe="", **env):
+    """Import the settings in a process of their own, with `env` only (and no .env, unless given),
+    then run `probe` (Python, with the settings as `s`)."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "BKXH_ENV_FILE"))
+    }
+    environment.update({"BKXH_ENV_FILE": "", **env})
     return subprocess.run(
-        [sys.executable, "-c", "import bkxh.settings"],
+        [sys.executable, "-c", "import bkxh.settings as s\n" + probe],
         env=environment,
         capture_output=True,
         text=True,
@@ -44,13 +52,63 @@ class ProductionSettingsTests(SimpleTestCase):
     def test_development_settings_need_nothing(self):
         self.assertEqual(import_settings(DJANGO_DEBUG="1").returncode, 0)
 
+    def test_a_postgresql_database_that_does_not_answer_is_given_up_after_a_few_seconds(self):
+        probe = "print(s.DATABASES['default']['OPTIONS']['connect_timeout'])"
+        url = "postgres://bkxh@db.example.vn:5432/bkxh"
+        for env, seconds in (({}, "5"), ({"BKXH_DB_CONNECT_TIMEOUT": "2"}, "2")):
+            with self.subTest(env=env):
+                result = import_settings(probe=probe, DJANGO_DEBUG="1", DATABASE_URL=url, **env)
+                self.assertEqual(result.stdout.strip(), seconds, result.stderr)
+
+
+class EnvFileTests(SimpleTestCase):
+    """make serve and the systemd units give the settings through .env (README, "Production")."""
+
+    def env_file(self, text):
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        path = Path(folder.name) / ".env"
+        path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    def test_production_settings_start_from_the_env_file_alone(self):
+        path = self.env_file(
+            "# made by make serve\n"
+            "\n"
+            f"DJANGO_SECRET_KEY={'k' * 50}\n"
+            "DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost\n"
+            "BKXH_ORGANISATION=Sở Nội vụ – Tỉnh Thái Nguyên\n"
+            "export BKXH_SESSION_HOURS='8'\n"
+            'BKXH_LOGIN_FAILURE_LIMIT="3"\n'
+        )
+        result = import_settings(
+            probe="print(s.DEBUG, s.ALLOWED_HOSTS, s.BKXH_ORGANISATION, s.SESSION_COOKIE_AGE, s.AXES_FAILURE_LIMIT)",
+            BKXH_ENV_FILE=path,
+        )
+        self.assertEqual(
+            result.stdout.strip(),
+            "False ['127.0.0.1', 'localhost'] Sở Nội vụ – Tỉnh Thái Nguyên 28800 3",
+            result.stderr,
+        )
+
+    def test_the_environment_wins_over_the_env_file(self):
+        path = self.env_file(f"DJANGO_SECRET_KEY={'k' * 50}\nDJANGO_ALLOWED_HOSTS=127.0.0.1\n")
+        result = import_settings(probe="print(s.ALLOWED_HOSTS)", BKXH_ENV_FILE=path, DJANGO_ALLOWED_HOSTS="bkxh.vn")
+        self.assertEqual(result.stdout.strip(), "['bkxh.vn']", result.stderr)
+
+    def test_an_empty_env_file_setting_reads_no_file(self):
+        result = import_settings(BKXH_ENV_FILE="")
+        self.assertIn("DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS", result.stderr)
+
 
 class DeploymentChecksTests(SimpleTestCase):
     def test_the_deployment_checklist_passes_under_production_settings(self):
         environment = {
             key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))
         }
-        environment.update(DJANGO_SECRET_KEY="k3y-" + "x7Q9#pL2" * 7, DJANGO_ALLOWED_HOSTS="bkxh.example.gov.vn")
+        environment.update(
+            DJANGO_SECRET_KEY="k3y-" + "x7Q9#pL2" * 7, DJANGO_ALLOWED_HOSTS="bkxh.example.gov.vn", BKXH_ENV_FILE=""
+        )
         result = subprocess.run(
             [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
             env=environment,
@@ -75,6 +133,7 @@ class DeploymentChecksTests(SimpleTestCase):
                 "DJANGO_SECRET_KEY": "x" * 50,
                 "DJANGO_ALLOWED_HOSTS": "h",
                 "DJANGO_SECURE_PROXY_SSL_HEADER": "1",
+                "BKXH_ENV_FILE": "",
             },
             capture_output=True,
             text=True,
