@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bkxh
+RUN_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: run test test-pg lint check-deploy messages clean
 
@@ -18,7 +19,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_data
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The background jobs' worker beside the server (README, "Background jobs"): Ctrl-C stops both.
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(RUN_ADDRESS)
 
 test: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/pytest
