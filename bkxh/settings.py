@@ -231,8 +231,8 @@ BKXH_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_UNPACKED_BY
 
 # Big imports and exports run as background jobs (README, "Background jobs"): a file of more than
 # BKXH_BACKGROUND_BYTES is checked, and written, by the worker rather than in the web request, and a
-# list of more than BKXH_BACKGROUND_EXPORT_ROWS rows is exported by it. 1 MB is about 8.000 rows of a
-# register file, a check of a few seconds: below it the page answers at once, as it always did.
+# list of more than BKXH_BACKGROUND_EXPORT_ROWS rows is exported by it. 1 MB is about 11.000 rows of a
+# longevity gift file, a check of a few seconds: below it the page answers at once, as it always did.
 BKXH_BACKGROUND_BYTES = int(os.environ.get("BKXH_BACKGROUND_BYTES", 1024 * 1024))
 BKXH_BACKGROUND_EXPORT_ROWS = int(os.environ.get("BKXH_BACKGROUND_EXPORT_ROWS", 20_000))
 # A running job saves its counters and a heartbeat every second; one silent for longer than this
