@@ -254,6 +254,8 @@ if BKXH_TASKS_BACKEND == "redis":
     INSTALLED_APPS += ["django_rq"]
 # An import of 200.000 rows takes about a minute; RQ's own limit would be three.
 RQ_QUEUES = {"default": {"URL": BKXH_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# RQ's dashboard in the admin speaks English to operators, not staff: left out, as the database queue's is.
+RQ_SHOW_ADMIN_LINK = False
 
 LOGGING = {
     "version": 1,
