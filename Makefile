@@ -8,6 +8,7 @@ DEV_ENV := DJANGO_DEBUG=1 BKXH_ENV_FILE=
 # The file of settings that make serve reads, and writes on its first run.
 SERVE_ENV_FILE := $(or $(BKXH_ENV_FILE),.env)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bkxh
+RUN_ADDRESS ?= 127.0.0.1:8000
 
 .PHONY: run serve test test-pg lint check-deploy messages clean
 
@@ -22,7 +23,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py load_demo_data
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@# The background jobs' worker beside the server (README, "Background jobs"): Ctrl-C stops both.
+	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(RUN_ADDRESS)
 
 # Production settings behind gunicorn (deploy/gunicorn.conf.py) on http://127.0.0.1:8000 (BKXH_BIND), settings
 # from the environment or .env (BKXH_ENV_FILE). The first run writes that file with a key of this machine's own.

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "bkxh.apps.BkxhAxesConfig",
     "bkxh",
     "areas",
@@ -242,6 +244,34 @@ BKXH_BACKUP_ROOT = Path(os.environ.get("BKXH_BACKUP_ROOT", BASE_DIR / "backup-ar
 BKXH_IMPORT_MAX_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_BYTES", 32 * 1024 * 1024))
 BKXH_IMPORT_MAX_ROWS = int(os.environ.get("BKXH_IMPORT_MAX_ROWS", 200_000))
 BKXH_IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("BKXH_IMPORT_MAX_UNPACKED_BYTES", 400 * 1024 * 1024))
+
+# Big imports and exports run as background jobs (README, "Background jobs"): a file of more than
+# BKXH_BACKGROUND_BYTES is checked, and written, by the worker rather than in the web request, and a
+# list of more than BKXH_BACKGROUND_EXPORT_ROWS rows is exported by it. 1 MB is about 11.000 rows of a
+# longevity gift file, a check of a few seconds: below it the page answers at once, as it always did.
+BKXH_BACKGROUND_BYTES = int(os.environ.get("BKXH_BACKGROUND_BYTES", 1024 * 1024))
+BKXH_BACKGROUND_EXPORT_ROWS = int(os.environ.get("BKXH_BACKGROUND_EXPORT_ROWS", 20_000))
+# A running job saves its counters and a heartbeat every second; one silent for longer than this
+# has stopped (its worker killed, its machine down): the page says so and offers to run it again.
+# SQLite holds its one write lock while an import writes, so the heartbeat pauses for the write.
+BKXH_JOB_STALE_SECONDS = int(os.environ.get("BKXH_JOB_STALE_SECONDS", 120))
+# The queue: the database (django-tasks-db, `manage.py db_worker`), which needs nothing more, or
+# Redis (django-tasks-rq, `manage.py rqworker --job-class django_tasks_rq.Job default`).
+BKXH_TASKS_BACKEND = os.environ.get("BKXH_TASKS_BACKEND", "database")
+BKXH_REDIS_URL = os.environ.get("BKXH_REDIS_URL", "redis://127.0.0.1:6379/0")
+TASKS_BACKENDS = {
+    "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "redis": {"BACKEND": "django_tasks_rq.RQBackend"},
+}
+if BKXH_TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured("BKXH_TASKS_BACKEND is database or redis.")
+TASKS = {"default": TASKS_BACKENDS[BKXH_TASKS_BACKEND]}
+if BKXH_TASKS_BACKEND == "redis":
+    INSTALLED_APPS += ["django_rq"]
+# An import of 200.000 rows takes about a minute; RQ's own limit would be three.
+RQ_QUEUES = {"default": {"URL": BKXH_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# RQ's dashboard in the admin speaks English to operators, not staff: left out, as the database queue's is.
+RQ_SHOW_ADMIN_LINK = False
 
 # One JSON object a line on stderr (journald, a container's log), for a log collector: every
 # request (bkxh/request_log.py) and every warning or error, each with the request's id. Under

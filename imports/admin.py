@@ -62,6 +62,8 @@ class ImportLogAdmin(WholeProvinceLogAdmin, admin.ModelAdmin):
         "sha256",
         ("encoding_name", "delimiter_name", "sheet_name"),
         ("rows", "created", "changed", "unchanged", "error_count"),
+        ("job", "job_state", "heartbeat_at"),
+        ("rows_read", "rows_checked", "rows_written"),
         "error_list",
     )
     readonly_fields = (
@@ -82,6 +84,12 @@ class ImportLogAdmin(WholeProvinceLogAdmin, admin.ModelAdmin):
         "changed",
         "unchanged",
         "error_count",
+        "job",
+        "job_state",
+        "heartbeat_at",
+        "rows_read",
+        "rows_checked",
+        "rows_written",
         "error_list",
     )
 

@@ -24,17 +24,16 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.scope import scope_of
 from audit.models import AccessLog, log_access
-from audit.personal_data import mask, may_see_full_ids
+from audit.personal_data import may_see_full_ids
 from bkxh.admin import filters_in_words
-from imports import process, storage
+from imports import export_jobs, jobs, process, storage
 from imports.checking import check_file
 from imports.exporting import export_records, write_template
-from imports.models import ImportLog
+from imports.models import ExportFile, ImportLog
+from imports.preview import preview_summary
 from imports.reading import DELIMITER_NAMES, ENCODING_NAMES, describe_size
 
-SHOWN_PROBLEMS = 200
-SHOWN_CHANGES = 100
-SHOWN_NEW = 20
+JOB_REFRESH_SECONDS = 2
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -63,6 +62,9 @@ def import_view(request, model_admin):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        if jobs.runs_as_job(upload.size):
+            log = jobs.start_check(kind, upload.read(), upload.name, request.user)
+            return HttpResponseRedirect(_url(model_admin, "import_job", log.pk))
         log, result = process.preview_upload(kind, upload.read(), upload.name, request.user)
         return _preview_page(request, model_admin, log, result)
     context = _context(request, model_admin, _("Import %(kind)s") % {"kind": kind.label})
@@ -87,9 +89,42 @@ def confirm_view(request, model_admin, log_id):
         process.cancel_upload(log)
         messages.info(request, _("Import cancelled; nothing was written."))
         return HttpResponseRedirect(_url(model_admin, "changelist"))
+    if jobs.runs_as_job(log.file_size):
+        if not jobs.start_import(log):
+            return _already_done(request, model_admin)
+        return HttpResponseRedirect(_url(model_admin, "import_job", log.pk))
     result = process.confirm_upload(log, model_admin.import_kind_object)
     if result is None:
         return _already_done(request, model_admin)
+    return _confirmed_page(
+        request, model_admin, log, preview_summary(model_admin.import_kind_object, result, request.user)
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def job_view(request, model_admin, log_id):
+    """The page that follows a big upload's job (imports.jobs): its counters, refreshed every two
+    seconds, then the page a small file gets at once: the preview, or the import's message, or
+    its problems. A job that stopped is offered to be run again (a POST)."""
+    _require(model_admin.has_import_permission(request))
+    log = _own_log(request, model_admin, log_id)
+    if not log.job:
+        return HttpResponseRedirect(_url(model_admin, "import"))
+    if request.method == "POST":
+        if jobs.run_again(log):
+            messages.info(request, _("The job was queued again."))
+        return HttpResponseRedirect(_url(model_admin, "import_job", log.pk))
+    if log.outcome == ImportLog.Outcome.IMPORTED or log.job_state == ImportLog.JobState.DONE:
+        if log.job == ImportLog.Job.CHECK:
+            return summary_page(request, model_admin, log, log.summary)
+        return _confirmed_page(request, model_admin, log, log.summary)
+    context = _context(request, model_admin, _("Import of %(file)s") % {"file": log.file_name})
+    context.update(log=log, stopped=jobs.has_stopped(log), refresh_seconds=JOB_REFRESH_SECONDS)
+    return TemplateResponse(request, "admin/imports/job.html", context)
+
+
+def _confirmed_page(request, model_admin, log, summary):
+    """After a confirmation: the list with what was written, or the problems and nothing written."""
     if log.outcome == ImportLog.Outcome.IMPORTED:
         messages.success(
             request,
@@ -97,11 +132,11 @@ def confirm_view(request, model_admin, log_id):
             % {"file": log.file_name, "new": log.created, "changed": log.changed, "unchanged": log.unchanged},
         )
         return HttpResponseRedirect(_url(model_admin, "changelist"))
-    if result.failed_rows:
+    if summary["has_failed_rows"]:
         messages.error(request, _("Nothing was written: checked again, the file has the problems below."))
     else:  # the database refused, or the kept file was gone: nothing wrong with the rows themselves
         messages.error(request, _("Nothing was written, for the reason below."))
-    return _preview_page(request, model_admin, log, result)
+    return summary_page(request, model_admin, log, summary)
 
 
 def failed_rows_view(request, model_admin, log_id):
@@ -177,9 +212,16 @@ def export_view(request, model_admin):
         return TemplateResponse(request, "admin/imports/export.html", context)
     file_format = "xlsx" if request.POST.get("_format") == "xlsx" else "csv"
     personal = kind.personal_columns()
-    whole = may_see_full_ids(request.user)
-    handle = io.BytesIO()
-    count = export_records(kind, queryset, file_format, handle, masked=() if whole else personal)
+    name = f"{kind.file_stem}-{timezone.localdate():%Y%m%d}.{file_format}"
+    rows = queryset.count()
+    if export_jobs.runs_as_job(rows):
+        export = export_jobs.start_export(model_admin, request, file_format, name)
+        count, response = rows, HttpResponseRedirect(_url(model_admin, "export_job", export.pk))
+    else:
+        whole = may_see_full_ids(request.user)
+        handle = io.BytesIO()
+        count = export_records(kind, queryset, file_format, handle, masked=() if whole else personal)
+        response = _download(handle.getvalue(), file_format, name)
     # Every export of personal data is logged, masked or not: names and birth years are personal too.
     if personal:
         log_access(
@@ -189,54 +231,65 @@ def export_view(request, model_admin):
             detail="; ".join(filters) or _("The whole list"),
             row_count=count,
         )
-    name = f"{kind.file_stem}-{timezone.localdate():%Y%m%d}.{file_format}"
-    return _download(handle.getvalue(), file_format, name)
+    return response
+
+
+def export_job_view(request, model_admin, export_id):
+    """The page that follows a big export's job (imports.export_jobs), refreshed every two
+    seconds until the file is ready, then its link."""
+    _require(model_admin.has_export_permission(request))
+    export = _own_export(request, model_admin, export_id)
+    context = _context(
+        request, model_admin, _("Download the list of %(name)s") % {"name": model_admin.opts.verbose_name_plural}
+    )
+    context.update(
+        export=export,
+        done=export.state == ExportFile.State.DONE,
+        refresh_seconds=JOB_REFRESH_SECONDS,
+        changelist_url=_url(model_admin, "changelist") + (f"?{export.query}" if export.query else ""),
+    )
+    return TemplateResponse(request, "admin/imports/export_job.html", context)
+
+
+def export_file_view(request, model_admin, export_id):
+    _require(model_admin.has_export_permission(request))
+    export = _own_export(request, model_admin, export_id)
+    try:
+        data = storage.load(export.stored_file)
+    except FileNotFoundError:
+        messages.error(
+            request, _("The exported file is no longer kept (files are kept for a day). Export the list again.")
+        )
+        return HttpResponseRedirect(_url(model_admin, "changelist"))
+    return _download(data, export.file_format, export.file_name)
 
 
 def _preview_page(request, model_admin, log, result):
+    summary = preview_summary(model_admin.import_kind_object, result, request.user)
+    return summary_page(request, model_admin, log, summary)
+
+
+def summary_page(request, model_admin, log, summary):
+    """The preview of a checked file (imports.preview), made in this request or by a job."""
     kind = model_admin.import_kind_object
-    problems = result.problems
-    masked = () if may_see_full_ids(request.user) else kind.personal_columns()
-    # A sample of the new rows only for a file without problems (the page shows it only then):
-    # after a write that failed, they point at records that were given ids and rolled back.
-    sample = [] if problems else result.new[:SHOWN_NEW]
     context = _context(request, model_admin, _("Check the import of %(file)s") % {"file": log.file_name})
     context.update(
         kind=kind,
         log=log,
-        result=result,
-        is_workbook=result.encoding == "xlsx",
-        sheet=result.sheet,
-        encoding=ENCODING_NAMES.get(result.encoding, result.encoding),
-        delimiter=DELIMITER_NAMES.get(result.delimiter, ""),
-        problems=problems[:SHOWN_PROBLEMS],
-        hidden_problems=max(0, len(problems) - SHOWN_PROBLEMS),
-        changes=result.changed[:SHOWN_CHANGES],
-        hidden_changes=max(0, len(result.changed) - SHOWN_CHANGES),
-        new_rows=[(number, _preview_cells(kind, instance, masked)) for number, instance in sample],
-        hidden_new=max(0, len(result.new) - SHOWN_NEW),
+        summary=summary,
+        is_workbook=summary["encoding"] == "xlsx",
+        encoding=ENCODING_NAMES.get(summary["encoding"], summary["encoding"]),
+        delimiter=DELIMITER_NAMES.get(summary["delimiter"], ""),
+        hidden_problems=summary["problem_count"] - len(summary["problems"]),
+        hidden_changes=summary["changed_count"] - len(summary["changes"]),
+        hidden_new=summary["new_count"] - len(summary["new_rows"]),
         headers=[column.header for column in kind.export_columns],
         # Only imports of colleagues in the user's units: another district's work is not theirs to know.
         earlier=list(ImportLog.objects.earlier_imports_of(log).filter(user__in=scope_of(request.user).users())[:3]),
         can_confirm=log.outcome == ImportLog.Outcome.PREVIEWED,
-        has_failed_rows=bool(result.failed_rows) and bool(log.stored_file),
+        has_failed_rows=summary["has_failed_rows"] and bool(log.stored_file),
     )
     return TemplateResponse(request, "admin/imports/preview.html", context)
-
-
-def _preview_cells(kind, instance, masked):
-    """A new row as the preview shows it: the file's values, a code with what it names
-    ("01858 – Xã Bằng Thành"), and citizen IDs masked for a user who sees them so everywhere."""
-    shown = []
-    for column, value in zip(kind.export_columns, kind.export_row(instance), strict=True):
-        if column in masked:
-            value = mask(value)
-        elif column.lookup is not None and value:
-            owner = kind.related_of(column, instance) if column.of is not None else instance
-            name = str(getattr(owner, column.field))
-            value = name if name.startswith(value) else f"{value} – {name}"
-        shown.append(value)
-    return shown
 
 
 def _already_done(request, model_admin):
@@ -261,6 +314,12 @@ def _own_log(request, model_admin, log_id):
     if log.user_id != request.user.pk:
         raise PermissionDenied
     return log
+
+
+def _own_export(request, model_admin, export_id):
+    return get_object_or_404(
+        ExportFile, pk=export_id, kind=model_admin.import_kind_object.name, user_id=request.user.pk
+    )
 
 
 def _url(model_admin, name, *args):

@@ -18,3 +18,10 @@ class ImportsConfig(AppConfig):
         autodiscover_modules("import_kinds")
         register_grant_rule(exchange_grants)
         post_migrate.connect(create_exchange_permissions, sender=self, dispatch_uid="imports_exchange_permissions")
+        # The queue's own admin page lists the background jobs in English, by their code: staff
+        # follow a job on its import's page, and the import log keeps what it did.
+        from django.contrib import admin
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)

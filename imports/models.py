@@ -26,6 +26,17 @@ class ImportLog(models.Model):
         CANCELLED = "cancelled", _("cancelled")
         EXPIRED = "expired", _("not confirmed within a day; nothing written")
 
+    class Job(models.TextChoices):
+        """What a background job does for the log (README, "Background jobs"); blank: no job."""
+
+        CHECK = "check", _("checking the file")
+        IMPORT = "import", _("checking and writing the file")
+
+    class JobState(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
     class Source(models.TextChoices):
         ADMIN = "admin", _("admin")
         COMMAND = "command", _("command line")
@@ -49,6 +60,17 @@ class ImportLog(models.Model):
     errors = models.JSONField(_("error list"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     stored_file = models.CharField(max_length=64, blank=True, editable=False)
+    # A background job's work, saved by the job every second or so (imports.progress): the page
+    # that follows it reads them, whichever web worker serves it.
+    job = models.CharField(_("background job"), max_length=10, choices=Job.choices, blank=True)
+    job_state = models.CharField(_("job state"), max_length=10, choices=JobState.choices, blank=True)
+    rows_read = models.PositiveIntegerField(_("rows read"), default=0)
+    rows_checked = models.PositiveIntegerField(_("rows checked"), default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of the job"), null=True, blank=True)
+    # What the preview page shows of the job's result (imports.preview), which the page cannot
+    # check again in the request.
+    summary = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ImportLogQuerySet.as_manager()
 
@@ -66,3 +88,34 @@ class ImportLog(models.Model):
 
     def __str__(self):
         return f"{self.file_name} ({timezone.localtime(self.started_at):%d/%m/%Y %H:%M})"
+
+
+class ExportFile(models.Model):
+    """A list exported by the background worker (imports.jobs), kept for its user to download.
+
+    The list is the changelist under `query` (its filters and search) as `user` sees it; the
+    file waits in the private storage (imports.storage) for a day, like an upload."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, verbose_name=_("user"))
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    kind = models.CharField(_("kind of file"), max_length=50)
+    file_format = models.CharField(max_length=4)
+    file_name = models.CharField(_("file name"), max_length=255)
+    query = models.TextField(blank=True)
+    state = models.CharField(_("job state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    stored_file = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("exported file")
+        verbose_name_plural = _("exported files")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return self.file_name

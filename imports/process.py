@@ -41,12 +41,12 @@ def run_import(
     """Check `data` and, unless `dry_run` or anything is wrong, write it. Returns (log, result).
     `before_write(result)` may complete the checked records in the write's transaction, just
     before they are written (the demo adds what its file has beside the import's columns)."""
-    log = _new_log(kind, data, file_name, user, source)
+    log = new_log(kind, data, file_name, user, source)
     if dry_run:
         result = check_file(kind, data, file_name, progress, user=log.user)
-        _record(log, result, ImportLog.Outcome.CHECKED if result.ok else ImportLog.Outcome.REJECTED)
+        record(log, result, ImportLog.Outcome.CHECKED if result.ok else ImportLog.Outcome.REJECTED)
     else:
-        result = _check_and_write(
+        result = check_and_write(
             log, kind, data, problems_outcome=ImportLog.Outcome.REJECTED, progress=progress, before_write=before_write
         )
     return log, result
@@ -65,10 +65,10 @@ def expire_stale_previews():
 def preview_upload(kind, data, file_name, user):
     """Keep the upload privately and check it; returns (log, result). Nothing is written."""
     expire_stale_previews()
-    log = _new_log(kind, data, file_name, user, ImportLog.Source.ADMIN)
+    log = new_log(kind, data, file_name, user, ImportLog.Source.ADMIN)
     log.stored_file = storage.store(data)
     result = check_file(kind, data, file_name, user=log.user)
-    _record(log, result, ImportLog.Outcome.PREVIEWED if result.ok else ImportLog.Outcome.REJECTED)
+    record(log, result, ImportLog.Outcome.PREVIEWED if result.ok else ImportLog.Outcome.REJECTED)
     return log, result
 
 
@@ -85,13 +85,18 @@ def confirm_upload(log, kind):
     try:
         data = storage.load(stored)
     except FileNotFoundError:
-        problem = Problem(_("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
-        result = CheckResult(kind, file_problems=[problem])
-        _record(log, result, ImportLog.Outcome.FAILED)
+        result = file_gone(kind)
+        record(log, result, ImportLog.Outcome.FAILED)
     else:
-        result = _check_and_write(log, kind, data, problems_outcome=ImportLog.Outcome.FAILED)
+        result = check_and_write(log, kind, data, problems_outcome=ImportLog.Outcome.FAILED)
     storage.discard(stored)
     return result
+
+
+def file_gone(kind):
+    """The result of a confirmation whose kept file is gone."""
+    problem = Problem(_("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
+    return CheckResult(kind, file_problems=[problem])
 
 
 def cancel_upload(log):
@@ -117,7 +122,7 @@ def failed_rows_file(result, file_format):
     return handle.getvalue()
 
 
-def _new_log(kind, data, file_name, user, source):
+def new_log(kind, data, file_name, user, source):
     return ImportLog(
         user=user if user is not None and user.is_authenticated else None,
         source=source,
@@ -128,7 +133,7 @@ def _new_log(kind, data, file_name, user, source):
     )
 
 
-def _check_and_write(log, kind, data, *, problems_outcome, progress=None, before_write=None):
+def check_and_write(log, kind, data, *, problems_outcome, progress=None, before_write=None, write_progress=None):
     """Check `data` and write it if nothing is wrong; record what happened. Returns the result."""
     # Saved first, as under way, so that the history rows can name it.
     for field, value in ImportLog.UNDER_WAY.items():
@@ -137,7 +142,7 @@ def _check_and_write(log, kind, data, *, problems_outcome, progress=None, before
     # A management command that imports (the demo loader) says it is one, as commands do.
     source = Source.COMMAND if current_source() == Source.COMMAND else Source.IMPORT
     with changes_by(user=log.user, source=source, import_log_id=log.pk), without_garbage_collection():
-        result, failure = _check_writing(kind, data, log, progress, before_write)
+        result, failure = _check_writing(kind, data, log, progress, before_write, write_progress)
     if failure is not None and ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.IMPORTED).exists():
         # The commit went through but its answer was lost with the connection: the rows and
         # their outcome are in, and the database is the one to believe.
@@ -145,17 +150,18 @@ def _check_and_write(log, kind, data, *, problems_outcome, progress=None, before
         failure = None
     if failure is not None:
         result.file_problems.append(Problem(str(failure)))
-        _record(log, result, ImportLog.Outcome.FAILED)
+        record(log, result, ImportLog.Outcome.FAILED)
     elif not result.ok:
-        _record(log, result, problems_outcome)
+        record(log, result, problems_outcome)
     return result
 
 
-def _check_writing(kind, data, log, progress, before_write):
+def _check_writing(kind, data, log, progress, before_write, write_progress):
     """(result, the WriteError if the database refused it, else None). A file written is
-    recorded as imported in the transaction of its rows."""
+    recorded as imported in the transaction of its rows. `write_progress` follows the parts
+    written while the file is checked (PartWriter)."""
     if writes_while_checking(kind, before_write):
-        writer = PartWriter()
+        writer = PartWriter(write_progress)
         try:
             result = check_file(kind, data, log.file_name, progress, user=log.user, on_part=writer)
         except BaseException:
@@ -177,10 +183,10 @@ def _check_writing(kind, data, log, progress, before_write):
 
 
 def _imported(log, result):
-    return functools.partial(_record, log, result, ImportLog.Outcome.IMPORTED)
+    return functools.partial(record, log, result, ImportLog.Outcome.IMPORTED)
 
 
-def _record(log, result, outcome):
+def record(log, result, outcome):
     problems = result.problems
     log.encoding = result.encoding
     log.delimiter = {"\t": "tab"}.get(result.delimiter, result.delimiter)

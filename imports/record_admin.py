@@ -43,8 +43,11 @@ class ImportExportAdmin(RecordAdmin):
             view(admin_views.import_view, "import", "import/"),
             view(admin_views.template_view, "import_template", "import/template/"),
             view(admin_views.confirm_view, "import_confirm", "import/<int:log_id>/confirm/"),
+            view(admin_views.job_view, "import_job", "import/<int:log_id>/job/"),
             view(admin_views.failed_rows_view, "import_failed_rows", "import/<int:log_id>/failed-rows/"),
             view(admin_views.export_view, "export", "export/"),
+            view(admin_views.export_job_view, "export_job", "export/<int:export_id>/"),
+            view(admin_views.export_file_view, "export_file", "export/<int:export_id>/file/"),
             *super().get_urls(),
         ]
 

@@ -203,8 +203,11 @@ class PartWriter:
     part already fails never starts the thread. The thread runs in the caller's context (the
     audit context names the user and the import log in the history rows) and language."""
 
-    def __init__(self):
+    def __init__(self, progress=None):
         self.result = self.thread = self.error = self.with_rows = None
+        # Told the rows written so far after each part (a job's counters); the command line's
+        # progress bar is not, drawn by the check meanwhile.
+        self.progress, self.written = progress, 0
         self.parts = queue.Queue(maxsize=2)  # a part or two ahead: the check waits for the rest
 
     def __call__(self, result, part):
@@ -263,6 +266,8 @@ class PartWriter:
                     if part is _ROLL_BACK:
                         raise _RolledBack
                     send_part(self.result, part)
+                    self.written += part.total
+                    _report(self.progress, self.written, len(self.result.rows))
         except _RolledBack:
             pass
         except BaseException as error:  # a refusal, or a fault: either way, roll back and tell the caller

@@ -11,3 +11,16 @@ def fast_password_hasher():
     checked against is the same with MD5; the production hasher is left to the settings."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """A background worker runs in a process of its own (tests marked `worker`), which SQLite's
+    test database in memory would not reach: when such a test runs, that database is a file."""
+    from django.conf import settings
+
+    if not any(item.get_closest_marker("worker") for item in request.session.items):
+        return
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("worker") / "test.sqlite3")

@@ -128,8 +128,8 @@ class ScopeMatrixTests(TestCase):
                 response = self.client.post(
                     admin_url(model, "import"), {"file": SimpleUploadedFile("tinh.csv", exported)}
                 )
-                result = response.context["result"]
-                refused_rows = {problem.row for problem in result.problems if "Ba Bể" in problem.message}
+                errors = response.context["log"].errors
+                refused_rows = {error["row"] for error in errors if "Ba Bể" in error["message"]}
                 in_scope = model_admin.get_queryset(request).count()
                 self.assertEqual(len(refused_rows), model._default_manager.count() - in_scope)
                 self.assertGreater(len(refused_rows), 0)

@@ -49,7 +49,7 @@ class ConditionalUniqueTests(PrivateFolderMixin, TestCase):
         response = self.client.post(
             "/admin/beneficiaries/worshipallowance/import/", {"file": SimpleUploadedFile("tho-cung.csv", data)}
         )
-        self.assertEqual([str(problem) for problem in response.context["problems"]], messages)
+        self.assertEqual(response.context["summary"]["problems"], messages)
         self.assertFalse(response.context["can_confirm"])
         log, result = run_import(get_kind("worship_allowances"), data, "tho-cung.csv")
         self.assertEqual([str(problem) for problem in result.problems], messages)

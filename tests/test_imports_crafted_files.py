@@ -11,7 +11,7 @@ from io import StringIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
@@ -144,6 +144,8 @@ class WideHeaderTests(CraftedFileTestCase):
             ],
         )
 
+    # Checked in the request, as a file under the background jobs' threshold is: the time is the reader's.
+    @override_settings(BKXH_BACKGROUND_BYTES=32 * 1024 * 1024)
     def test_a_header_of_a_million_columns_is_refused_in_under_two_seconds(self):
         data = make_csv_bytes([[f"c{index}" for index in range(1_000_000)], ["1", "2"]])
         started = time.monotonic()

@@ -70,7 +70,7 @@ class PeopleOutsideTheUnitsTestCase(PrivateFolderMixin, TestCase):
         return response
 
     def assertProblems(self, response, expected):
-        self.assertEqual([str(problem) for problem in response.context["problems"]], expected)
+        self.assertEqual(response.context["summary"]["problems"], expected)
         self.assertFalse(response.context["can_confirm"])
 
     def assertSaysNothingOfDung(self, response):

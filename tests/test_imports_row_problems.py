@@ -82,7 +82,7 @@ class EveryProblemOfARowTests(PrivateFolderMixin, TestCase):
         today = timezone.localdate().strftime("%d/%m/%Y")
         response = self.client.post(IMPORT, {"file": SimpleUploadedFile("qua-mung-tho.csv", data)})
         self.assertEqual(
-            [str(problem) for problem in response.context["problems"]],
+            response.context["summary"]["problems"],
             [
                 "Dòng 2, cột “Ngày tặng”: “31/02/2024” không phải là ngày có thật.",
                 "Dòng 2, cột “Số CCCD”: Số CCCD phải gồm đúng 12 chữ số.",
