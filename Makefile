@@ -44,7 +44,11 @@ serve: $(VENV)/.installed
 	  echo "make serve: wrote $(SERVE_ENV_FILE) with a new secret key, for this machine only (127.0.0.1, localhost)."; }
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
-	exec $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+	@# The database queue's worker beside the server, as `make run` has it (with BKXH_TASKS_BACKEND=redis run
+	@# deploy/bkxh-worker.service's rqworker instead); stopping make stops both.
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 test: $(VENV)/.installed
 	$(DEV_ENV) $(BIN)/pytest
