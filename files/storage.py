@@ -1,0 +1,111 @@
+"""The storages of STORAGES["default"] (decisions' scans) and STORAGES["private"] (uploads waiting
+for an import's confirmation), chosen by BKXH_FILE_STORAGE (README, "Files shared by every server").
+
+`PrivateFolderStorage` keeps files in BKXH_PRIVATE_ROOT on this server's disk, the embedded
+default. `DatabaseStorage` keeps them in the database, which every web and worker server already
+shares and `pg_dump` already backs up with the figures.
+
+Memory: a file is one row, read and written whole. An upload at BKXH_IMPORT_MAX_BYTES (32 MB)
+costs its bytes about three times in the process that stores or loads it (the upload itself,
+the driver's copy of the parameter or of the result, and the bytes made of the result), well
+within a worker's memory; PostgreSQL's bytea holds up to 1 GB and keeps big values compressed
+out of the table's pages (TOAST), SQLite's blobs up to 1 GB too.
+"""
+
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db import IntegrityError, transaction
+from django.utils.deconstruct import deconstructible
+from django.utils.encoding import filepath_to_uri
+from django.utils.functional import cached_property
+
+from files.models import StoredFile
+
+
+@deconstructible(path="files.storage.PrivateFolderStorage")
+class PrivateFolderStorage(FileSystemStorage):
+    """BKXH_PRIVATE_ROOT, a folder no address serves, readable by bkxh's own user alone. It follows
+    the setting when a test changes it, as Django's own storage follows MEDIA_ROOT."""
+
+    def __init__(self):
+        super().__init__(file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+    @cached_property
+    def base_location(self):
+        return settings.BKXH_PRIVATE_ROOT
+
+    def _clear_cached_properties(self, setting, **kwargs):
+        super()._clear_cached_properties(setting, **kwargs)
+        if setting == "BKXH_PRIVATE_ROOT":
+            self.__dict__.pop("base_location", None)
+            self.__dict__.pop("location", None)
+
+
+@deconstructible(path="files.storage.DatabaseStorage")
+class DatabaseStorage(Storage):
+    """Files as rows of StoredFile, in the part of the table named `location`. A file's address
+    is MEDIA_URL followed by its name, as for files on disk."""
+
+    def __init__(self, location):
+        self.location = location
+
+    def _files(self):
+        return StoredFile.objects.filter(location=self.location)
+
+    def _open(self, name, mode="rb"):
+        if mode not in ("r", "rb"):
+            raise ValueError(f"A stored file is written once, by save(); it opens for reading only, not {mode!r}.")
+        content = self._files().filter(name=name).values_list("content", flat=True).first()
+        if content is None:
+            raise FileNotFoundError(name)
+        # PostgreSQL answers a memoryview, SQLite bytes.
+        return ContentFile(bytes(content), name=name)
+
+    def _save(self, name, content):
+        data = b"".join(content.chunks())
+        while True:
+            try:
+                with transaction.atomic():
+                    StoredFile.objects.create(location=self.location, name=name, content=data, size=len(data))
+                return name
+            except IntegrityError:  # another request stored a file of that name since save() chose it
+                name = self.get_available_name(name)
+
+    def delete(self, name):
+        self._files().filter(name=name).delete()
+
+    def exists(self, name):
+        return self._files().filter(name=name).exists()
+
+    def size(self, name):
+        return self._field(name, "size")
+
+    def get_created_time(self, name):
+        return self._field(name, "created")
+
+    def get_modified_time(self, name):
+        # A stored file is never rewritten.
+        return self._field(name, "created")
+
+    def listdir(self, path):
+        prefix = f"{path.strip('/')}/" if path.strip("/") else ""
+        directories, files = set(), []
+        for name in self._files().filter(name__startswith=prefix).values_list("name", flat=True):
+            head, slash, _rest = name.removeprefix(prefix).partition("/")
+            if slash:
+                directories.add(head)
+            else:
+                files.append(head)
+        return sorted(directories), sorted(files)
+
+    def url(self, name):
+        return urljoin(settings.MEDIA_URL, filepath_to_uri(name).lstrip("/"))
+
+    def _field(self, name, field):
+        value = self._files().filter(name=name).values_list(field, flat=True).first()
+        if value is None:
+            raise FileNotFoundError(name)
+        return value
