@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import timezone
 
 from accounts.roles import VIEWER
@@ -34,6 +34,7 @@ from tests.factories import (
     make_staff_user,
     make_superuser,
 )
+from tests.test_settings import import_settings
 
 IMPORT = "/admin/indicators/indicatorvalue/import/"
 HEADER = ["Mã chỉ tiêu", "Năm", "Mã địa bàn", "Kế hoạch", "Thực hiện", "Ghi chú"]
@@ -233,3 +234,13 @@ class ScanOnDatabaseStorageTests(ScanTests, AdminFormTestCase):
         self.assertEqual(self.read(url)[0], SCAN)
         self.assertFalse(Path(settings.MEDIA_ROOT).exists())
         self.assertEqual(StoredFile.objects.get(location="media").size, len(SCAN))
+
+
+class FileStorageSettingTests(SimpleTestCase):
+    def test_the_database_storage_is_a_setting(self):
+        self.assertEqual(import_settings(DJANGO_DEBUG="1", BKXH_FILE_STORAGE="database").returncode, 0)
+
+    def test_an_unknown_file_storage_is_refused_at_start(self):
+        result = import_settings(DJANGO_DEBUG="1", BKXH_FILE_STORAGE="s3")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("BKXH_FILE_STORAGE is 's3'; it must be one of: local, database", result.stderr)
