@@ -12,17 +12,31 @@ within a worker's memory; PostgreSQL's bytea holds up to 1 GB and keeps big valu
 out of the table's pages (TOAST), SQLite's blobs up to 1 GB too.
 """
 
+import contextlib
 from urllib.parse import urljoin
 
+import psycopg
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, Storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.encoding import filepath_to_uri
 from django.utils.functional import cached_property
 
 from files.models import StoredFile
+
+_TABLE = StoredFile._meta.db_table
+
+
+@contextlib.contextmanager
+def _postgresql_cursor():
+    """A cursor of Django's connection, so in its transaction, that binds parameters on the server
+    and sends and reads bytea in binary; its errors are Django's (an IntegrityError)."""
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
 
 
 @deconstructible(path="files.storage.PrivateFolderStorage")
@@ -58,21 +72,44 @@ class DatabaseStorage(Storage):
     def _open(self, name, mode="rb"):
         if mode not in ("r", "rb"):
             raise ValueError(f"A stored file is written once, by save(); it opens for reading only, not {mode!r}.")
-        content = self._files().filter(name=name).values_list("content", flat=True).first()
+        content = self._content(name)
         if content is None:
             raise FileNotFoundError(name)
-        # PostgreSQL answers a memoryview, SQLite bytes.
-        return ContentFile(bytes(content), name=name)
+        return ContentFile(content, name=name)
+
+    def _content(self, name):
+        if connection.vendor != "postgresql":
+            return self._files().filter(name=name).values_list("content", flat=True).first()
+        # In binary, not as hex text twice the file's size (see _insert).
+        with _postgresql_cursor() as cursor:
+            cursor.execute(
+                f"SELECT content FROM {_TABLE} WHERE location = %s AND name = %s", [self.location, name], binary=True
+            )
+            row = cursor.fetchone()
+        return None if row is None else row[0]
 
     def _save(self, name, content):
         data = b"".join(content.chunks())
         while True:
             try:
                 with transaction.atomic():
-                    StoredFile.objects.create(location=self.location, name=name, content=data, size=len(data))
+                    self._insert(name, data)
                 return name
             except IntegrityError:  # another request stored a file of that name since save() chose it
                 name = self.get_available_name(name)
+
+    def _insert(self, name, data):
+        if connection.vendor != "postgresql":
+            StoredFile.objects.create(location=self.location, name=name, content=data, size=len(data))
+            return
+        # Django binds a statement's parameters on the client (server_side_binding is off), which
+        # writes the bytes into the SQL as hex text: for a 32 MB file 2,6 s and 224 MB more. Bound
+        # by the server they go as they are (README, "Files shared by every server").
+        with _postgresql_cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_TABLE} (location, name, content, size, created) VALUES (%s, %s, %s, %s, %s)",
+                [self.location, name, data, len(data), timezone.now()],
+            )
 
     def delete(self, name):
         self._files().filter(name=name).delete()
