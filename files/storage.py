@@ -13,6 +13,7 @@ out of the table's pages (TOAST), SQLite's blobs up to 1 GB too.
 """
 
 import contextlib
+import posixpath
 from urllib.parse import urljoin
 
 import psycopg
@@ -96,7 +97,7 @@ class DatabaseStorage(Storage):
                     self._insert(name, data)
                 return name
             except IntegrityError:  # another request stored a file of that name since save() chose it
-                name = self.get_available_name(name)
+                name = self.get_alternative_name(*posixpath.splitext(name))
 
     def _insert(self, name, data):
         if connection.vendor != "postgresql":

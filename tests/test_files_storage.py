@@ -12,6 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -21,6 +22,7 @@ from django.utils import timezone
 from accounts.roles import VIEWER
 from beneficiaries.models import Decision
 from files.models import StoredFile
+from files.storage import DatabaseStorage
 from imports import storage
 from imports.models import ImportLog
 from indicators.models import IndicatorValue
@@ -227,6 +229,15 @@ class ScanOnLocalStorageTests(ScanTests, AdminFormTestCase):
 
 class ScanOnDatabaseStorageTests(ScanTests, AdminFormTestCase):
     file_storage = "database"
+
+    def test_a_scan_stored_at_the_same_moment_as_another_of_its_name_is_kept_under_another(self):
+        # Both requests found the name free; the second to write it is told by the unique constraint.
+        with mock.patch.object(DatabaseStorage, "exists", return_value=False):
+            first = storages["default"].save("decisions/qd.pdf", ContentFile(b"%PDF first"))
+            second = storages["default"].save("decisions/qd.pdf", ContentFile(b"%PDF second"))
+        self.assertEqual(first, "decisions/qd.pdf")
+        self.assertRegex(second, r"^decisions/qd_\w{7}\.pdf$")
+        self.assertEqual(storages["default"].open(second).read(), b"%PDF second")
 
     def test_a_scan_saved_on_one_server_is_read_on_another(self):
         url = self.add_decision().scan.url
