@@ -5,11 +5,11 @@ for an import's confirmation), chosen by BKXH_FILE_STORAGE (README, "Files share
 default. `DatabaseStorage` keeps them in the database, which every web and worker server already
 shares and `pg_dump` already backs up with the figures.
 
-Memory: a file is one row, read and written whole. An upload at BKXH_IMPORT_MAX_BYTES (32 MB)
-costs its bytes about three times in the process that stores or loads it (the upload itself,
-the driver's copy of the parameter or of the result, and the bytes made of the result), well
-within a worker's memory; PostgreSQL's bytea holds up to 1 GB and keeps big values compressed
-out of the table's pages (TOAST), SQLite's blobs up to 1 GB too.
+Memory: a file is one row, written and read whole. An upload at BKXH_IMPORT_MAX_BYTES (32 MB)
+adds about three times its size to the process that stores or loads it (96-98 MB measured, with
+bench/storage_bench.py: the bytes joined, the driver's buffer, the bytes read), well within a
+worker's memory; PostgreSQL's bytea holds up to 1 GB and keeps big values compressed out of the
+table's pages (TOAST), SQLite's blobs up to 1 GB too.
 """
 
 import contextlib
