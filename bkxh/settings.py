@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "approvals",
     "imports",
     "reports",
+    "files",
     "demo",
     "backups",
 ]
@@ -205,8 +206,27 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("BKXH_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Where uploaded files are kept: "default" the decisions' scans, "private" the uploads waiting
+# for an import's confirmation (README, "Files shared by every server"). "local" keeps them in
+# folders of this server, MEDIA_ROOT and BKXH_PRIVATE_ROOT, which is all one server needs;
+# "database" in the database, which every web and worker server shares and backs up.
+BKXH_FILE_STORAGES = {
+    "local": {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "files.storage.PrivateFolderStorage"},
+    },
+    "database": {
+        "default": {"BACKEND": "files.storage.DatabaseStorage", "OPTIONS": {"location": "media"}},
+        "private": {"BACKEND": "files.storage.DatabaseStorage", "OPTIONS": {"location": "private"}},
+    },
+}
+BKXH_FILE_STORAGE = os.environ.get("BKXH_FILE_STORAGE", "local").strip() or "local"
+if BKXH_FILE_STORAGE not in BKXH_FILE_STORAGES:
+    raise ImproperlyConfigured(
+        f"BKXH_FILE_STORAGE is {BKXH_FILE_STORAGE!r}; it must be one of: " + ", ".join(BKXH_FILE_STORAGES)
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **BKXH_FILE_STORAGES[BKXH_FILE_STORAGE],
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -216,7 +236,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("BKXH_MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"
+# The only uploaded files are the decisions' scanned copies, and they are not public: their
+# address is a page of the decisions' admin (beneficiaries/admin/people.py) that serves a file,
+# from whichever storage holds it, only to a user who may view the decision it belongs to.
+# Nothing serves MEDIA_ROOT or the stored files' table directly.
+MEDIA_URL = "admin/beneficiaries/decision/scan/"
 
 # A web request's database statement is cancelled after this many milliseconds (PostgreSQL;
 # bkxh/web.py): no page needs more, and a runaway query must not outlive the request.
@@ -231,9 +255,10 @@ BKXH_ORGANISATION = os.environ.get("BKXH_ORGANISATION", "Lao động, người c
 # a path. Debian's package is "chromium".
 BKXH_CHROMIUM = os.environ.get("BKXH_CHROMIUM", "chromium")
 
-# Uploaded files wait here between the preview and the confirmation. The folder is private
-# (never under MEDIA_ROOT or STATIC_ROOT, never served) and shared by every worker process;
-# files are removed after use, and by `clean_import_files` (also run on each upload) after a day.
+# With BKXH_FILE_STORAGE=local, uploaded files wait here between the preview and the confirmation.
+# The folder is private (never under MEDIA_ROOT or STATIC_ROOT, never served) and shared by every
+# worker process of this server; files are removed after use, and by `clean_import_files` (also run
+# on each upload) after a day.
 BKXH_PRIVATE_ROOT = Path(os.environ.get("BKXH_PRIVATE_ROOT", BASE_DIR / "private"))
 # Where `manage.py backup_data` (`make backup`) writes its archives unless given --to: README,
 # "Backup and restore". Another disk, or a folder copied off the machine, in production.

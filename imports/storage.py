@@ -1,36 +1,35 @@
 """Uploaded files kept between an import's preview and its confirmation.
 
-They live in BKXH_PRIVATE_ROOT/imports, a folder no URL serves, shared by every worker process
-(the confirmation may reach another worker than the upload). A file is named by a random token,
-so a name posted back by a browser can never point elsewhere; it is removed once the import is
-confirmed or cancelled, and `remove_stale()` removes any left for more than a day.
+They live in the "imports" folder of STORAGES["private"]: BKXH_PRIVATE_ROOT on this server's disk,
+or the database, which every web and worker server shares (BKXH_FILE_STORAGE; the confirmation,
+or the job that writes the file, may run on another server than the upload). No address serves
+them. A file is named by a random token, so a name posted back by a browser can never point
+elsewhere; it is removed once the import is confirmed or cancelled, and `remove_stale()` removes
+any left for more than a day.
 """
 
-import os
+import datetime
 import re
 import secrets
-import time
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.utils import timezone
 
 MAX_AGE_SECONDS = 24 * 60 * 60
+FOLDER = "imports"
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
-def folder():
-    path = Path(settings.BKXH_PRIVATE_ROOT) / "imports"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return path
+def _private():
+    return storages["private"]
 
 
 def store(data):
     """Keep `data`; returns the token that finds it again."""
     token = secrets.token_hex(16)
-    partial = folder() / f"{token}.part"
-    with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
-        handle.write(data)
-    partial.rename(folder() / token)
+    # 128 random bits: no other file has this name, so the storage keeps it as given.
+    _private().save(f"{FOLDER}/{token}", ContentFile(data))
     return token
 
 
@@ -38,23 +37,31 @@ def load(token):
     """The bytes kept under `token`; FileNotFoundError when they are gone."""
     if not _TOKEN.match(token or ""):
         raise FileNotFoundError(token)
-    return (folder() / token).read_bytes()
+    with _private().open(f"{FOLDER}/{token}") as handle:
+        return handle.read()
 
 
 def discard(token):
     if _TOKEN.match(token or ""):
-        (folder() / token).unlink(missing_ok=True)
+        _private().delete(f"{FOLDER}/{token}")
 
 
 def remove_stale(max_age=MAX_AGE_SECONDS):
-    """Remove kept files older than `max_age` seconds; returns the names removed."""
-    limit = time.time() - max_age
+    """Remove kept files stored more than `max_age` seconds ago; returns the names removed."""
+    storage = _private()
+    limit = timezone.now() - datetime.timedelta(seconds=max_age)
+    try:
+        _folders, names = storage.listdir(FOLDER)
+    except FileNotFoundError:  # nothing was ever kept in this folder
+        return []
     removed = []
-    for path in folder().iterdir():
+    for name in names:
+        # Its stored time: a kept file is never rewritten, so on disk its modification is its
+        # creation (Linux keeps no creation time that Django reads: getctime is the inode's change).
         try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-                removed.append(path.name)
+            if storage.get_modified_time(f"{FOLDER}/{name}") < limit:
+                storage.delete(f"{FOLDER}/{name}")
+                removed.append(name)
         except FileNotFoundError:  # another worker removed it first
             continue
     return removed

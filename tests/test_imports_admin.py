@@ -1,11 +1,12 @@
+import datetime
 import io
-import os
 import shutil
 import tempfile
-import time
 from decimal import Decimal
 from io import StringIO
+from unittest import mock
 
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase, override_settings
@@ -46,7 +47,14 @@ class PrivateFolderMixin:
         self.addCleanup(settings_override.disable)
 
     def kept_files(self):
-        return os.listdir(storage.folder())
+        """The uploads kept, in whichever storage BKXH_FILE_STORAGE chose."""
+        try:
+            return storages["private"].listdir(storage.FOLDER)[1]
+        except FileNotFoundError:  # the private folder, before anything was kept in it
+            return []
+
+    def a_day_and_more_later(self):
+        return mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(days=2))
 
 
 class ImportAdminTests(PrivateFolderMixin, TestCase):
@@ -226,18 +234,17 @@ class ImportAdminTests(PrivateFolderMixin, TestCase):
 
     def test_files_kept_for_more_than_a_day_are_removed(self):
         self.upload(self.good_file())
-        old = storage.folder() / self.kept_files()[0]
-        os.utime(old, (time.time() - 2 * 86400,) * 2)
         out = StringIO()
-        call_command("clean_import_files", stdout=out)
+        with self.a_day_and_more_later():
+            call_command("clean_import_files", stdout=out)
         self.assertEqual(self.kept_files(), [])
         self.assertIn("Đã xóa 1 tệp đang giữ; 1 lần kiểm tra không được xác nhận được ghi là quá hạn.", out.getvalue())
 
     def test_a_preview_never_confirmed_says_so_in_the_log_once_its_file_is_removed(self):
         self.upload(self.good_file())
         log = ImportLog.objects.get()
-        os.utime(storage.folder() / log.stored_file, (time.time() - 2 * 86400,) * 2)
-        call_command("clean_import_files", stdout=StringIO())
+        with self.a_day_and_more_later():
+            call_command("clean_import_files", stdout=StringIO())
         log.refresh_from_db()
         self.assertEqual((log.outcome, log.stored_file), (ImportLog.Outcome.EXPIRED, ""))
         self.assertIsNotNone(log.finished_at)

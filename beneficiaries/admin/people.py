@@ -1,9 +1,12 @@
+import posixpath
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count, Q, Sum
+from django.http import FileResponse, Http404
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +109,25 @@ class DecisionAdmin(ImportExportAdmin):
     list_display = ("number", "date", "issuer", "summary")
     search_fields = ("number", "issuer", "summary")
     date_hierarchy = "date"
+
+    def get_urls(self):
+        opts = self.model._meta
+        scan = path(
+            "scan/<path:name>",
+            self.admin_site.admin_view(self.scan_view),
+            name=f"{opts.app_label}_{opts.model_name}_scan",
+        )
+        return [scan, *super().get_urls()]
+
+    def scan_view(self, request, name):
+        """A decision's scanned copy, at the address MEDIA_URL gives it, from whichever storage keeps
+        it (a folder or the database), to a user who may view the decision and to nobody else. Sent
+        as a download, never shown in the page: a file uploaded as a scan could be a web page, which
+        must not run as one of bkxh's."""
+        decision = self.get_queryset(request).filter(scan=name).first()
+        if decision is None or not self.has_view_permission(request, decision):
+            raise Http404
+        return FileResponse(decision.scan.open("rb"), as_attachment=True, filename=posixpath.basename(name))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         decision = self.get_object(request, unquote(object_id)) if object_id else None
