@@ -1,6 +1,7 @@
 """Suite-wide test settings."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 
@@ -11,3 +12,10 @@ def fast_password_hasher():
     checked against is the same with MD5; the production hasher is left to the settings."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def empty_report_cache():
+    """Each test starts with an empty cache (reports.caching): a test's writes are rolled back,
+    and with them the generations the cache's entries are keyed on."""
+    cache.clear()
