@@ -16,7 +16,9 @@ update(), delete(), bulk_create() and bulk_update()):
 - a `version` checked on save, so that of two people editing the same row the second is refused
   instead of overwriting the first;
 - text fields without their invisible format characters, and refused when one holds a
-  character that turns the direction of the text around (clean_texts).
+  character that turns the direction of the text around (clean_texts);
+- the years written told, in the writing transaction, to the write observers (note_writes:
+  the report's cache, reports.generations).
 A save that changes nothing writes nothing, and so leaves no history.
 
 Rows of other models may take something from a row through a foreign key: a rice line its year
