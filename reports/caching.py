@@ -51,13 +51,14 @@ def generation(year):
 
 def authority_of(user):
     """What a page may show `user` depends on: their flags, permissions and the units of their
-    scope (None: every unit)."""
+    scope (None: every unit). An active superuser holds every permission without reading them."""
     units = scope_of(user).unit_ids
+    everything = user.is_active and user.is_superuser
     return (
         user.is_active,
         user.is_staff,
         user.is_superuser,
-        tuple(sorted(user.get_all_permissions())),
+        None if everything else tuple(sorted(user.get_all_permissions())),
         None if units is None else tuple(sorted(units)),
     )
 

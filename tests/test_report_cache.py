@@ -41,9 +41,8 @@ from tests.test_imports_commands import HEADER
 from tests.test_report import page_text
 
 REPORT = "/reports/2024/"
-# A repeat view of a superuser: the session, the user, the user's and their groups' permissions
-# (superuser: every permission) and the generation.
-REPEAT_QUERIES = 5
+# A repeat view of a superuser: the session, the user and the generation.
+REPEAT_QUERIES = 3
 
 
 class CachedReportTests(TestCase):
