@@ -69,7 +69,8 @@ def page(request, area_code, generation, make):
     key = _key(
         "page",
         request.path,
-        sorted(request.GET.lists()),
+        # As the page's links repeat it, in its order.
+        request.GET.urlencode(),
         area_code,
         get_language(),
         timezone.localdate().isoformat(),

@@ -232,6 +232,14 @@ class CachedReportUsersTests(TestCase):
         self.assertIn("3.000 người", text)
         self.assertNotIn("7.000", text)
 
+    def test_a_district_users_repeat_view_takes_a_fixed_number_of_queries(self):
+        clerk = make_role_user(username="pacnam.xem", role="Xem", units=[self.district])
+        first = self.get(clerk)
+        # The session, the user, the generation, their units, the units' graph (the units below
+        # theirs: two), their first unit (the report's area), their own and their groups' permissions.
+        with self.assertNumQueries(9):
+            self.assertEqual(self.client.get(REPORT).content, first.content)
+
     def test_a_user_without_the_lists_gets_no_figure_links(self):
         self.assertIn("figure-rows", self.get(self.admin).content.decode())
         reader = self.reader("tinh.doc", units=[self.province])
