@@ -65,7 +65,10 @@ def authority_of(user):
 
 def page(request, area_code, generation, make):
     """The response of the report page at `request`'s address (`area_code`: the area it opens
-    on), from the cache or from `make()`, which is kept when it answers 200."""
+    on), from the cache or from `make()`, which is kept when it answers 200. Only a GET: the
+    admin's permissions, which the page's links ask, differ for a POST."""
+    if request.method != "GET":
+        return make()
     key = _key(
         "page",
         request.path,

@@ -2,6 +2,7 @@
 write path moves on the generation its cache is keyed on, and users of other authority (scope,
 permissions, whole citizen IDs) never share a page."""
 
+import json
 import shutil
 import socket
 import tempfile
@@ -11,15 +12,16 @@ from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core import serializers
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from accounts.models import UserArea
 from approvals import workflow
 from approvals.models import YearApproval
 from indicators.models import IndicatorValue, RegisterSource
 from reports import views
-from reports.generations import fold, generation_of, step
+from reports.generations import FOLD_EVERY, fold, generation_of, step
 from reports.models import DataGeneration
 from tests.factories import (
     make_agency,
@@ -99,7 +101,8 @@ class CachedReportTests(TestCase):
         self.assertIn("7.300/6.400 người", self.text())
         trained = make_indicator(code="trained", name="Đào tạo nghề", has_plan=False)
         self.assertNotIn("Đào tạo nghề", self.text())
-        IndicatorValue.objects.bulk_create([IndicatorValue(indicator=trained, area=self.province, year=2024, actual=91)])
+        added = IndicatorValue(indicator=trained, area=self.province, year=2024, actual=91)
+        IndicatorValue.objects.bulk_create([added])
         self.assertIn("Đào tạo nghề", self.text())
 
     def test_deleting_a_figure_and_a_register_entry_takes_them_off(self):
@@ -172,6 +175,25 @@ class CachedReportTests(TestCase):
         narrative.shortcomings = "Đã giải ngân đủ."
         narrative.save()
         self.assertIn("Đã giải ngân đủ.", self.text())
+
+    def test_a_fixture_loaded_shows_its_figures(self):
+        self.assertIn("7.000/6.400 người", self.text())
+        fixture = json.loads(serializers.serialize("json", [self.value]))
+        fixture[0]["fields"]["actual"] = "7400"
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        (folder / "values.json").write_text(json.dumps(fixture))
+        call_command("loaddata", str(folder / "values.json"), stdout=StringIO())
+        self.assertIn("7.400/6.400 người", self.text())
+
+    def test_clearing_an_agencys_sectors_gives_it_every_sector(self):
+        social = make_sector(code="bao_tro_xa_hoi", name="Bảo trợ xã hội", order=2)
+        self.gifts.sector = social
+        self.gifts.save()
+        agency = make_agency(area=self.province, sectors=[self.jobs.sector])
+        self.assertNotIn("Mừng thọ", self.text())
+        agency.sectors.clear()
+        self.assertIn("Mừng thọ", self.text())
 
     def test_the_years_either_side_change_the_report_and_others_do_not(self):
         self.text()
@@ -254,6 +276,29 @@ class CachedReportUsersTests(TestCase):
             for user in (masked, whole, masked, whole):
                 self.assertEqual(self.get(user).status_code, 200)
         self.assertEqual(rendered.call_count, 2)
+
+
+class CommittedWritesTests(TransactionTestCase):
+    """Writes outside any transaction, as a command's or a worker's: on PostgreSQL the import
+    writes its parts from a thread of its own, on a connection of its own."""
+
+    def test_an_import_written_while_checked_shows_its_rows(self):
+        province = make_province()
+        make_district(parent=province)
+        make_value(indicator=make_indicator(), area=province, plan=6400, actual=7000)
+        self.client.force_login(make_superuser())
+        self.assertNotIn("12/10 người", page_text(self.client.get(REPORT, {"area": "060"})))
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder)
+        path = folder / "chi-tieu.csv"
+        path.write_bytes(make_csv_bytes([HEADER, ["jobs_created", "2024", "060", "10", "12", ""]]))
+        call_command("import_data", "indicator_values", str(path), stdout=StringIO(), stderr=StringIO())
+        self.assertIn("12/10 người", page_text(self.client.get(REPORT, {"area": "060"})))
+
+    def test_committed_steps_are_folded_now_and_then(self):
+        for _ in range(2 * FOLD_EVERY):
+            step([2024])
+        self.assertLess(DataGeneration.objects.filter(year=2024).count(), FOLD_EVERY + 1)
 
 
 class GenerationTests(TestCase):
