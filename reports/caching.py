@@ -13,7 +13,7 @@ Three kinds of entries, in Django's cache (settings.CACHES):
   flags and the units of their scope, which are all the page's links and buttons depend on
   (the figure links, issuing, writing the narrative). The page has no form, no user's name and
   no message, so a user's page is the page of every user with the same authority. Only pages
-  answered 200 are kept: a refusal (PermissionDenied, 404) is decided again each time;
+  answered 200 to a GET are kept: a refusal (PermissionDenied, 404) is decided again each time;
 - a file's bytes (DOCX, XLSX, PDF) of an area and agency, for one day and language, served after
   the request's own checks (reports.views.report_page): a file prints no link.
 """

@@ -13,8 +13,9 @@ commits, so every other write of the year (an import takes minutes) would wait f
 writers of two years could deadlock; inserts wait for nothing. Random steps rather than 1: a
 database restored from a backup, or a test's rolled-back transaction, goes back to an earlier
 sum and would count up again through sums the cache holds with other data; with steps of up to
-2^40 a sum met again is a chance of one in a trillion. After a commit, now and then, fold() sums
-each year's rows into one, so that the read stays a small query.
+2^40, meeting one again is a chance of about one in a trillion for each sum the cache still
+holds. After a commit, now and then, fold() sums each year's rows into one, so that the read
+stays a small query.
 """
 
 import functools
