@@ -12,7 +12,9 @@ by COPY; later runs reuse them. Each page is then requested through Django's tes
 logged in, twice to warm up and `--runs` times more; the script prints the median server
 time against the goal, the number of queries and, for a page over its goal, the plan of its
 slowest query. The province's 2024 report is also timed as its Word and Excel files (goal: under
-a second each). Not part of the test suite.
+a second each). The report's pages and files are timed twice: as first views (every generation
+moved on before each request, so that nothing comes from the report's cache) and as repeat
+views. Not part of the test suite.
 """
 
 import argparse
