@@ -9,6 +9,8 @@ checks who may do it; the history table keeps every step with its user.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +18,7 @@ from areas.models import AdminUnit
 from audit.context import history_user
 from audit.models import HistoricalContext
 from bkxh.constraints import rule, year_in_range
+from bkxh.records import note_years
 
 
 class YearApprovalQuerySet(models.QuerySet):
@@ -83,3 +86,12 @@ class YearApproval(models.Model):
     @property
     def is_approved(self):
         return self.state == self.State.APPROVED
+
+
+@receiver([post_save, post_delete], sender=YearApproval, dispatch_uid="approvals_note_approval")
+def note_approval(sender, instance, using, **kwargs):
+    """An approval is a write of its year: the year's report says whether its figures are
+    approved, and by whom (bkxh.records.note_years; the report's cache). Noted after the write,
+    in its transaction when there is one: an approval never changes its year (the admin adds
+    drafts, the workflow changes their state)."""
+    note_years(sender, {instance.year}, using=using)

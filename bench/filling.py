@@ -115,8 +115,13 @@ class Copier:
 
     def finish(self):
         """Once the rows are committed: move the sequences past the ids given (SQLite's follow
-        by themselves) and let the planner know the tables' new sizes."""
+        by themselves), let the planner know the tables' new sizes, and move on every year's
+        generation, which the rows' COPY went past (reports.generations: the report's cache)."""
         from django.core.management.color import no_style
+
+        from reports.generations import step_everything
+
+        step_everything(self.connection.alias)
 
         with self.connection.cursor() as cursor:
             for sql in self.connection.ops.sequence_reset_sql(no_style(), list(self.next_ids)):

@@ -16,7 +16,9 @@ update(), delete(), bulk_create() and bulk_update()):
 - a `version` checked on save, so that of two people editing the same row the second is refused
   instead of overwriting the first;
 - text fields without their invisible format characters, and refused when one holds a
-  character that turns the direction of the text around (clean_texts).
+  character that turns the direction of the text around (clean_texts);
+- the years written told, in the writing transaction, to the write observers (note_writes:
+  the report's cache, reports.generations).
 A save that changes nothing writes nothing, and so leaves no history.
 
 Rows of other models may take something from a row through a foreign key: a rice line its year
@@ -37,7 +39,7 @@ from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Q, prefetch_related_objects
-from django.db.models.signals import post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import formats, timezone
 from django.utils.text import capfirst
@@ -54,6 +56,8 @@ from bkxh.text import direction_control, has_format_characters, without_format_c
 _inside_bulk_update = contextvars.ContextVar("bkxh_inside_bulk_update", default=False)
 # The rows a delete() has already checked, so that pre_delete checks only those it cascades to.
 _checked_deletes = contextvars.ContextVar("bkxh_checked_deletes", default=frozenset())
+# The (unit id, year) of the rows a delete() cascades to, noted once with its own (note_writes).
+_cascaded = contextvars.ContextVar("bkxh_cascaded", default=None)
 
 
 @contextlib.contextmanager
@@ -146,6 +150,37 @@ def register_write_guard(guard):
     once per kind of guard however often ready() runs."""
     if not any(type(registered) is type(guard) for registered in write_guards):
         write_guards.append(guard)
+
+
+# The registered write observers (register_write_observer), told of every write.
+write_observers = []
+
+
+def register_write_observer(observer):
+    """Tell `observer` of every write of a Record: called as observer(model, years, using) in the
+    writing transaction, on every path that writes (the paths guard_writes guards, the import's
+    COPY, loaddata, a many-to-many change, a cascaded delete), with the years of the rows written
+    (old and new values; None for a model whose rows belong to no year) and the database alias.
+    Called from AppConfig.ready(), once per observer however often ready() runs."""
+    if observer not in write_observers:
+        write_observers.append(observer)
+
+
+def note_writes(model, unit_years, *, using=None):
+    """Tell the write observers that rows of `model` at the (unit id, year) `unit_years` are being
+    written, in the writing transaction: what they note is committed or rolled back with the rows.
+    A path that writes past the ORM (imports.fast_insert) calls it by name, as it calls guard_writes."""
+    if write_observers:
+        note_years(model, {None} if model.year_path is None else {year for _unit, year in unit_years}, using=using)
+
+
+def note_years(model, years, *, using=None):
+    """note_writes() for rows of `model` of `years` (None: of no year), for a model that is no
+    Record (a year's approval)."""
+    if years:
+        using = using or router.db_for_write(model)
+        for observer in write_observers:
+            observer(model, frozenset(years), using)
 
 
 def guard_writes(model, unit_years, *, user=None):
@@ -427,22 +462,27 @@ class RecordQuerySet(models.QuerySet):
             # Where the rows are now, read back: a row also moves through a relation (a rice line
             # given another round), which the arguments above do not show; a refusal rolls the
             # update back. The guard before it names a lock before a constraint can fail.
-            guard_writes(self.model, rows._stored_unit_years())
+            moved = rows._stored_unit_years()
+            guard_writes(self.model, moved)
             guard_dependents(self.model, rows.values("pk"), named)
             updated = list(rows.all())
             refuse_broken_rules(self.model, updated)
             self._history(updated, update=True)
+            note_writes(self.model, unit_years + moved, using=self.db)
         return count
 
     update.alters_data = True
 
     def delete(self):
         with transaction.atomic(using=self.db):
-            guard_writes(self.model, self._stored_unit_years())
+            unit_years = self._stored_unit_years()
+            guard_writes(self.model, unit_years)
             guard_dependents(self.model, self.values("pk"), read_by_any_dependent(self.model))
             checked = {(self.model._meta.label, pk) for pk in self.values_list("pk", flat=True)}
-            with _setting(_checked_deletes, _checked_deletes.get() | checked):
-                return super().delete()
+            with _setting(_checked_deletes, _checked_deletes.get() | checked), _noting_cascades(self.db):
+                deleted = super().delete()
+            note_writes(self.model, unit_years, using=self.db)
+            return deleted
 
     delete.alters_data = True
 
@@ -453,10 +493,12 @@ class RecordQuerySet(models.QuerySet):
         clean_texts(self.model, objs)
         with transaction.atomic(using=self.db):
             # Guarded in the writing transaction, which then holds the year open (approvals.locking).
-            guard_writes(self.model, unit_years_of(self.model, objs))
+            unit_years = unit_years_of(self.model, objs)
+            guard_writes(self.model, unit_years)
             refuse_broken_rules(self.model, objs)
             created = super().bulk_create(objs, *args, **kwargs)
             self._history(created, update=False)
+            note_writes(self.model, unit_years, using=self.db)
         for obj in created:
             obj._remember_stored_values()
         return created
@@ -473,7 +515,8 @@ class RecordQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             stored = RecordQuerySet(self.model, using=self.db).filter(pk__in=[obj.pk for obj in objs])
             _check_versions(RecordQuerySet(self.model, using=self.db), objs)
-            guard_writes(self.model, stored._stored_unit_years() + [unit_year_of(obj) for obj in objs])
+            unit_years = stored._stored_unit_years() + [unit_year_of(obj) for obj in objs]
+            guard_writes(self.model, unit_years)
             refuse_broken_rules(self.model, objs)
             pks = [obj.pk for obj in objs]
             guard_dependents(self.model, pks, attnames)
@@ -488,6 +531,7 @@ class RecordQuerySet(models.QuerySet):
             for obj in objs:
                 obj.version += 1
             self._history(objs, update=True)
+            note_writes(self.model, unit_years, using=self.db)
         for obj in objs:
             obj._remember_stored_values()
         return count
@@ -560,7 +604,8 @@ class Record(models.Model):
         if not self._state.adding and not self.changed_fields():
             return
         with transaction.atomic(using=kwargs.get("using")):
-            guard_writes(type(self), self._unit_years_written())
+            unit_years = self._unit_years_written()
+            guard_writes(type(self), unit_years)
             refuse_broken_rules(type(self), [self])
             if not self._is_stored():
                 super().save(*args, **kwargs)
@@ -579,6 +624,8 @@ class Record(models.Model):
                     raise
                 finally:
                     del self._expected_version
+            # Where the row is now: a save may move it (another year, another unit).
+            note_writes(type(self), [*unit_years, unit_year_of(self)], using=kwargs.get("using"))
         self._remember_stored_values()
 
     save.alters_data = True
@@ -594,10 +641,14 @@ class Record(models.Model):
 
     def delete(self, *args, **kwargs):
         with transaction.atomic(using=kwargs.get("using")):
-            guard_writes(type(self), self._old_unit_years())
+            unit_years = self._old_unit_years()
+            guard_writes(type(self), unit_years)
             guard_dependents(type(self), [self.pk], read_by_any_dependent(type(self)))
-            with _setting(_checked_deletes, _checked_deletes.get() | {(self._meta.label, self.pk)}):
-                return super().delete(*args, **kwargs)
+            checked = _checked_deletes.get() | {(self._meta.label, self.pk)}
+            with _setting(_checked_deletes, checked), _noting_cascades(kwargs.get("using")):
+                deleted = super().delete(*args, **kwargs)
+            note_writes(type(self), unit_years, using=kwargs.get("using"))
+            return deleted
 
     delete.alters_data = True
 
@@ -709,11 +760,44 @@ class Record(models.Model):
         return updated
 
 
+@contextlib.contextmanager
+def _noting_cascades(using):
+    """Note the rows a delete cascades to (guard_cascaded_delete) once per model at its end,
+    rather than once per row."""
+    cascaded = {}
+    with _setting(_cascaded, cascaded):
+        yield
+    for model, unit_years in cascaded.items():
+        note_writes(model, unit_years, using=using)
+
+
 @receiver(pre_delete, dispatch_uid="records_guard_cascaded_delete")
-def guard_cascaded_delete(sender, instance, **kwargs):
-    """Rows deleted along with another (on_delete=CASCADE) are guarded like rows deleted directly."""
+def guard_cascaded_delete(sender, instance, using, **kwargs):
+    """Rows deleted along with another (on_delete=CASCADE) are guarded and noted like rows deleted
+    directly."""
     if isinstance(instance, Record) and (sender._meta.label, instance.pk) not in _checked_deletes.get():
-        guard_writes(sender, [unit_year_of(instance)])
+        unit_year = unit_year_of(instance)
+        guard_writes(sender, [unit_year])
+        cascaded = _cascaded.get()
+        if cascaded is None:  # the delete of a model that is no Record
+            note_writes(sender, [unit_year], using=using)
+        else:
+            cascaded.setdefault(sender, set()).add(unit_year)
+
+
+@receiver(m2m_changed, dispatch_uid="records_note_many_to_many")
+def note_many_to_many(sender, instance, action, model, pk_set, using, **kwargs):
+    """A many-to-many change (an agency's sectors) writes the rows on both of its sides."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if isinstance(instance, Record):
+        note_writes(type(instance), [unit_year_of(instance)], using=using)
+    if issubclass(model, Record):
+        if pk_set is None:  # a clear names no rows of the other side: every year
+            others = [(None, None)]
+        else:
+            others = RecordQuerySet(model, using=using).filter(pk__in=pk_set)._stored_unit_years()
+        note_writes(model, others, using=using)
 
 
 # What a raw save changes of what other rows read, from its pre_save to its post_save.
@@ -727,6 +811,7 @@ def guard_raw_save(sender, instance, raw, **kwargs):
         clean_texts(sender, [instance])
         stored = RecordQuerySet(sender).filter(pk=instance.pk)._stored_unit_years() if instance.pk else []
         guard_writes(sender, [*stored, unit_year_of(instance)])
+        note_writes(sender, [*stored, unit_year_of(instance)], using=kwargs.get("using"))
         changed = _raw_changes(sender, instance)
         _raw_changed.set(instance, changed)
         guard_dependents(sender, [instance.pk], changed)

@@ -173,6 +173,28 @@ BKXH_PROXY_COUNT = int(os.environ.get("BKXH_PROXY_COUNT", "0"))
 SESSION_COOKIE_AGE = int(os.environ.get("BKXH_SESSION_HOURS", "9")) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# The report's pages and files, served again while their data's generation holds
+# (reports.caching, README "Reports under load"). Embedded: each web worker's own memory, which
+# needs no server and no table and costs no query; sound however many workers, since the
+# generation every entry is keyed on is read from the database, though each worker makes its
+# own first copy. Production: Redis (BKXH_CACHE_URL=redis://127.0.0.1:6379/0), which every
+# worker and server shares.
+if os.environ.get("BKXH_CACHE_URL"):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["BKXH_CACHE_URL"]}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "bkxh",
+            # A province report's page is about 100 KB: some tens of MB a worker at most.
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    }
+# How long an entry is kept at most (its key holds the day anyway).
+BKXH_REPORT_CACHE_SECONDS = int(os.environ.get("BKXH_REPORT_CACHE_SECONDS", str(24 * 3600)))
+
 # Approved years are locked, and history is what the audit shows: it is never reverted.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

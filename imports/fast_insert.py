@@ -17,7 +17,8 @@ bypass it, each re-doing what it skips:
    the field would send it as it is. A data model (bkxh.records.Record) gets what its own
    bulk_create gives it, called here by name: texts without format characters (clean_texts);
    the write refused for a locked year or a unit outside the acting user's scope (guard_writes)
-   and for a row breaking the model's problems_of_row() (refuse_broken_rules). Like
+   and for a row breaking the model's problems_of_row() (refuse_broken_rules); the years
+   written told to the write observers (note_writes: the report's cache). Like
    bulk_create, no save() and no pre_save/post_save signal: the import sets what save() would
    derive (Kind.prepare, imports.writing). Other databases, and models whose ids are not drawn
    from a sequence, use bulk_create.
@@ -39,7 +40,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
-from bkxh.records import Record, clean_texts, guard_writes, refuse_broken_rules, unit_years_of
+from bkxh.records import Record, clean_texts, guard_writes, note_writes, refuse_broken_rules, unit_years_of
 
 
 class Prepared:
@@ -86,10 +87,12 @@ def send(prepared):
     if prepared.rows is None:
         model.objects.bulk_create(prepared.instances, batch_size=1000)
         return
+    unit_years = None
     if issubclass(model, Record):
         # In the writing transaction, as late as can be: a year approved while the file was
         # being checked still stops it.
-        guard_writes(model, unit_years_of(model, prepared.instances))
+        unit_years = unit_years_of(model, prepared.instances)
+        guard_writes(model, unit_years)
         refuse_broken_rules(model, prepared.instances)
     connection = connections[router.db_for_write(model)]
     fields = _fields(model)
@@ -107,6 +110,9 @@ def send(prepared):
     history = getattr(model, "history", None)
     if history is not None:
         _copy_to_history(connection, model, history.model, prepared.ids, prepared.instances[0])
+    if unit_years is not None:
+        # What bulk_create tells the write observers (the report's cache), past which COPY goes.
+        note_writes(model, unit_years, using=connection.alias)
 
 
 def _copied(connection, model):

@@ -265,3 +265,15 @@ class IssuedFile(models.Model):
             sha256=hashlib.sha256(content).hexdigest(),
             size=len(content),
         )
+
+
+class DataGeneration(models.Model):
+    """A step of the generation of a year's data, which the report's cache keys its entries on
+    (reports.generations): a row per write of the year, its generation the sum of the steps."""
+
+    # None: data of no year (units, indicators, agencies, people), which every year's report may read.
+    year = models.IntegerField(null=True)
+    steps = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.year}: {self.steps}"

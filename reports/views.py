@@ -23,7 +23,7 @@ from areas.models import AdminUnit
 from audit.models import AccessLog, log_access
 from bkxh.years import MAX_YEAR, MIN_YEAR, is_kept_year
 from indicators.models import IndicatorValue
-from reports import charts, excel, word
+from reports import caching, charts, excel, word
 from reports.documents import ReportDocument, file_name
 from reports.explain import figure_links
 from reports.figures import report_of
@@ -96,8 +96,15 @@ def annual_report_view(request, year):
     the list of the rows behind each figure of the table, on screen only). A year without any
     figure for the area (or the agency's sectors) is not a report: reports/no_figures.html
     (context: year, area) answers 404, as an unknown agency does.
+
+    Served from the cache while nothing it shows can have changed (reports.caching).
     """
-    page = report_page(request, year)
+    generation = caching.generation(year)
+    return caching.page(request, _area_code(request), generation, lambda: _annual_report(request, year, generation))
+
+
+def _annual_report(request, year, generation):
+    page = report_page(request, year, generation)
     if isinstance(page, HttpResponse):
         return page
     # On the screen only: the files, the PDF among them, print the page without the figure links.
@@ -299,10 +306,11 @@ def _document(page):
 
 
 def _report_file(request, year, extension, content_type, make):
-    page = report_page(request, year)
+    generation = caching.generation(year)
+    page = report_page(request, year, generation)
     if isinstance(page, HttpResponse):
         return page
-    response = HttpResponse(make(page), content_type=content_type)
+    response = HttpResponse(caching.file(extension, page, generation, lambda: make(page)), content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, file_name(page.report, extension))
     return response
 
@@ -338,17 +346,17 @@ class ReportPage:
         }
 
 
-def report_page(request, year):
+def report_page(request, year, generation=None):
     """The ReportPage the request asks for, or the response that answers instead: the agency
     picker when several agencies share the year and none is named, the 404 page of a year
     without figures. Raises Http404 (a year not kept, an unknown area or agency) and
     PermissionDenied (an area outside the user's scope). The page and its files (DOCX, XLSX)
-    go through it, so they obey one set of rules."""
-    code = request.GET.get("area")
+    go through it, so they obey one set of rules. The report's figures come from the cache
+    (reports.caching) while its `generation` (read before anything else, when given) holds."""
+    if generation is None:
+        generation = caching.generation(year)
+    code = _area_code(request)
     scope = scope_of(request.user)
-    if not code and not scope.is_whole_province:
-        home = home_unit(request.user)
-        code = home.code if home else None
     area = _report_area(year, code)
     if not scope.allows(area.pk):
         raise PermissionDenied(_("%(area)s is outside the units you work for.") % {"area": area})
@@ -357,7 +365,14 @@ def report_page(request, year):
     if issuer is None and len(issuers) > 1:
         return _agency_picker(request, year, area, code, issuers)
     agency, sectors = (issuer.agency, issuer.sectors) if issuer else (None, None)
-    report = report_of(year=year, area=area, agency=agency, sectors=sectors)
+    report = caching.report(
+        year=year,
+        area=area,
+        agency=agency,
+        sectors=sectors,
+        generation=generation,
+        make=lambda: report_of(year=year, area=area, agency=agency, sectors=sectors),
+    )
     if not report.has_data:
         return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
     document_date, blank_date_reason = _document_date(agency, year)
@@ -376,6 +391,16 @@ def report_page(request, year):
         narrative_sections=sections,
         narrative_edit_url=_narrative_edit_url(request, report, narrative, approval),
     )
+
+
+def _area_code(request):
+    """The code of the area the report opens on: the address's, else, for a user who does not
+    work for the whole province, their first unit's; None for the province."""
+    code = request.GET.get("area")
+    if not code and not scope_of(request.user).is_whole_province:
+        home = home_unit(request.user)
+        code = home.code if home else None
+    return code
 
 
 def _narrative_edit_url(request, report, narrative, approval):

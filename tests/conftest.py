@@ -1,6 +1,7 @@
 """Suite-wide test settings."""
 
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 
@@ -24,3 +25,10 @@ def django_db_modify_db_settings(request, django_db_modify_db_settings_parallel_
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("worker") / "test.sqlite3")
+
+
+@pytest.fixture(autouse=True)
+def empty_report_cache():
+    """Each test starts with an empty cache (reports.caching): a test's writes are rolled back,
+    and with them the generations the cache's entries are keyed on."""
+    cache.clear()

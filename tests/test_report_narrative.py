@@ -335,12 +335,11 @@ class BacKan2024WithoutNarrativeTests(TestCase):
 
     def test_the_2024_report_without_narrative_prints_as_before(self):
         self.client.login(username="tinh.xem", password="bkxh-demo-2024")
-        before = self.client.get("/reports/2024/").content
+        response = self.client.get("/reports/2024/")
+        before = response.content
         self.assertIn("<h2>II. BIỂU TỔNG HỢP CÁC CHỈ TIÊU</h2>", before.decode())
         self.assertNotIn(b"narrative", before)
-        narrative = make_report_narrative(
-            agency=self.client.get("/reports/2024/").context["report"].agency, shortcomings="Tạm."
-        )
+        narrative = make_report_narrative(agency=response.context["report"].agency, shortcomings="Tạm.")
         self.assertIn(b"narrative-paragraph", self.client.get("/reports/2024/").content)
         narrative.delete()
         self.assertEqual(self.client.get("/reports/2024/").content, before)

@@ -1,0 +1,118 @@
+"""The report's page and files served again while nothing they show can have changed (README,
+"Reports under load").
+
+Every entry is keyed on the generation of the data the report reads (reports.generations: its
+year, the year before, whose actuals it compares, the year after, whose plans it prints, and the
+data of no year), read before the data: a write to any of them makes the entry unreachable.
+Three kinds of entries, in Django's cache (settings.CACHES):
+
+- the report (indicators.reports.AnnualReport) of an area, agency and sectors: its figures
+  depend on no user, so every user who may open it shares it;
+- the page's HTML, for one address (path and query string), language, day (the date line) and
+  authority: the user's permissions (whole citizen IDs among them), superuser, staff and active
+  flags and the units of their scope, which are all the page's links and buttons depend on
+  (the figure links, issuing, writing the narrative). The page has no form, no user's name and
+  no message, so a user's page is the page of every user with the same authority. Only pages
+  answered 200 to a GET are kept: a refusal (PermissionDenied, 404) is decided again each time;
+- a file's bytes (DOCX, XLSX, PDF) of an area and agency, for one day and language, served after
+  the request's own checks (reports.views.report_page): a file prints no link.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from accounts.scope import scope_of
+from reports.generations import generation_of
+
+
+def _key(kind, *parts):
+    return f"bkxh:report-{kind}:{hashlib.sha256(repr(parts).encode()).hexdigest()}"
+
+
+def _cached(key, make):
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value, settings.BKXH_REPORT_CACHE_SECONDS)
+    return value
+
+
+def generation(year):
+    """The generation of the data a report of `year` reads (reports.generations): its year, the
+    year before (the comparison), the year after (its plans) and the data of no year. Read
+    before anything else of the request, so that what is kept under it is at least as new."""
+    return generation_of((year - 1, year, year + 1))
+
+
+def authority_of(user):
+    """What a page may show `user` depends on: their flags, permissions and the units of their
+    scope (None: every unit). An active superuser holds every permission without reading them."""
+    units = scope_of(user).unit_ids
+    everything = user.is_active and user.is_superuser
+    return (
+        user.is_active,
+        user.is_staff,
+        user.is_superuser,
+        None if everything else tuple(sorted(user.get_all_permissions())),
+        None if units is None else tuple(sorted(units)),
+    )
+
+
+def page(request, area_code, generation, make):
+    """The response of the report page at `request`'s address (`area_code`: the area it opens
+    on), from the cache or from `make()`, which is kept when it answers 200. Only a GET: the
+    admin's permissions, which the page's links ask, differ for a POST."""
+    if request.method != "GET":
+        return make()
+    key = _key(
+        "page",
+        request.path,
+        # As the page's links repeat it, in its order.
+        request.GET.urlencode(),
+        area_code,
+        get_language(),
+        timezone.localdate().isoformat(),
+        generation,
+        authority_of(request.user),
+    )
+    content = cache.get(key)
+    if content is not None:
+        return HttpResponse(content)
+    response = make()
+    if response.status_code == 200 and not response.streaming:
+        cache.set(key, response.content, settings.BKXH_REPORT_CACHE_SECONDS)
+    return response
+
+
+def _sector_ids(sectors):
+    return None if sectors is None else tuple(sorted(getattr(sector, "pk", sector) for sector in sectors))
+
+
+def report(*, year, area, agency, sectors, generation, make):
+    """The report of `year` on `area` for `agency` and its `sectors` (None: all), from the cache
+    or from `make()`."""
+    key = _key("figures", year, area.pk, getattr(agency, "pk", None), _sector_ids(sectors), generation)
+    return _cached(key, make)
+
+
+def file(extension, report_page, generation, make):
+    """The bytes of the `extension` file of `report_page` (reports.views.ReportPage), from the
+    cache or from `make()`."""
+    report = report_page.report
+    key = _key(
+        "file",
+        extension,
+        report.year,
+        report.area.pk,
+        getattr(report.agency, "pk", None),
+        _sector_ids(report_page.issuer.sectors if report_page.issuer else None),
+        get_language(),
+        timezone.localdate().isoformat(),
+        generation,
+    )
+    return _cached(key, make)
