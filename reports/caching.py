@@ -100,13 +100,14 @@ def report(*, year, area, agency, sectors, generation, make):
     return _cached(key, make)
 
 
-def file(extension, report_page, generation, make):
+def file(extension, report_page, generation, make, *, variant=""):
     """The bytes of the `extension` file of `report_page` (reports.views.ReportPage), from the
-    cache or from `make()`."""
+    cache or from `make()`; `variant` names what else the file prints (the PDF's charts annex)."""
     report = report_page.report
     key = _key(
         "file",
         extension,
+        variant,
         report.year,
         report.area.pk,
         getattr(report.agency, "pk", None),

@@ -310,7 +310,9 @@ def _report_file(request, year, extension, content_type, make):
     page = report_page(request, year, generation)
     if isinstance(page, HttpResponse):
         return page
-    response = HttpResponse(caching.file(extension, page, generation, lambda: make(page)), content_type=content_type)
+    variant = ANNEX_CHARTS if request.GET.get("annex") == ANNEX_CHARTS else ""
+    content = caching.file(extension, page, generation, lambda: make(page), variant=variant)
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, file_name(page.report, extension))
     return response
 

@@ -81,9 +81,13 @@ class PlanAndActualChartTests(TestCase):
             plain.content.decode().count("6.400"),
         )
         printed = []
-        with mock.patch("reports.views.pdf_from_html", side_effect=lambda html: printed.append(html) or b"%PDF"):
-            self.client.get("/reports/2024/pdf/", {"annex": "charts"})
-            self.client.get("/reports/2024/pdf/")
+        with mock.patch("reports.views.pdf_from_html", side_effect=lambda html: printed.append(html) or html.encode()):
+            with_annex = self.client.get("/reports/2024/pdf/", {"annex": "charts"})
+            without = self.client.get("/reports/2024/pdf/")
+            # Each from the cache the second time (reports.caching), neither in place of the other.
+            self.assertEqual(self.client.get("/reports/2024/pdf/", {"annex": "charts"}).content, with_annex.content)
+            self.assertEqual(self.client.get("/reports/2024/pdf/").content, without.content)
+        self.assertEqual(len(printed), 2)
         self.assertIn('id="annex"', printed[0])
         self.assertNotIn('id="annex"', printed[1])
 
