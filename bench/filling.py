@@ -16,7 +16,10 @@ YEARS = range(2019, 2026)
 # Entries of 2025 lie in both structures: half in the old communes (January–June), half in the
 # new ones (July–December), as staff keep them (README, "Figures across the reform").
 REFORM_YEAR = 2025
+# Rice lines go to a pool of households, one for every four lines but never fewer than 100.000
+# (those of a million entries), so a round reaches each household once at most at any size.
 RICE_HOUSEHOLDS = 100_000
+RICE_LINES_A_HOUSEHOLD = 4
 ROUNDS_A_YEAR = 3
 # The lists fill() writes.
 LISTS = (
@@ -138,9 +141,9 @@ def fill(counts):
 
     Without "people", each register about people gets people of its own (with a birth year
     that fits it); with it, every such register points at that many people. Without
-    "households", rice lines go to a pool of 100.000 households and housing support to
-    households of its own. Without "rounds", rice has three rounds a year; without
-    "decisions", amendments cite one decision a year."""
+    "households", rice lines go to a pool of households (one for every four lines, at least
+    100.000) and housing support to households of its own. Without "rounds", rice has three
+    rounds a year; without "decisions", amendments cite one decision a year."""
     from django.db import connection, transaction
 
     from areas.models import AdminUnit
@@ -225,7 +228,7 @@ def fill(counts):
     with transaction.atomic():
         shared_households = households(counts["households"], 0) if "households" in counts else None
         # Rice: rounds (three a year unless counted), each reaching a slice of a pool of households.
-        rice_pool = shared_households or households(RICE_HOUSEHOLDS, 0)
+        rice_pool = shared_households or households(max(RICE_HOUSEHOLDS, counts["rice"] // RICE_LINES_A_HOUSEHOLD), 0)
         rounds = copier.copy(
             m.RiceReliefRound,
             (
@@ -285,7 +288,7 @@ def fill(counts):
             yearly_amount_vnd=Decimal(1_800_000),
             valid_from=on(1, 1),
         )
-        housing = shared_households or households(counts["housing"], RICE_HOUSEHOLDS)
+        housing = shared_households or households(counts["housing"], len(rice_pool))
         entries(
             m.HousingSupport,
             "household_id",

@@ -2,19 +2,19 @@
 
     DJANGO_DEBUG=1 .venv/bin/python bench/report_bench.py [--rows 1000000] [--runs 9]
 
-Works on PostgreSQL only, in its own database: DATABASE_URL, by default
-postgres://postgres@127.0.0.1:5432/bkxh_bench, created when missing; a database whose name
-lacks "bench" is refused, so the script never fills anyone's working or test database. The
-first run loads the demo (Thái Nguyên whole) and then `--rows` register entries (spread over nine
-registers, the years 2019–2025 and the 280 old communes, in 2025 also the 92 new ones, with
-their own people and households)
-by COPY; later runs reuse them. Each page is then requested through Django's test client,
-logged in, twice to warm up and `--runs` times more; the script prints the median server
-time against the goal, the number of queries and, for a page over its goal, the plan of its
-slowest query. The province's 2024 report is also timed as its Word and Excel files (goal: under
-a second each). The report's pages and files are timed twice: as first views (every generation
-moved on before each request, so that nothing comes from the report's cache) and as repeat
-views. Not part of the test suite.
+Works on PostgreSQL only, in a database of its own for each size: DATABASE_URL, by default
+postgres://postgres@127.0.0.1:5432/bkxh_bench, names it, with the size added (bkxh_bench_1m,
+bkxh_bench_10m), so databases of several sizes stay side by side; it is created when missing,
+and a name that lacks "bench" is refused, so the script never fills anyone's working or test
+database. The first run loads the demo (Thái Nguyên whole) and then `--rows` register entries
+(spread over nine registers, the years 2019–2025 and the 280 old communes, in 2025 also the 92
+new ones, with their own people and households) by COPY; later runs reuse them. Each page is
+then requested through Django's test client, logged in, twice to warm up and `--runs` times
+more; the script prints the median server time against the goal, the number of queries and, for
+a page over its goal, the plan of its slowest query. The province's 2024 report is also timed
+as its Word and Excel files (goal: under a second each). The report's pages and files are timed
+twice: as first views (every generation moved on before each request, so that nothing comes from
+the report's cache) and as repeat views. Not part of the test suite.
 """
 
 import argparse
@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -57,11 +58,20 @@ GOALS_MS = {
 }
 
 
-def setup():
+def sized(url, rows):
+    """`url` with the size added to its database's name: …/bkxh_bench_10m for 10.000.000 rows."""
+    size = next((f"{rows // unit}{name}" for name, unit in (("m", 10**6), ("k", 10**3)) if rows % unit == 0), rows)
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"{parts.path}_{size}"))
+
+
+def setup(rows):
     import django
 
     if not os.environ["DATABASE_URL"].startswith("postgres"):
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL to postgres://…/bkxh_bench.")
+    # Before Django reads its settings, which take the database from DATABASE_URL.
+    os.environ["DATABASE_URL"] = sized(os.environ["DATABASE_URL"], rows)
     prepare_database(os.environ["DATABASE_URL"])
     django.setup()
     from django.core.management import call_command
@@ -138,7 +148,7 @@ def main():
     parser.add_argument("--runs", type=int, default=9, help="measured requests per page (default 9)")
     parser.add_argument("--explain", action="store_true", help="print the slowest query's plan of every page")
     options = parser.parse_args()
-    setup()
+    setup(options.rows)
 
     from django.contrib.auth import get_user_model
     from django.test import Client

@@ -42,6 +42,8 @@ TEXT_WIDTH = PAGE_WIDTH - Mm(30) - Mm(15)
 ISSUER_WIDTH = Mm(72)
 MOTTO_WIDTH = TEXT_WIDTH - ISSUER_WIDTH
 TABLE_SIZE = 12
+# The figures table's row number and unit columns, and the least the indicator's name keeps.
+NUMBER_WIDTH, UNIT_WIDTH, NAME_MIN_WIDTH = Mm(11), Mm(17), Mm(45)
 ALIGNMENTS = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 # What follows w:pBdr in a paragraph's properties (ECMA-376, CT_PPrBase).
 _AFTER_BORDERS = (
@@ -220,8 +222,10 @@ class ReportDocx:
         table = self.docx.add_table(rows=1, cols=len(columns) + 1, style="Table Grid")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         rows = figure_rows(self.report)
-        widths = [Mm(11), None, Mm(17)] + [_figure_width(column, rows) for column in columns if column.kind != "text"]
-        widths[1] = TEXT_WIDTH - sum(width for width in widths if width is not None)
+        figures = [_figure_width(column, rows) for column in columns if column.kind != "text"]
+        figures = _within(figures, TEXT_WIDTH - NUMBER_WIDTH - UNIT_WIDTH - NAME_MIN_WIDTH)
+        name = TEXT_WIDTH - NUMBER_WIDTH - UNIT_WIDTH - sum(figures)
+        widths = [NUMBER_WIDTH, name, UNIT_WIDTH, *figures]
         _fixed_widths(table, widths)
         header = table.rows[0]
         # Repeated at the top of each page the table runs onto (w:tblHeader).
@@ -297,6 +301,16 @@ def _figure_width(column, rows):
     a digit), and at least 20 mm for its header."""
     texts = [_cell_text(column, row.line) for row in rows if row.line is not None]
     return Mm(max(20, round(2.2 * max(map(len, texts), default=0)) + 4))
+
+
+def _within(widths, room):
+    """`widths` as they are if they fit in `room`, else narrowed in proportion until they do (the
+    widest figures then wrap): sums of money over a country, millions of millions of đồng, in
+    three columns would leave the indicator's name no room, or less than none."""
+    total = sum(widths)
+    if total <= room:
+        return widths
+    return [Emu(width * room // total) for width in widths]
 
 
 def _cell_text(column, line):

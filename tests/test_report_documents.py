@@ -16,7 +16,17 @@ from agencies.models import Agency
 from areas.models import AdminUnit
 from reports.documents import file_name
 from tests.demo import load_demo
-from tests.factories import make_approved_year, make_province, make_report_narrative
+from tests.factories import (
+    make_agency,
+    make_approved_year,
+    make_commune,
+    make_district,
+    make_indicator,
+    make_province,
+    make_report_narrative,
+    make_superuser,
+    make_value,
+)
 from tests.test_report import ARTICLE_LINES, PROGRAMME_FIGURES
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -330,6 +340,37 @@ class FileNameTests(TestCase):
     def test_a_report_without_an_agency_is_named_for_its_year_and_area(self):
         report = SimpleNamespace(year=2024, area=make_province(), agency=None)
         self.assertEqual(file_name(report, "xlsx"), "bao-cao-2024-tinh-bac-kan.xlsx")
+
+
+class WideFiguresInTheWordFileTests(TestCase):
+    """Sums of money over a whole country run to millions of millions of đồng, as the report
+    bench's ten million entries do: figures too wide for the page must not squeeze out the
+    indicator's name (or make a column of less than no width, which Word cannot write)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        province = make_province()
+        make_agency(area=province)
+        district = make_district(parent=province)
+        make_commune(parent=district)
+        funerals = make_indicator(code="funeral_vnd", name="Kinh phí trợ cấp mai táng", unit="đồng")
+        make_value(indicator=funerals, area=district, year=2023, actual=Decimal("2571428000000000"))
+        make_value(
+            indicator=funerals, area=district, plan=Decimal("2600000000000000"), actual=Decimal("2614285000000000")
+        )
+        cls.user = make_superuser()
+
+    def test_the_indicator_keeps_its_room_and_the_table_the_page_width(self):
+        self.client.force_login(self.user)
+        response = self.client.get("/reports/2024/docx/?area=060")
+        self.assertEqual(response.status_code, 200)
+        document = docx.Document(BytesIO(response.content))
+        figures = next(table for table in document.tables if table.style.name == "Table Grid")
+        self.assertIn("2.614.285.000.000.000", [cell.text for cell in figures.rows[-1].cells])
+        # Word keeps widths in twentieths of a point: to the tenth of a millimetre.
+        widths = [round(column.width.mm, 1) for column in figures.columns]
+        self.assertGreaterEqual(widths[1], 45)
+        self.assertEqual(round(sum(widths)), 165)
 
 
 class NarrativeInTheFilesTests(FilesTestCase):

@@ -149,7 +149,14 @@ class RiceReliefLine(RuleAcrossRows, Record):
         verbose_name_plural = _("rice relief lines")
         ordering = ["round", "commune__code", "household__code"]
         # A line's year is its round's: the report and the list look lines up by round, then commune.
-        indexes = [models.Index(fields=["round", "commune"], name="ricereliefline_round_commune")]
+        # The figures they sum come with it (PostgreSQL's INCLUDE), so the sums never read the
+        # table: at 10.000.000 entries a district's figures took 296 ms from the table, 69 from
+        # the index (README, "Past one machine").
+        indexes = [
+            models.Index(
+                fields=["round", "commune"], name="ricereliefline_round_commune", include=["household", "kg", "persons"]
+            )
+        ]
         constraints = [
             unique(
                 "ricereliefline_unique_round_household",
