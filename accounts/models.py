@@ -5,8 +5,9 @@ user bound to a province, or a superuser, sees the whole province.
 """
 
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.db import models
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
@@ -41,4 +42,23 @@ def note_user_names(sender, instance, created, update_fields, using, **kwargs):
     login, which saves only the time of the last one, and a new user, whom no report names
     yet, are not."""
     if not created and (update_fields is None or PRINTED_USER_FIELDS & set(update_fields)):
+        note_years(sender, {None}, using=using)
+
+
+@receiver([post_save, post_delete], sender=UserArea, dispatch_uid="accounts_note_user_units")
+@receiver([post_save, post_delete], sender=Group, dispatch_uid="accounts_note_roles")
+@receiver([post_save, post_delete], sender=Permission, dispatch_uid="accounts_note_permissions")
+def note_authority(sender, using, **kwargs):
+    """A user's units, a role or a permission changed: what a user may see changes with them, a
+    write of data of no year (bkxh.records.note_years), on which the report's cache keeps each
+    user's units and permissions (reports.caching.standing_of). Connected, post_delete also
+    makes a queryset's delete() send it for every row."""
+    note_years(sender, {None}, using=using)
+
+
+@receiver(m2m_changed, sender=Group.permissions.through, dispatch_uid="accounts_note_role_permissions")
+def note_granted(sender, action, using, **kwargs):
+    """A role's permissions, or (connected by AccountsConfig for the user model) a user's roles or
+    own permissions, were added, removed or cleared: as note_authority."""
+    if action in {"post_add", "post_remove", "post_clear"}:
         note_years(sender, {None}, using=using)

@@ -193,7 +193,7 @@ def main():
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     options = parser.parse_args()
-    setup()
+    setup(options.rows)
 
     from areas.models import AdminUnit
 

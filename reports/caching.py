@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from accounts.scope import scope_of
+from accounts.scope import home_unit, scope_of
 from reports.generations import generation_of
 
 
@@ -49,26 +49,44 @@ def generation(year):
     return generation_of((year - 1, year, year + 1))
 
 
-def authority_of(user):
-    """What a page may show `user` depends on: their flags, permissions and the units of their
-    scope (None: every unit). An active superuser holds every permission without reading them."""
-    units = scope_of(user).unit_ids
-    everything = user.is_active and user.is_superuser
-    return (
-        user.is_active,
-        user.is_staff,
-        user.is_superuser,
-        None if everything else tuple(sorted(user.get_all_permissions())),
-        None if units is None else tuple(sorted(units)),
-    )
+# How long a user's units and permissions are kept at most (standing_of): every change to them
+# moves the generation on; this bounds one a path of the future might not say.
+STANDING_SECONDS = 300
 
 
-def page(request, area_code, generation, make):
-    """The response of the report page at `request`'s address (`area_code`: the area it opens
-    on), from the cache or from `make()`, which is kept when it answers 200. Only a GET: the
-    admin's permissions, which the page's links ask, differ for a POST."""
+def standing_of(user, generation):
+    """(authority, the code of the unit `user`'s pages open on, or None for the whole province).
+
+    The authority is what a page may show the user depends on: their flags, permissions and the
+    units of their scope (None: every unit); an active superuser holds every permission without
+    reading them. The flags are the request's own user's; the permissions, the units and the
+    opening unit are kept for the user and the generation of the data of no year, which a change
+    to the units, to the successions, to a user's units, roles or permissions moves on
+    (bkxh.records, accounts.models.note_authority), for STANDING_SECONDS at most."""
+    flags = (user.is_active, user.is_staff, user.is_superuser)
+    if user.is_active and user.is_superuser:
+        return (*flags, None, None), None
+    key = _key("standing", user.pk, generation[0])
+    kept = cache.get(key)
+    if kept is None:
+        scope = scope_of(user)
+        home = None if scope.is_whole_province else home_unit(user)
+        units = None if scope.unit_ids is None else tuple(sorted(scope.unit_ids))
+        kept = (tuple(sorted(user.get_all_permissions())), units, home.code if home else None)
+        cache.set(key, kept, STANDING_SECONDS)
+    permissions, units, home_code = kept
+    return (*flags, permissions, units), home_code
+
+
+def page(request, generation, make):
+    """The response of the report page at `request`'s address, from the cache or from `make()`,
+    which is kept when it answers 200. Only a GET: the admin's permissions, which the page's
+    links ask, differ for a POST."""
     if request.method != "GET":
         return make()
+    authority, home_code = standing_of(request.user, generation)
+    # The area it opens on: the address's, else the user's own unit (reports.views._area_code).
+    area_code = request.GET.get("area") or home_code
     key = _key(
         "page",
         request.path,
@@ -78,7 +96,7 @@ def page(request, area_code, generation, make):
         get_language(),
         timezone.localdate().isoformat(),
         generation,
-        authority_of(request.user),
+        authority,
     )
     content = cache.get(key)
     if content is not None:

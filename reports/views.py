@@ -100,7 +100,7 @@ def annual_report_view(request, year):
     Served from the cache while nothing it shows can have changed (reports.caching).
     """
     generation = caching.generation(year)
-    return caching.page(request, _area_code(request), generation, lambda: _annual_report(request, year, generation))
+    return caching.page(request, generation, lambda: _annual_report(request, year, generation))
 
 
 def _annual_report(request, year, generation):

@@ -257,10 +257,35 @@ class CachedReportUsersTests(TestCase):
     def test_a_district_users_repeat_view_takes_a_fixed_number_of_queries(self):
         clerk = make_role_user(username="pacnam.xem", role="Xem", units=[self.district])
         first = self.get(clerk)
-        # The session, the user, the generation, their units, the units' graph (the units below
-        # theirs: two), their first unit (the report's area), their own and their groups' permissions.
-        with self.assertNumQueries(9):
+        # The session, the user, the generation: their units and permissions are kept with the page.
+        with self.assertNumQueries(3):
             self.assertEqual(self.client.get(REPORT).content, first.content)
+
+    def test_a_user_moved_to_another_unit_gets_that_units_report_at_once(self):
+        clerk = make_role_user(username="pacnam.xem", role="Xem", units=[self.district])
+        self.assertIn("3.000 người", page_text(self.get(clerk)))
+        UserArea.objects.filter(user=clerk).delete()
+        UserArea.objects.create(user=clerk, area=self.other)
+        text = page_text(self.client.get(REPORT))
+        self.assertIn("4.000 người", text)
+        self.assertNotIn("3.000", text)
+        # And refused the district they left.
+        self.assertEqual(self.client.get(REPORT, {"area": "060"}).status_code, 403)
+
+    def test_a_role_or_a_user_losing_a_permission_gets_the_page_of_what_they_still_may(self):
+        reader = self.reader("tinh.doc", units=[self.province], permissions=["view_indicatorvalue"])
+        get_user_model().objects.filter(pk=reader.pk).update(is_staff=True)
+        reader.refresh_from_db()
+        self.assertIn("figure-rows", self.get(reader).content.decode())
+        reader.user_permissions.clear()
+        self.assertNotIn("figure-rows", self.client.get(REPORT).content.decode())
+        clerk = make_role_user(username="tinh.xem", role="Xem", units=[self.province])
+        self.assertIn("figure-rows", self.get(clerk).content.decode())
+        role = clerk.groups.get()
+        role.permissions.remove(Permission.objects.get(codename="view_indicatorvalue"))
+        self.assertNotIn("indicatorvalue", self.client.get(REPORT).content.decode())
+        clerk.groups.clear()
+        self.assertNotIn("figure-rows", self.client.get(REPORT).content.decode())
 
     def test_a_user_without_the_lists_gets_no_figure_links(self):
         self.assertIn("figure-rows", self.get(self.admin).content.decode())
