@@ -106,7 +106,9 @@ def _tops(rows):
 
 
 def _query_of(unit):
-    return "" if unit.level == AdminUnit.Level.PROVINCE else f"?area={unit.code}"
+    # The unit by its code, a province too: without one the report is that of the user's own
+    # unit, and a Thái Nguyên user's board of 2024 has Bắc Kạn beside it.
+    return f"?area={unit.code}"
 
 
 def _report_links(rows, year):
