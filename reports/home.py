@@ -149,6 +149,9 @@ def approval_step(request, step, unit_id, year):
     if step is None or not is_kept_year(year):
         raise Http404
     unit = get_object_or_404(AdminUnit, pk=unit_id)
+    if not unit.is_in_force_during(year):
+        # The unit has no such year: nothing of it to submit, approve or reopen.
+        raise Http404
     if not scope_of(request.user).allows(unit.pk):
         raise PermissionDenied
     if not request.user.has_perm(f"approvals.{step.permission}"):

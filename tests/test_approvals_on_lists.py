@@ -117,6 +117,13 @@ class YearOnListsTests(TestCase):
         # A district outside the clerk's units is not theirs to see: the list falls back to theirs.
         return self.bar(self.clerk, GIFTS, year=2024)[0]
 
+    def test_the_step_of_a_year_the_unit_was_not_in_force_is_not_found_and_creates_no_approval(self):
+        self.client.force_login(self.clerk)
+        url = reverse("approval_step", args=["submit", self.pacnam.pk, 2026])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.post(url, {"confirm": "1"}).status_code, 404)
+        self.assertFalse(YearApproval.objects.filter(area=self.pacnam, year=2026).exists())
+
     def test_a_next_address_off_the_site_is_not_followed(self):
         self.client.force_login(self.clerk)
         url = reverse("approval_step", args=["submit", self.pacnam.pk, 2024])
