@@ -286,16 +286,19 @@ class RecordAdmin(AreaScopedAdmin, SimpleHistoryAdmin, BkxhModelAdmin):
 
     def listed_units(self, request, year):
         """The units whose `year` the list is about: the unit its filters choose (the most precise
-        of `unit_id_parameters`, else the report's area), else the highest units of the user's."""
+        of `unit_id_parameters`, else the report's area), else the highest units of the user's.
+        A unit chosen has a year to approve only if it was in force in it, and is not the country
+        (as Scope.units_in_force)."""
         scope = scope_of(request.user)
+        in_force = AdminUnit.objects.in_force_during(year).exclude(level=AdminUnit.Level.COUNTRY)
         for parameter in self.unit_id_parameters:
             raw = request.GET.get(parameter, "")
             if raw.isdigit() and scope.allows(int(raw)):
-                return list(AdminUnit.objects.filter(pk=int(raw)))
+                return list(in_force.filter(pk=int(raw)))
         code = request.GET.get(ReportAreaFilter.parameter_name, "")
         if code:
             try:
-                unit = AdminUnit.objects.for_code(code, year)
+                unit = in_force.for_code(code, year)
             except AdminUnit.DoesNotExist:
                 return []
             return [unit] if scope.allows(unit.pk) else []

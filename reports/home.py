@@ -106,7 +106,9 @@ def _tops(rows):
 
 
 def _query_of(unit):
-    return "" if unit.level == AdminUnit.Level.PROVINCE else f"?area={unit.code}"
+    # The unit by its code, a province too: without one the report is that of the user's own
+    # unit, and a Thái Nguyên user's board of 2024 has Bắc Kạn beside it.
+    return f"?area={unit.code}"
 
 
 def _report_links(rows, year):
@@ -147,6 +149,9 @@ def approval_step(request, step, unit_id, year):
     if step is None or not is_kept_year(year):
         raise Http404
     unit = get_object_or_404(AdminUnit, pk=unit_id)
+    if not unit.is_in_force_during(year):
+        # The unit has no such year: nothing of it to submit, approve or reopen.
+        raise Http404
     if not scope_of(request.user).allows(unit.pk):
         raise PermissionDenied
     if not request.user.has_perm(f"approvals.{step.permission}"):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import CLERK, REVIEWER, VIEWER
 from approvals.models import YearApproval
+from areas.models import AdminUnit
 from tests.factories import (
     make_commune,
     make_district,
@@ -16,6 +17,8 @@ from tests.factories import (
     make_person,
     make_province,
     make_role_user,
+    make_superuser,
+    make_unit,
     make_value,
 )
 
@@ -101,9 +104,25 @@ class YearOnListsTests(TestCase):
         self.assertIsNone(self.bar(self.clerk, VALUES))
         self.assertEqual(self.bar(self.clerk, GIFTS, year=2024, district=self.other.pk), [self.bar_item_of_scope()])
 
+    def test_a_list_filtered_to_a_unit_in_a_year_it_was_not_in_force_offers_no_step_of_that_year(self):
+        # Huyện Pác Nặm ended with the 2025 reform: it has no 2026 to submit or approve.
+        self.assertEqual(self.bar(self.reviewer, VALUES, year=2026, area__id__exact=self.pacnam.pk), [])
+        self.assertEqual(self.bar(self.reviewer, GIFTS, year=2026, district=self.pacnam.pk), [])
+
+    def test_a_list_filtered_to_the_country_offers_no_step_the_country_is_no_ones_unit_of_work(self):
+        country = make_unit(code="VN", name="Việt Nam", level=AdminUnit.Level.COUNTRY)
+        self.assertEqual(self.bar(make_superuser(), VALUES, year=2024, area__id__exact=country.pk), [])
+
     def bar_item_of_scope(self):
         # A district outside the clerk's units is not theirs to see: the list falls back to theirs.
         return self.bar(self.clerk, GIFTS, year=2024)[0]
+
+    def test_the_step_of_a_year_the_unit_was_not_in_force_is_not_found_and_creates_no_approval(self):
+        self.client.force_login(self.clerk)
+        url = reverse("approval_step", args=["submit", self.pacnam.pk, 2026])
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(self.client.post(url, {"confirm": "1"}).status_code, 404)
+        self.assertFalse(YearApproval.objects.filter(area=self.pacnam, year=2026).exists())
 
     def test_a_next_address_off_the_site_is_not_followed(self):
         self.client.force_login(self.clerk)

@@ -100,6 +100,18 @@ class DemoHomeTests(HomeChecks, TestCase):
         [(_unit, _charts, charts_url)] = response.context["plan_charts"]
         self.assertEqual(self.client.get(charts_url).status_code, 200)
 
+    def test_each_plan_chart_links_to_the_charts_of_its_own_unit_and_each_report_link_to_its_report(self):
+        # A Thái Nguyên user's 2024 is that of the two provinces the new one was formed from.
+        response = self.home("thainguyen.quantri", year=2024)
+        charts = response.context["plan_charts"]
+        self.assertEqual([unit.name for unit, _charts, _url in charts], ["Tỉnh Bắc Kạn", "Tỉnh Thái Nguyên"])
+        for unit, _charts, charts_url in charts:
+            with self.subTest(charts_url):
+                self.assertEqual(self.client.get(charts_url).context["report"].area, unit)
+        for label, url in response.context["report_links"]:
+            with self.subTest(url):
+                self.assertEqual(self.client.get(url).context["report"].area.name, label.split(" – ")[1])
+
     def test_a_viewer_lands_on_the_reports(self):
         for place in ("tinh", "pacnam", "thainguyen"):
             with self.subTest(place):
@@ -129,7 +141,7 @@ class DemoHomeTests(HomeChecks, TestCase):
         )
         for text in labels:
             self.assertContains(response, text)
-        self.assertContains(response, f'href="{reverse("annual_report", args=[2024])}"')
+        self.assertContains(response, f'href="{reverse("annual_report", args=[2024])}?area=06"')
         self.assertContains(response, f'href="{reverse("admin_apps")}"')
         self.assertEqual(self.client.get(reverse("admin_apps")).status_code, 200)
 

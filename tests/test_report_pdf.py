@@ -72,6 +72,12 @@ def printed_lines(pdf):
     return [words(line) for page in pdf.pages for line in page.extract_text().splitlines()]
 
 
+def after_on_its_page(pages, heading):
+    """The text that follows `heading` on the one page of `pages` that prints it."""
+    [page] = [text for text in pages if heading in text]
+    return page.split(heading)[1]
+
+
 def font_names(pdf):
     return {
         str(font.get_object().get("/BaseFont", "a Type 3 font"))
@@ -95,10 +101,11 @@ class PrintedReportTests(StaticLiveServerTestCase):
         with browser_page() as page:
             log_in(page, cls.live_server_url, username=DEMO_USERNAME, password=DEMO_PASSWORD)
             pdfs = []
-            for url in ("/reports/2024/", "/reports/2024/?area=060"):
+            annexed = ("/reports/2024/?annex=charts", "/reports/2026/?area=19&agency=SNV&annex=charts")
+            for url in ("/reports/2024/", "/reports/2024/?area=060", *annexed):
                 page.goto(f"{cls.live_server_url}{url}")
                 pdfs.append(PdfReader(BytesIO(page.pdf(format="A4", print_background=True, prefer_css_page_size=True))))
-        cls.pdf, cls.district_pdf = pdfs
+        cls.pdf, cls.district_pdf, cls.annex_pdf, cls.reform_annex_pdf = pdfs
         # The same report printed by the server (reports.pdf), as it is issued and archived.
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(get_user_model().objects.get(username=DEMO_USERNAME))
@@ -188,6 +195,20 @@ class PrintedReportTests(StaticLiveServerTestCase):
                 [(text, x, _y)] = texts_in_top_margin(page)
                 self.assertEqual(text, str(number))
                 self.assertAlmostEqual(x, text_centre, delta=10)
+
+    def test_the_charts_annex_breaks_its_pages_between_indicators_and_never_under_a_heading(self):
+        pages = [words(sheet.extract_text()) for sheet in self.annex_pdf.pages]
+        annex = pages[next(number for number, text in enumerate(pages) if "PHỤ LỤC Biểu đồ" in text) :]
+        self.assertGreater(len(annex), 1)
+        # Each indicator of the units side by side has a bar per district, from Thành phố Bắc Kạn to
+        # Huyện Na Rì: a page with more of the one than of the other cut an indicator's bars in two.
+        self.assertEqual(
+            [text.count("Thành phố Bắc Kạn") for text in annex], [text.count("Huyện Na Rì") for text in annex]
+        )
+        self.assertIn("Thực hiện theo đơn vị", after_on_its_page(annex, "So sánh các đơn vị thuộc Tỉnh Bắc Kạn"))
+        # The new Thái Nguyên's 2026: its last five years follow a page of plans, under their own heading.
+        reform = [words(sheet.extract_text()) for sheet in self.reform_annex_pdf.pages]
+        self.assertIn("2024", after_on_its_page(reform, "Năm năm gần đây"))
 
     def test_vietnamese_letters_are_set_in_a_times_like_font_without_fallbacks(self):
         fallbacks = {name for name in font_names(self.pdf) if not any(f in name for f in TIMES_LIKE_FONTS)}
