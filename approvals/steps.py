@@ -104,6 +104,11 @@ class UnitYear:
     buttons: list
 
     @property
+    def label(self):
+        """The unit's name in the year, with its part of it (areas.models.AdminUnit.name_in)."""
+        return self.unit.name_in(self.year)
+
+    @property
     def state(self):
         return self.approval.state if self.approval else State.DRAFT
 

@@ -256,6 +256,16 @@ class AdminUnit(Record):
         """The unit among choices: its name alone repeats across a reform, its code and period do not."""
         return f"{self.code} – {self.name} ({self.period})" if self.period else f"{self.code} – {self.name}"
 
+    def name_in(self, year):
+        """The unit's name in `year`, with the part of it the unit was in force when it was not the
+        whole year: in 2025 the old and the new Tỉnh Thái Nguyên (code 19 both) side by side."""
+        first, last = year_bounds(year)
+        if self.valid_from is not None and self.valid_from > first:
+            return _("%(name)s (from %(day)s)") % {"name": self.name, "day": self.valid_from.strftime("%d/%m/%Y")}
+        if self.valid_to is not None and self.valid_to < last:
+            return _("%(name)s (until %(day)s)") % {"name": self.name, "day": self.valid_to.strftime("%d/%m/%Y")}
+        return self.name
+
     def is_in_force_on(self, day):
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
 

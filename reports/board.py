@@ -46,6 +46,10 @@ class BoardRow:
     buttons: list = field(default_factory=list)  # [(reports.home.Step, what it will do)], set by the home page
 
     @property
+    def label(self):
+        return self.unit.name_in(self.year)
+
+    @property
     def state(self):
         return self.approval.state if self.approval else State.DRAFT
 

@@ -49,8 +49,7 @@ def home_page(request):
 
     Template: admin/home.html. Context (besides the admin's): year, years, rows ([reports.board.BoardRow],
     each with its `buttons`), submitted, missing (the rows waiting for a reviewer, a clerk), failed_imports,
-    users_without_units, last_imports, report_links ([(label, url)]), plan_charts ([(unit,
-    [reports.charts.IndicatorChart], its charts page)]).
+    users_without_units, last_imports, report_links ([(label, url)]), plan_charts (_plan_charts's).
     """
     if is_viewer(request.user):
         return redirect("report_index")
@@ -115,20 +114,20 @@ def _report_links(rows, year):
     """The year's report of each top unit of the board."""
     url = reverse("annual_report", args=[year])
     return [
-        (_("Report %(year)s – %(unit)s") % {"year": year, "unit": unit.name}, url + _query_of(unit))
+        (_("Report %(year)s – %(unit)s") % {"year": year, "unit": unit.name_in(year)}, url + _query_of(unit))
         for unit in _tops(rows)
     ]
 
 
 def _plan_charts(rows, year):
-    """[(unit, [reports.charts.IndicatorChart], the address of its charts page)]: plan against
-    actual of each top unit of the board with a planned figure in the year."""
+    """[(unit, its name in the year, [reports.charts.IndicatorChart], the address of its charts
+    page)]: plan against actual of each top unit of the board with a planned figure in the year."""
     charts_url = reverse("annual_report_charts", args=[year])
     found = []
     for unit in _tops(rows):
         chart = planned_progress(year=year, area=unit)
         if chart:
-            found.append((unit, chart, charts_url + _query_of(unit)))
+            found.append((unit, unit.name_in(year), chart, charts_url + _query_of(unit)))
     return found
 
 

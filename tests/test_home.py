@@ -93,19 +93,29 @@ class DemoHomeTests(HomeChecks, TestCase):
                 response = self.home(username, year=year)
                 unit = AdminUnit.objects.for_code(code, year)
                 expected = figures_of(plan_and_actual(report_of(year=year, area=unit, compare=False)))
-                shown = {unit.code: figures_of(charts) for unit, charts, _url in response.context["plan_charts"]}
+                shown = {
+                    unit.code: figures_of(charts) for unit, _label, charts, _url in response.context["plan_charts"]
+                }
                 self.assertEqual(shown, {code: expected} if planned else {})
                 self.assertEqual(bool(expected), planned)
         self.assertContains(response, "Kế hoạch và thực hiện năm 2026 – Tỉnh Thái Nguyên")
-        [(_unit, _charts, charts_url)] = response.context["plan_charts"]
+        [(_unit, _label, _charts, charts_url)] = response.context["plan_charts"]
         self.assertEqual(self.client.get(charts_url).status_code, 200)
+
+    def test_the_old_and_the_new_thai_nguyen_of_2025_are_told_apart_by_their_part_of_the_year(self):
+        response = self.home("thainguyen.quantri", year=2025)
+        labels = [row.label for row in response.context["rows"] if row.unit.code == "19"]
+        self.assertEqual(labels, ["Tỉnh Thái Nguyên (đến 30/06/2025)", "Tỉnh Thái Nguyên (từ 01/07/2025)"])
+        self.assertContains(response, "Báo cáo năm 2025 – Tỉnh Thái Nguyên (từ 01/07/2025)")
+        listed = self.client.get("/admin/indicators/indicatorvalue/", {"year": 2025})
+        self.assertContains(listed, "Năm 2025 của Tỉnh Thái Nguyên (từ 01/07/2025)")
 
     def test_each_plan_chart_links_to_the_charts_of_its_own_unit_and_each_report_link_to_its_report(self):
         # A Thái Nguyên user's 2024 is that of the two provinces the new one was formed from.
         response = self.home("thainguyen.quantri", year=2024)
         charts = response.context["plan_charts"]
-        self.assertEqual([unit.name for unit, _charts, _url in charts], ["Tỉnh Bắc Kạn", "Tỉnh Thái Nguyên"])
-        for unit, _charts, charts_url in charts:
+        self.assertEqual([unit.name for unit, _label, _charts, _url in charts], ["Tỉnh Bắc Kạn", "Tỉnh Thái Nguyên"])
+        for unit, _label, _charts, charts_url in charts:
             with self.subTest(charts_url):
                 self.assertEqual(self.client.get(charts_url).context["report"].area, unit)
         for label, url in response.context["report_links"]:
