@@ -234,17 +234,24 @@ def export_view(request, model_admin):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 def export_job_view(request, model_admin, export_id):
     """The page that follows a big export's job (imports.export_jobs), refreshed every two
-    seconds until the file is ready, then its link."""
+    seconds until the file is ready, then its link; a job that stopped is offered to be run
+    again (a POST)."""
     _require(model_admin.has_export_permission(request))
     export = _own_export(request, model_admin, export_id)
+    if request.method == "POST":
+        if export_jobs.run_again(export):
+            messages.info(request, _("The job was queued again."))
+        return HttpResponseRedirect(_url(model_admin, "export_job", export.pk))
     context = _context(
         request, model_admin, _("Download the list of %(name)s") % {"name": model_admin.opts.verbose_name_plural}
     )
     context.update(
         export=export,
         done=export.state == ExportFile.State.DONE,
+        stopped=export_jobs.has_stopped(export),
         refresh_seconds=JOB_REFRESH_SECONDS,
         changelist_url=_url(model_admin, "changelist") + (f"?{export.query}" if export.query else ""),
     )

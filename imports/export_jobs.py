@@ -20,6 +20,7 @@ from imports import storage
 from imports.exporting import export_records
 from imports.kinds import get_kind
 from imports.models import ExportFile
+from imports.progress import Heartbeat, is_silent
 
 State = ExportFile.State
 
@@ -41,13 +42,32 @@ def start_export(model_admin, request, file_format, file_name):
     return export
 
 
+def has_stopped(export):
+    """Whether the export's job was running and has given no sign of life for too long (its
+    worker killed): nothing of it is kept, and it may run again."""
+    return export.state == State.RUNNING and is_silent(export.heartbeat_at)
+
+
+def run_again(export):
+    """Queue again an export that stopped; False if it had not (or another click queued it)."""
+    if not has_stopped(export):
+        return False
+    claimed = ExportFile.objects.filter(pk=export.pk, state=State.RUNNING, heartbeat_at=export.heartbeat_at).update(
+        state=State.QUEUED, heartbeat_at=None
+    )
+    if claimed:
+        export_list.enqueue(export.pk)
+    return bool(claimed)
+
+
 @task()
 def export_list(export_id):
-    if not ExportFile.objects.filter(pk=export_id, state=State.QUEUED).update(state=State.RUNNING):
+    claimed = ExportFile.objects.filter(pk=export_id, state=State.QUEUED)
+    if not claimed.update(state=State.RUNNING, heartbeat_at=timezone.now()):
         return
     export = ExportFile.objects.select_related("user").get(pk=export_id)
     kind = get_kind(export.kind)
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), Heartbeat(ExportFile, export.pk):
         queryset = kind.queryset(_changelist(kind, export).queryset)
         handle = io.BytesIO()
         masked = () if may_see_full_ids(export.user) else kind.personal_columns()

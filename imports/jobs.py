@@ -12,7 +12,6 @@ one transaction, committed with the log's outcome) and the log saying "failed, n
 written"; its heartbeat stops, and the page offers to run it again on the file still kept.
 """
 
-import datetime
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from imports.checking import CheckResult, Problem, check_file
 from imports.kinds import get_kind
 from imports.models import ImportLog
 from imports.preview import preview_summary
-from imports.progress import JobProgress
+from imports.progress import JobProgress, is_silent
 
 Job, State = ImportLog.Job, ImportLog.JobState
 NO_PROGRESS = {"rows_read": 0, "rows_checked": 0, "rows_written": 0, "heartbeat_at": None}
@@ -63,10 +62,7 @@ def start_import(log):
 
 def has_stopped(log):
     """Whether the log's job was running and has given no sign of life for too long."""
-    if log.job_state != State.RUNNING:
-        return False
-    silence = datetime.timedelta(seconds=settings.BKXH_JOB_STALE_SECONDS)
-    return log.heartbeat_at is None or timezone.now() - log.heartbeat_at > silence
+    return log.job_state == State.RUNNING and is_silent(log.heartbeat_at)
 
 
 def run_again(log):

@@ -111,6 +111,9 @@ class ExportFile(models.Model):
     state = models.CharField(_("job state"), max_length=10, choices=State.choices, default=State.QUEUED)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     stored_file = models.CharField(max_length=64, blank=True, editable=False)
+    # Saved every second while the job runs (imports.progress.Heartbeat): a running export silent
+    # for longer than BKXH_JOB_STALE_SECONDS has stopped, and its page offers to run it again.
+    heartbeat_at = models.DateTimeField(_("last sign of the job"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("exported file")

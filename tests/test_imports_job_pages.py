@@ -15,9 +15,9 @@ from django_tasks import default_task_backend
 from areas.loading import load_admin_units
 from bench.import_bench import generate
 from beneficiaries.models import LongevityGift
-from imports import jobs
-from imports.models import ImportLog
-from tests.factories import make_superuser
+from imports import export_jobs, jobs
+from imports.models import ExportFile, ImportLog
+from tests.factories import make_longevity_gift, make_superuser
 from tests.test_imports_admin import PrivateFolderMixin
 
 IMPORT_URL = "/admin/beneficiaries/longevitygift/import/"
@@ -114,3 +114,51 @@ class JobPageTests(PrivateFolderMixin, TestCase):
         jobs.check_upload.call(log.pk)
         jobs.check_upload.call(log.pk)
         self.assertEqual(ImportLog.objects.get(pk=log.pk).outcome, ImportLog.Outcome.PREVIEWED)
+
+
+@override_settings(TASKS=WAITING, BKXH_BACKGROUND_EXPORT_ROWS=0)
+class ExportJobPageTests(PrivateFolderMixin, TestCase):
+    """A big export's page, with the queue left waiting: a job silent for too long has stopped
+    (its worker killed) and is run again once, on a click."""
+
+    EXPORT_URL = "/admin/beneficiaries/longevitygift/export/"
+
+    @classmethod
+    def setUpTestData(cls):
+        make_longevity_gift()
+
+    def setUp(self):
+        super().setUp()
+        default_task_backend.clear()
+        self.client.force_login(make_superuser())
+
+    def queued_export(self):
+        response = self.client.post(self.EXPORT_URL, {"_format": "csv"})
+        export = ExportFile.objects.get()
+        self.assertRedirects(response, f"{self.EXPORT_URL}{export.pk}/", fetch_redirect_response=False)
+        return export, response["Location"]
+
+    def test_an_export_that_still_gives_signs_of_life_is_not_run_again(self):
+        export, page_url = self.queued_export()
+        ExportFile.objects.filter(pk=export.pk).update(state="running", heartbeat_at=timezone.now())
+        page = self.client.get(page_url)
+        self.assertNotContains(page, "Chạy lại công việc")
+        self.assertContains(page, 'http-equiv="refresh"')
+        self.client.post(page_url, {"again": "1"})
+        self.assertEqual(len(default_task_backend.results), 1)
+
+    def test_an_export_silent_for_too_long_has_stopped_and_runs_again_once(self):
+        export, page_url = self.queued_export()
+        silent_since = timezone.now() - datetime.timedelta(seconds=121)
+        ExportFile.objects.filter(pk=export.pk).update(state="running", heartbeat_at=silent_since)
+        page = self.client.get(page_url)
+        self.assertContains(page, "Công việc xuất tệp đã dừng")
+        self.assertContains(page, "Chạy lại công việc")
+        self.assertNotContains(page, 'http-equiv="refresh"')
+        self.client.post(page_url, {"again": "1"})
+        self.client.post(page_url, {"again": "1"})
+        self.assertEqual(len(default_task_backend.results), 2)
+        export_jobs.export_list.call(export.pk)
+        export.refresh_from_db()
+        self.assertEqual((export.state, export.rows), ("done", 1))
+        self.assertContains(self.client.get(page_url), "Tệp đã sẵn sàng")
