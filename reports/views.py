@@ -286,11 +286,12 @@ def _charts_of(page):
 
 def _annex(request, page):
     """The charts as an annex after the report (`?annex=charts`), on the page and in its PDF; the
-    report itself is printed as without it. Context: annex (_charts_of's, when asked for) and
-    with_annex_query (the page's query asking for it)."""
-    with_annex = request.GET.copy()
+    report itself is printed as without it. Context: annex (_charts_of's, when asked for),
+    with_annex_query and without_annex_query (the page's query asking for it, and not)."""
+    with_annex, without_annex = request.GET.copy(), request.GET.copy()
     with_annex["annex"] = ANNEX_CHARTS
-    context = {"with_annex_query": with_annex.urlencode()}
+    without_annex.pop("annex", None)
+    context = {"with_annex_query": with_annex.urlencode(), "without_annex_query": without_annex.urlencode()}
     if request.GET.get("annex") == ANNEX_CHARTS:
         context["annex"] = _charts_of(page)
     return context

@@ -74,6 +74,7 @@ class PlanAndActualChartTests(TestCase):
         page = self.client.get("/reports/2024/", {"annex": "charts"})
         text = page_text(page)
         self.assertIn("PHỤ LỤC Biểu đồ kết quả thực hiện năm 2024 – Tỉnh Bắc Kạn", text)
+        self.assertContains(page, '<a href="?">Bỏ phụ lục biểu đồ</a>', html=False)
         self.assertIn("Giải quyết việc làm (người) Kế hoạch 6.400 Thực hiện 7.000 109,4%", text)
         # The report before it is the one printed without the annex.
         self.assertEqual(
