@@ -40,6 +40,7 @@ from tests.factories import (
     make_superuser,
     make_value,
 )
+from tests.test_report import without_figure_links
 
 SCAN = b"%PDF-1.4\n% the scanned decision\n"
 
@@ -168,7 +169,7 @@ class BackupRestoreDrillTests(BackupTestCase):
 
     def test_a_backup_restored_into_a_fresh_database_gives_the_same_report_and_history(self):
         report, history = self.report_bytes(), history_counts()
-        self.assertIn("7.000/6.400 người, đạt 109,4% kế hoạch".encode(), report)
+        self.assertIn("7.000/6.400 người, đạt 109,4% kế hoạch", without_figure_links(report.decode()))
         self.assertGreater(sum(history.values()), 10)
         archive, _ = self.back_up()
 

@@ -80,7 +80,8 @@ def printed_part(response):
 def without_figure_links(html):
     """`html` with each figure of a sentence as its text alone (reports.templatetags.figure_links)."""
     html = re.sub(r'<a class="figure-rows no-print"[^>]*></a>', "", html)
-    return re.sub(r'<span class="figure-text">([^<]*)</span>', r"\1", html)
+    html = re.sub(r'<a class="figure-link no-print"[^>]*>[^<]*</a>', "", html)
+    return re.sub(r'<span class="figure-text">\s*<span class="figure-printed">([^<]*)</span></span>', r"\1", html)
 
 
 class ArticleReportTests(TestCase):

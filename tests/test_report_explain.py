@@ -111,10 +111,8 @@ class DemoFigureLinksTests(TestCase):
                 if (line.indicator.pk, figure) in links:
                     with self.subTest(indicator=line.indicator.code, figure=figure):
                         url = links[line.indicator.pk, figure]
-                        linked = re.escape(
-                            f'<span class="figure-text">{vn_number(value)}<a class="figure-rows no-print" href="{url}"'
-                        )
-                        self.assertRegex(page, linked)
+                        linked = re.escape(f'<span class="figure-text"><a class="figure-link no-print" href="{url}" ')
+                        self.assertRegex(page, linked + r'title="[^"]*">' + re.escape(f"{vn_number(value)}</a>"))
         # On paper a sentence is its text, without the links (static/css/report.css, @media print).
         printed = printed_part(response)
         self.assertNotIn("figure-text", printed)

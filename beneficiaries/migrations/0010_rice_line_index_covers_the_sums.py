@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("areas", "0005_agency_moved_to_agencies"),
         ("beneficiaries", "0009_person_duplicate_key_without_spaces"),
     ]
 

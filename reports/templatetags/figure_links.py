@@ -21,11 +21,21 @@ def figure_link(links, line, figure):
 
 @register.simple_tag
 def figure_text(links, line, figure, text):
-    """`text`, a figure of `line` as a sentence of the report prints it, with the table's link
-    laid over it on screen (figure_link's anchor, hidden on paper: the printed sentence, its
-    PDF's text and links, are as they were); without a link (the files, a figure without rows)
-    the text alone."""
-    anchor = figure_link(links, line, figure)
-    if not anchor:
+    """`text`, a figure of `line` as a sentence of the report prints it, as a link on screen to
+    the rows behind it (the table cell's address) and as the text alone on paper: the link is
+    marked no-print, and a copy of the text that only the print shows stands in for it, so the
+    printed sentence and its PDF (no link annotation) are as they were, and the screen's text
+    too (an empty anchor laid over it would part it from the words around it). Without a link
+    (the files, a figure without rows) the text alone."""
+    url = (links or {}).get((line.indicator.pk, figure))
+    if not url:
         return text
-    return format_html('<span class="figure-text">{}{}</span>', text, anchor)
+    label = _("%(indicator)s: the rows behind this figure") % {"indicator": line.indicator.name}
+    return format_html(
+        '<span class="figure-text"><a class="figure-link no-print" href="{}" title="{}">{}</a>'
+        '<span class="figure-printed">{}</span></span>',
+        url,
+        label,
+        text,
+        text,
+    )
