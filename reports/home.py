@@ -5,6 +5,8 @@ year for approval, approve it or reopen it, each through a confirmation page, an
 approvals.workflow, which holds who may take the step and the lock of an approved year.
 """
 
+from collections import defaultdict
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +23,7 @@ from accounts.scope import scope_of
 from approvals import workflow
 from approvals.models import YearApproval
 from approvals.steps import STEPS, named, offered_steps, reopening_roles
-from areas.models import AdminUnit
+from areas.models import AdminUnit, unit_for_year
 from bkxh.years import is_kept_year
 from reports.board import (
     board,
@@ -99,9 +101,16 @@ def _back(request, *, default):
     return asked if safe else default
 
 
-def _tops(rows):
-    """The top units of the board (the province, a district clerk's district)."""
-    return [row.unit for row in rows if row.unit.parent_id not in {other.unit.pk for other in rows}]
+def _tops(rows, year):
+    """The top units of the board (the province, a district clerk's district) whose report the
+    year has: a report names its area by code, and in 2025 code 19 is the new Tỉnh Thái Nguyên,
+    not the old one that ended on 30/06 (areas.models.unit_for_year), whose half-year is in the
+    new one's report."""
+    tops = [row.unit for row in rows if row.unit.parent_id not in {other.unit.pk for other in rows}]
+    named = defaultdict(list)
+    for unit in AdminUnit.objects.filter(code__in={unit.code for unit in tops}).in_force_during(year):
+        named[unit.code].append(unit)
+    return [unit for unit in tops if unit_for_year(named[unit.code], year) == unit]
 
 
 def _query_of(unit):
@@ -115,7 +124,7 @@ def _report_links(rows, year):
     url = reverse("annual_report", args=[year])
     return [
         (_("Report %(year)s – %(unit)s") % {"year": year, "unit": unit.name_in(year)}, url + _query_of(unit))
-        for unit in _tops(rows)
+        for unit in _tops(rows, year)
     ]
 
 
@@ -124,7 +133,7 @@ def _plan_charts(rows, year):
     page)]: plan against actual of each top unit of the board with a planned figure in the year."""
     charts_url = reverse("annual_report_charts", args=[year])
     found = []
-    for unit in _tops(rows):
+    for unit in _tops(rows, year):
         chart = planned_progress(year=year, area=unit)
         if chart:
             found.append((unit, unit.name_in(year), chart, charts_url + _query_of(unit)))
