@@ -9,6 +9,7 @@ whole province in scope may change it, unless the model says `province_writes_on
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from areas.models import AdminUnit
@@ -55,7 +56,8 @@ class Scope:
     def units_in_force(self, year):
         """[AdminUnit] of the scope in force in `year`, by code; the country is no one's unit of work."""
         units = self.units().in_force_during(year).exclude(level=AdminUnit.Level.COUNTRY)
-        return list(units.order_by("code", "valid_from"))
+        # The older of two units with one code first, on every database (a unit without a start is the older).
+        return list(units.order_by("code", F("valid_from").asc(nulls_first=True)))
 
     def top_units(self, year):
         """The highest units of the scope in force in `year`: the provinces for a user who works
