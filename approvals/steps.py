@@ -93,15 +93,9 @@ def offered_steps(user, unit, year, state, *, roles, locked_with=None):
     ]
 
 
-@dataclass
-class UnitYear:
-    """A unit's year as the lists of its rows show it: its state, who moved it and the buttons."""
-
-    unit: object  # areas.models.AdminUnit
-    year: int
-    approval: YearApproval | None  # the unit's own approval row, if any
-    locked_by: YearApproval | None  # the approval of a unit above that locks this year too
-    buttons: list
+class ApprovalState:
+    """What a unit's year says of its approval, for an object with `unit`, `year` and `approval`
+    (the unit's own approval row, or None): the home page's board rows and UnitYear."""
 
     @property
     def label(self):
@@ -115,6 +109,17 @@ class UnitYear:
     @property
     def state_label(self):
         return State(self.state).label
+
+
+@dataclass
+class UnitYear(ApprovalState):
+    """A unit's year as the lists of its rows show it: its state, who moved it and the buttons."""
+
+    unit: object  # areas.models.AdminUnit
+    year: int
+    approval: YearApproval | None  # the unit's own approval row, if any
+    locked_by: YearApproval | None  # the approval of a unit above that locks this year too
+    buttons: list
 
 
 def years_of_units(user, units, year):

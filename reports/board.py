@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.scope import highest, scope_of
 from approvals.models import YearApproval
+from approvals.steps import ApprovalState
 from areas.models import AdminUnit
 from beneficiaries.registers import register_models
 from bkxh.numbers import HUNDRED, round_half_up
@@ -32,7 +33,7 @@ def deadline_of(level, year):
 
 
 @dataclass
-class BoardRow:
+class BoardRow(ApprovalState):
     """One unit's year: its typed figures, its registers without entries, its approval."""
 
     unit: AdminUnit
@@ -43,19 +44,7 @@ class BoardRow:
     register_count: int = 0  # the registers there are, of which empty_registers have no entry
     approval: YearApproval | None = None
     locked_with: AdminUnit | None = None  # the unit above whose approved year locks this one's
-    buttons: list = field(default_factory=list)  # [(reports.home.Step, what it will do)], set by the home page
-
-    @property
-    def label(self):
-        return self.unit.name_in(self.year)
-
-    @property
-    def state(self):
-        return self.approval.state if self.approval else State.DRAFT
-
-    @property
-    def state_label(self):
-        return State(self.state).label
+    buttons: list = field(default_factory=list)  # [(approvals.steps.Step, what it will do)], set by the home page
 
     @property
     def deadline(self):
