@@ -21,6 +21,7 @@ from accounts.scope import scope_of
 from audit.personal_data import masked_tail
 from beneficiaries.models import Decision, Household, Person
 from beneficiaries.models.people import CITIZEN_ID_HELD_OUTSIDE, duplicate_key
+from bkxh.numbers import format_decimal
 from bkxh.text import fold
 from imports import rules
 from imports.checking import refuse_writes
@@ -156,7 +157,7 @@ class PersonOfRow(Resolver):
                             "%(count)s people without a citizen ID have this name, year of birth and commune; "
                             "give the citizen ID or correct the duplicates first."
                         )
-                        % {"count": len(matches)},
+                        % {"count": format_decimal(len(matches))},
                     )
                     continue
                 person = matches[0] if matches else None
@@ -194,7 +195,7 @@ class PersonOfRow(Resolver):
                     "%(count)s people not yet on file will be added to the list of people.",
                     count,
                 )
-                % {"count": count}
+                % {"count": format_decimal(count)}
             )
 
     def _has_person(self, kind, row):

@@ -4,12 +4,14 @@ and every register's own rules applied to every row before anything is written."
 import datetime
 import io
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.test import TestCase
 from openpyxl import load_workbook
 
 from accounts.roles import CLERK
 from audit.models import AccessLog
+from beneficiaries.import_lookups import PersonOfRow
 from beneficiaries.models import Household, LongevityGift, Person, RiceReliefLine
 from imports.exporting import export_records, write_template
 from imports.kinds import all_kinds, get_kind
@@ -422,3 +424,14 @@ class PersonalDataExportTests(TestCase):
         self.assertNotIn(MAI_ID, lines[1])
         self.assertIn("••••••••" + MAI_ID[-4:], lines[1])
         self.assertEqual(AccessLog.objects.get(event=AccessLog.Event.EXPORT).row_count, 1)
+
+
+class PeopleAddedNoteTests(TestCase):
+    def test_the_number_of_people_an_import_adds_is_written_the_vietnamese_way(self):
+        resolver = PersonOfRow()
+        result = SimpleNamespace(resolver_state={resolver: {"created": range(30_000)}}, notes=[])
+        resolver.finish(None, result)
+        self.assertEqual(
+            [str(note) for note in result.notes],
+            ["30.000 người chưa có trong danh sách sẽ được thêm vào danh sách người."],
+        )

@@ -120,7 +120,7 @@ class RiceReliefRound(RuleAcrossRows, Record):
                     "%(count)s lines of this round give more than 15 kg per person for each of %(months)s months; "
                     "the round cannot cover fewer months than its lines.",
                     over,
-                ) % {"count": over, "months": self.months}
+                ) % {"count": format_decimal(over), "months": self.months}
         return problems
 
     def distributed_kg(self):

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from bkxh.numbers import format_decimal
 from imports.exporting import export_records
 from imports.management.kind_argument import kind_named
 
@@ -22,5 +23,7 @@ class Command(BaseCommand):
         with open(path, "wb") as handle:
             export_records(kind, queryset, file_format, handle)
         self.stdout.write(
-            self.style.SUCCESS(_("Wrote %(count)s rows to %(path)s.") % {"count": queryset.count(), "path": path})
+            self.style.SUCCESS(
+                _("Wrote %(count)s rows to %(path)s.") % {"count": format_decimal(queryset.count()), "path": path}
+            )
         )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from audit.commands import AuditedCommand
 from audit.context import Source
+from bkxh.numbers import format_decimal
 from imports.kinds import all_kinds
 from imports.management.kind_argument import kind_named
 from imports.models import ImportLog
@@ -77,7 +78,8 @@ class Command(AuditedCommand):
                 file_format = "xlsx" if options["failed_rows"].lower().endswith(".xlsx") else "csv"
                 Path(options["failed_rows"]).write_bytes(failed_rows_file(result, file_format))
             raise CommandError(
-                _("Nothing was written: %(count)s problems.") % {"count": len(result.problems)}, returncode=1
+                _("Nothing was written: %(count)s problems.") % {"count": format_decimal(len(result.problems))},
+                returncode=1,
             )
 
 
