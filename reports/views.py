@@ -83,7 +83,7 @@ def annual_report_view(request, year):
     Where several agencies share the area's sectors that year (2025, after the department was
     split), ?agency=<abbreviation> picks one, and the report has that agency's sectors only,
     under its letterhead; without it the page lists them: reports/agency_picker.html (context:
-    year, area, area_code, choices: [(Issuer, whether its sectors have figures)]).
+    year, area, area_code, choices: [(Issuer, whether its sectors have figures, the query of its report)]).
 
     Template: reports/annual_report.html. Context: report (indicators.reports.AnnualReport),
     document_date (the date line, or None to leave it for the signer), blank_date_reason (why
@@ -447,9 +447,21 @@ def _agency_picker(request, year, area, code, issuers):
     if not report.has_data:
         return render(request, "reports/no_figures.html", {"year": year, "area": area}, status=404)
     reported = {section.sector.pk for section in report.sections}
-    choices = [(issuer, any(sector.pk in reported for sector in issuer.sectors)) for issuer in issuers]
+    choices = [
+        (issuer, any(sector.pk in reported for sector in issuer.sectors), _with_agency(request, code, issuer))
+        for issuer in issuers
+    ]
     context = {"year": year, "area": area, "area_code": code or "", "choices": choices}
     return render(request, "reports/agency_picker.html", context)
+
+
+def _with_agency(request, code, issuer):
+    """The page's query asking for `issuer`'s report, the rest of it kept (the charts' annex)."""
+    query = request.GET.copy()
+    if code:
+        query["area"] = code
+    query["agency"] = issuer.agency.abbreviation
+    return query.urlencode()
 
 
 def _report_area(year, code):

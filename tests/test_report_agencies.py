@@ -55,6 +55,10 @@ class AgencyReportTests(TestCase):
         self.assertIn("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG (01/03/2025 – 30/06/2025): Giảm nghèo – chưa có số liệu", text)
         self.assertNotIn("SỞ LAO ĐỘNG", text)
 
+    def test_the_agency_picker_keeps_the_rest_of_the_address(self):
+        response = self.client.get("/reports/2025/?area=06&annex=charts")
+        self.assertContains(response, 'href="?area=06&amp;annex=charts&amp;agency=SNV"')
+
     def assertReport(self, address, letterhead, sectors, absent):
         """The report at `address` prints `letterhead` and the sections `sectors` only (codes)."""
         response = self.client.get(address)
