@@ -36,6 +36,7 @@ from tests.factories import (
     make_staff_user,
     make_superuser,
 )
+from tests.test_imports_admin import kept_uploads
 from tests.test_settings import import_settings
 
 IMPORT = "/admin/indicators/indicatorvalue/import/"
@@ -66,10 +67,7 @@ class ServerMixin:
         self.addCleanup(server.disable)
 
     def kept_uploads(self):
-        try:
-            return storages["private"].listdir(storage.FOLDER)[1]
-        except FileNotFoundError:  # the private folder, before anything was kept in it
-            return []
+        return kept_uploads()
 
 
 class ImportOnServersMixin(ServerMixin):

@@ -35,6 +35,14 @@ IMPORT = CHANGELIST + "import/"
 HEADER = ["Mã chỉ tiêu", "Năm", "Mã địa bàn", "Kế hoạch", "Thực hiện", "Ghi chú"]
 
 
+def kept_uploads():
+    """The uploads kept, in whichever storage BKXH_FILE_STORAGE chose."""
+    try:
+        return storages["private"].listdir(storage.FOLDER)[1]
+    except FileNotFoundError:  # the private folder, before anything was kept in it
+        return []
+
+
 class PrivateFolderMixin:
     """Each test keeps uploads in a folder of its own, removed afterwards."""
 
@@ -47,11 +55,7 @@ class PrivateFolderMixin:
         self.addCleanup(settings_override.disable)
 
     def kept_files(self):
-        """The uploads kept, in whichever storage BKXH_FILE_STORAGE chose."""
-        try:
-            return storages["private"].listdir(storage.FOLDER)[1]
-        except FileNotFoundError:  # the private folder, before anything was kept in it
-            return []
+        return kept_uploads()
 
     def a_day_and_more_later(self):
         return mock.patch("django.utils.timezone.now", return_value=timezone.now() + datetime.timedelta(days=2))
