@@ -84,6 +84,22 @@ def without_figure_links(html):
     return re.sub(r'<span class="figure-text">\s*<span class="figure-printed">([^<]*)</span></span>', r"\1", html)
 
 
+class JobsReportCase(TestCase):
+    """A province with its agency and one planned figure of 2024 (jobs: 7.000 of a plan of
+    6.400), read by a superuser: the smallest report, for the tests of what a report adds."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        make_agency(area=cls.province)
+        cls.jobs = make_indicator()
+        make_value(indicator=cls.jobs, area=cls.province, year=2024, plan=6400, actual=7000)
+        cls.user = make_superuser()
+
+    def setUp(self):
+        self.client.force_login(self.user)
+
+
 class ArticleReportTests(TestCase):
     @classmethod
     def setUpTestData(cls):

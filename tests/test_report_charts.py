@@ -15,25 +15,13 @@ from tests.factories import (
     make_district,
     make_indicator,
     make_merged_provinces,
-    make_province,
     make_superuser,
     make_value,
 )
-from tests.test_report import page_text
+from tests.test_report import JobsReportCase, page_text
 
 
-class PlanAndActualChartTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.province = make_province()
-        make_agency(area=cls.province)
-        cls.jobs = make_indicator()
-        make_value(indicator=cls.jobs, area=cls.province, year=2024, plan=6400, actual=7000)
-        cls.user = make_superuser()
-
-    def setUp(self):
-        self.client.force_login(self.user)
-
+class PlanAndActualChartTests(JobsReportCase):
     def test_each_planned_indicator_has_its_plan_and_actual_as_bars_and_figures(self):
         response = self.client.get("/reports/2024/charts/")
         [chart] = response.context["plan_charts"]

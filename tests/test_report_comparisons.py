@@ -16,24 +16,13 @@ from tests.factories import (
     make_superuser,
     make_value,
 )
-from tests.test_report import page_text
+from tests.test_report import JobsReportCase, page_text
 from tests.test_report_documents import docx_text, sheet_rows
 
 SENTENCE = "Toàn tỉnh giải quyết việc làm 7.000/6.400 người, đạt 109,4% kế hoạch"
 
 
-class ComparedWithTheYearBeforeTests(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.province = make_province()
-        make_agency(area=cls.province)
-        cls.jobs = make_indicator()
-        make_value(indicator=cls.jobs, area=cls.province, year=2024, plan=6400, actual=7000)
-        cls.user = make_superuser()
-
-    def setUp(self):
-        self.client.force_login(self.user)
-
+class ComparedWithTheYearBeforeTests(JobsReportCase):
     def report_text(self):
         return page_text(self.client.get("/reports/2024/"))
 
