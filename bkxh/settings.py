@@ -131,15 +131,17 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer gives the "database unavailable" page (bkxh/errors.py) after
-    # this many seconds, not a request hanging until the proxy's time-out.
-    DATABASES["default"]["OPTIONS"] = {"connect_timeout": int(os.environ.get("BKXH_DB_CONNECT_TIMEOUT", "5"))}
+    # this many seconds, not a request hanging until the proxy's time-out. Added to the options the
+    # address gives (?sslmode=require), never in their place.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("BKXH_DB_CONNECT_TIMEOUT", "5"))
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the report be read while an import writes; IMMEDIATE avoids "database is locked"
     # when two requests upgrade a read transaction to a write at the same time.
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -61,6 +61,13 @@ class ProductionSettingsTests(SimpleTestCase):
                 self.assertEqual(result.stdout.strip(), seconds, result.stderr)
 
 
+    def test_the_time_out_is_added_to_the_options_of_the_address_not_put_in_their_place(self):
+        probe = "print(sorted(s.DATABASES['default']['OPTIONS'].items()))"
+        url = "postgres://bkxh@db.example.vn:5432/bkxh?sslmode=require"
+        result = import_settings(probe=probe, DJANGO_DEBUG="1", DATABASE_URL=url)
+        self.assertEqual(result.stdout.strip(), "[('connect_timeout', 5), ('sslmode', 'require')]", result.stderr)
+
+
 class EnvFileTests(SimpleTestCase):
     """make serve and the systemd units give the settings through .env (README, "Production")."""
 
