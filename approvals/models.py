@@ -7,6 +7,7 @@ checks who may do it; the history table keeps every step with its user.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -86,6 +87,25 @@ class YearApproval(models.Model):
     @property
     def is_approved(self):
         return self.state == self.State.APPROVED
+
+    def clean(self):
+        """A year is submitted and approved only for a unit in force that year, and not while the
+        approval of a unit above (or, across the 2025 reform, of the unit that took its place)
+        covers it: its figures are locked with that one's (approvals.locking). Every path holds it:
+        the workflow saves through full_clean(), as the admin's form does."""
+        super().clean()
+        if self.state == self.State.DRAFT or self.area_id is None or self.year is None:
+            return
+        if not self.area.is_in_force_during(self.year):
+            raise ValidationError(
+                _("%(area)s was not an administrative unit in %(year)s.") % {"area": self.area, "year": self.year}
+            )
+        # Imported here: the locks read the approvals this module defines.
+        from approvals.locking import approval_covering, locked_message
+
+        above = approval_covering(self.area, self.year)
+        if above is not None and above.area_id != self.area_id:
+            raise ValidationError(locked_message(above))
 
 
 @receiver([post_save, post_delete], sender=YearApproval, dispatch_uid="approvals_note_approval")

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.scope import highest, scope_of
+from approvals.locking import approvals_by_unit_year
 from approvals.models import YearApproval
 from approvals.steps import ApprovalState
 from areas.models import AdminUnit
@@ -112,11 +113,11 @@ def board(user, year):
     )
     for approval in approvals:
         rows[approval.area_id].approval = approval
-    # An approval locks the units below it too (approvals.locking): their rows say by whose.
-    for row in rows.values():
-        above = rows.get(row.unit.parent_id)
-        if above is not None and above.state == State.APPROVED:
-            row.locked_with = above.unit
+    # An approval locks the units below it too, and across the 2025 reform the units a unit took
+    # the place of (approvals.locking): their rows say by whose, be it on the board or not.
+    for (unit_id, _year), lock in approvals_by_unit_year([(unit_id, year) for unit_id in rows]).items():
+        if lock.area_id != unit_id:
+            rows[unit_id].locked_with = lock.area
     return list(rows.values())
 
 

@@ -72,7 +72,9 @@ def home_page(request):
         "years": board_years(user, year),
         "rows": rows,
         "submitted": [row for row in rows if row.state == State.SUBMITTED] if may_approve else [],
-        "missing": [row for row in rows if row.has_missing and row.state == State.DRAFT] if may_submit else [],
+        "missing": [row for row in rows if row.has_missing and row.state == State.DRAFT and not row.locked_with]
+        if may_submit
+        else [],
         "failed_imports": failed_imports(user) if may_submit else [],
         "show_users_without_units": may_manage_users,
         "users_without_units": users_without_units() if may_manage_users else [],

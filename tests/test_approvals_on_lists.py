@@ -2,6 +2,7 @@
 year say the year's state for the units they are about and offer the steps of the home page's
 board, whose confirmation comes back to the list."""
 
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -129,3 +130,41 @@ class YearOnListsTests(TestCase):
         url = reverse("approval_step", args=["submit", self.pacnam.pk, 2024])
         response = self.client.post(url, {"confirm": "1", "next": "https://example.com/"})
         self.assertRedirects(response, "/admin/?year=2024", fetch_redirect_response=False)
+
+
+class ApprovedAboveTests(TestCase):
+    """A district's year is locked with its province's once that is approved: the board, the
+    lists and the step itself (the model's rule, which every path saves through) say so alike."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.province = make_province()
+        cls.pacnam = make_district(parent=cls.province)
+        make_value(indicator=make_indicator(), area=cls.pacnam, plan="5")
+        cls.clerk = make_role_user(username="pacnam.clerk", role=CLERK, units=[cls.pacnam])
+        reviewer = make_role_user(username="reviewer", role=REVIEWER, units=[cls.province])
+        YearApproval.objects.create(
+            area=cls.province, year=2024, state=State.APPROVED, approved_by=reviewer, approved_at=timezone.now()
+        )
+
+    def setUp(self):
+        self.client.force_login(self.clerk)
+
+    def test_the_board_of_a_district_user_says_their_year_is_locked_with_the_province(self):
+        response = self.client.get("/admin/", {"year": 2024})
+        [row] = [row for row in response.context["rows"] if row.unit == self.pacnam]
+        self.assertEqual((row.locked_with, row.buttons), (self.province, []))
+        self.assertEqual(response.context["missing"], [])
+        self.assertContains(response, "đã khóa cùng Tỉnh Bắc Kạn")
+
+    def test_submitting_it_at_the_steps_address_is_refused_and_writes_nothing(self):
+        url = reverse("approval_step", args=["submit", self.pacnam.pk, 2024])
+        response = self.client.post(url, {"confirm": "1"}, follow=True)
+        self.assertContains(response, "đã khóa")
+        self.assertFalse(YearApproval.objects.filter(area=self.pacnam, year=2024).exists())
+
+    def test_the_model_refuses_a_submitted_year_under_an_approved_one_on_any_path(self):
+        approval = YearApproval(area=self.pacnam, year=2024, state=State.SUBMITTED, submitted_by=self.clerk)
+        with self.assertRaises(ValidationError):
+            approval.full_clean()
+        self.assertIsNone(YearApproval(area=self.pacnam, year=2024).full_clean())
