@@ -14,7 +14,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.translation import gettext as _
 
 from backups import media
@@ -22,6 +21,7 @@ from backups.archive import extract_verified, open_archive, read_manifest
 from backups.contents import row_counts
 from backups.engines import NAMES, engine_of
 from backups.errors import BackupError
+from bkxh.health import unapplied_migrations
 from bkxh.numbers import format_decimal
 
 
@@ -75,7 +75,6 @@ def restore(path, *, force=False):
         replacement.put_in_place()
     expected = manifest["row_counts"]
     check_counts(expected)
-    executor = MigrationExecutor(connection)
     return Restore(
         path=path,
         made_at=datetime.datetime.fromisoformat(manifest["made_at"]),
@@ -83,7 +82,7 @@ def restore(path, *, force=False):
         tables=len(expected),
         rows=sum(expected.values()),
         files=sum(1 for name in manifest["parts"] if name.startswith(media.PREFIX)),
-        pending_migrations=len(executor.migration_plan(executor.loader.graph.leaf_nodes())),
+        pending_migrations=len(unapplied_migrations(connection)),
     )
 
 

@@ -27,6 +27,7 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -462,7 +463,8 @@ class ReportAreaFilter(admin.SimpleListFilter):
         units = AdminUnit.objects.filter(code=self.value())
         year = self.report_year_value or request.GET.get(self.year_parameter, "")
         if not year:
-            return units.order_by("-valid_from").first()
+            # The latest, a unit without a start (the oldest) last on every database.
+            return units.order_by(F("valid_from").desc(nulls_last=True)).first()
         if not str(year).isdigit():
             return None
         try:
