@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from accounts.roles import VIEWER
-from accounts.scope import scope_of
+from accounts.scope import highest, scope_of
 from approvals import workflow
 from approvals.models import YearApproval
 from approvals.steps import STEPS, named, offered_steps, reopening_roles
@@ -62,6 +62,7 @@ def home_page(request):
     for row in rows:
         # Each button says what it will do and who can undo it (its title; the confirmation page says it again).
         row.buttons = offered_steps(user, row.unit, year, row.state, roles=roles, locked_with=row.locked_with)
+    tops = _reported_tops(rows, year)
     may_approve = user.has_perm("approvals.approve_yearapproval")
     may_submit = user.has_perm("approvals.submit_yearapproval")
     may_manage_users = user.has_perm("auth.change_user") and scope_of(user).is_whole_province
@@ -79,8 +80,8 @@ def home_page(request):
         "show_users_without_units": may_manage_users,
         "users_without_units": users_without_units() if may_manage_users else [],
         "last_imports": last_imports(user),
-        "report_links": _report_links(rows, year),
-        "plan_charts": _plan_charts(rows, year),
+        "report_links": _report_links(tops, year),
+        "plan_charts": _plan_charts(tops, year),
         "deadlines": _deadlines(rows),
     }
     return TemplateResponse(request, "admin/home.html", context)
@@ -103,12 +104,12 @@ def _back(request, *, default):
     return asked if safe else default
 
 
-def _tops(rows, year):
+def _reported_tops(rows, year):
     """The top units of the board (the province, a district clerk's district) whose report the
     year has: a report names its area by code, and in 2025 code 19 is the new Tỉnh Thái Nguyên,
     not the old one that ended on 30/06 (areas.models.unit_for_year), whose half-year is in the
     new one's report."""
-    tops = [row.unit for row in rows if row.unit.parent_id not in {other.unit.pk for other in rows}]
+    tops = highest([row.unit for row in rows])
     named = defaultdict(list)
     for unit in AdminUnit.objects.filter(code__in={unit.code for unit in tops}).in_force_during(year):
         named[unit.code].append(unit)
@@ -121,21 +122,21 @@ def _query_of(unit):
     return f"?area={unit.code}"
 
 
-def _report_links(rows, year):
-    """The year's report of each top unit of the board."""
+def _report_links(tops, year):
+    """The year's report of each of `tops` (_reported_tops)."""
     url = reverse("annual_report", args=[year])
     return [
         (_("Report %(year)s – %(unit)s") % {"year": year, "unit": unit.name_in(year)}, url + _query_of(unit))
-        for unit in _tops(rows, year)
+        for unit in tops
     ]
 
 
-def _plan_charts(rows, year):
+def _plan_charts(tops, year):
     """[(unit, its name in the year, [reports.charts.IndicatorChart], the address of its charts
-    page)]: plan against actual of each top unit of the board with a planned figure in the year."""
+    page)]: plan against actual of each of `tops` (_reported_tops) with a planned figure in the year."""
     charts_url = reverse("annual_report_charts", args=[year])
     found = []
-    for unit in _tops(rows, year):
+    for unit in tops:
         chart = planned_progress(year=year, area=unit)
         if chart:
             found.append((unit, unit.name_in(year), chart, charts_url + _query_of(unit)))
