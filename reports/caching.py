@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from accounts.scope import home_unit, scope_of
+from reports.charts import HISTORY_YEARS
 from reports.generations import generation_of
 
 
@@ -43,10 +44,11 @@ def _cached(key, make):
 
 
 def generation(year):
-    """The generation of the data a report of `year` reads (reports.generations): its year, the
-    year before (the comparison), the year after (its plans) and the data of no year. Read
-    before anything else of the request, so that what is kept under it is at least as new."""
-    return generation_of((year - 1, year, year + 1))
+    """The generation of the data a report of `year` reads (reports.generations): its year and
+    the years before that its charts' annex draws (reports.charts.HISTORY_YEARS; the year before
+    is the comparison's), the year after (its plans) and the data of no year. Read before
+    anything else of the request, so that what is kept under it is at least as new."""
+    return generation_of(tuple(range(year - HISTORY_YEARS + 1, year + 2)))
 
 
 # How long a user's units and permissions are kept at most (standing_of): every change to them

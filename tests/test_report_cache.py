@@ -197,12 +197,19 @@ class CachedReportTests(TestCase):
 
     def test_the_years_either_side_change_the_report_and_others_do_not(self):
         self.text()
-        make_value(indicator=self.jobs, area=self.province, year=2020, actual=5000)
+        make_value(indicator=self.jobs, area=self.province, year=2019, actual=5000)
         self.assertServedAgain()
         make_value(indicator=self.jobs, area=self.province, year=2023, actual=6000)
         self.assertIn("tăng 16,7% so với năm 2023", self.text())
         make_value(indicator=self.jobs, area=self.province, year=2025, plan=7500)
         self.assertIn("7.500", self.text())
+
+    def test_a_write_to_a_year_the_charts_annex_draws_shows_in_it(self):
+        annexed = {"annex": "charts"}
+        make_value(indicator=self.jobs, area=self.province, year=2022, actual=5000)
+        self.assertIn("5.000", page_text(self.client.get(REPORT, annexed)))
+        make_value(indicator=self.jobs, area=self.province, year=2021, actual=4321)
+        self.assertIn("4.321", page_text(self.client.get(REPORT, annexed)))
 
     def test_the_files_are_served_again_and_made_again_after_a_write(self):
         for extension in ("docx", "xlsx"):
