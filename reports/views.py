@@ -107,8 +107,14 @@ def _annual_report(request, year, generation):
     page = report_page(request, year, generation)
     if isinstance(page, HttpResponse):
         return page
-    # On the screen only: the files, the PDF among them, print the page without the figure links.
-    context = {**page.context(), **_annex(request, page), "figure_links": figure_links(request, page.report)}
+    # On the screen only: the files, the PDF among them, print the page without the figure links
+    # and without the link that writes the narrative.
+    context = {
+        **page.context(),
+        **_annex(request, page),
+        "figure_links": figure_links(request, page.report),
+        "narrative_edit_url": _narrative_edit_url(request, page.report, page.narrative, page.approval),
+    }
     query = _query(request)
     if may_issue(request, page.report):
         context["issue_url"] = reverse("report_issue", args=[year]) + query
@@ -331,7 +337,6 @@ class ReportPage:
     area_code: str
     narrative: object = None  # reports.models.ReportNarrative, or None
     narrative_sections: list = None  # reports.narrative.narrative_sections
-    narrative_edit_url: str | None = None
 
     def context(self):
         return {
@@ -345,7 +350,6 @@ class ReportPage:
             "narrative": self.narrative,
             "narrative_sections": self.narrative_sections,
             "figures_heading": figures_heading(self.narrative_sections or []),
-            "narrative_edit_url": self.narrative_edit_url,
         }
 
 
@@ -392,7 +396,6 @@ def report_page(request, year, generation=None):
         area_code=code or "",
         narrative=narrative,
         narrative_sections=sections,
-        narrative_edit_url=_narrative_edit_url(request, report, narrative, approval),
     )
 
 

@@ -3,6 +3,7 @@ printed on the report as plain paragraphs, numbered after the results, kept in t
 lock of their area's year, with their history."""
 
 from html import escape
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
@@ -73,6 +74,13 @@ class WritingTheNarrativeTests(ProvinceReportFixture):
         response = self.client.post(link, fields)
         self.assertEqual(response.status_code, 302, response.content.decode()[-3000:])
         return response
+
+    def test_the_link_to_the_form_is_on_the_page_and_never_in_the_pdf_it_prints(self):
+        self.assertIn(WRITE_LINK, page_text(self.report()))
+        printed = []
+        with mock.patch("reports.views.pdf_from_html", side_effect=lambda html: printed.append(html) or b"%PDF"):
+            self.assertEqual(self.client.get("/reports/2024/pdf/").status_code, 200)
+        self.assertNotIn("narrative-edit", printed[0])
 
     def test_the_report_links_a_clerk_to_the_admin_form_filled_in_for_its_agency_area_and_year(self):
         response = self.report()
