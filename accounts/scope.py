@@ -175,6 +175,14 @@ def may_write_dependents(user, instance):
     return True
 
 
+_homes = PerObject("home unit of user")
+
+
 def home_unit(user):
-    """The unit a user's pages open on: the first unit they are bound to, or None."""
-    return AdminUnit.objects.filter(user_links__user=user).order_by("code", "valid_from").first()
+    """The unit a user's pages open on: the first unit they are bound to, or None; read once per
+    user object, as scope_of (the report's cache and the report both ask it)."""
+    kept = _homes.get(user)
+    if kept is None:
+        kept = (AdminUnit.objects.filter(user_links__user=user).order_by("code", "valid_from").first(),)
+        _homes.set(user, kept)
+    return kept[0]
