@@ -251,6 +251,7 @@ def export_job_view(request, model_admin, export_id):
     context.update(
         export=export,
         done=export.state == ExportFile.State.DONE,
+        failed=export.state == ExportFile.State.FAILED,
         stopped=export_jobs.has_stopped(export),
         refresh_seconds=JOB_REFRESH_SECONDS,
         changelist_url=_url(model_admin, "changelist") + (f"?{export.query}" if export.query else ""),

@@ -67,11 +67,17 @@ def export_list(export_id):
         return
     export = ExportFile.objects.select_related("user").get(pk=export_id)
     kind = get_kind(export.kind)
-    with translation.override(settings.LANGUAGE_CODE), Heartbeat(ExportFile, export.pk):
-        queryset = kind.queryset(_changelist(kind, export).queryset)
-        handle = io.BytesIO()
-        masked = () if may_see_full_ids(export.user) else kind.personal_columns()
-        export.rows = export_records(kind, queryset, export.file_format, handle, masked=masked)
+    try:
+        with translation.override(settings.LANGUAGE_CODE), Heartbeat(ExportFile, export.pk):
+            queryset = kind.queryset(_changelist(kind, export).queryset)
+            handle = io.BytesIO()
+            masked = () if may_see_full_ids(export.user) else kind.personal_columns()
+            export.rows = export_records(kind, queryset, export.file_format, handle, masked=masked)
+    except Exception:
+        # Said on its page, which would otherwise wait and then call it a stopped worker, offered
+        # to run again into the same error; the error itself goes to the worker's log.
+        ExportFile.objects.filter(pk=export.pk).update(state=State.FAILED, finished_at=timezone.now())
+        raise
     export.stored_file = storage.store(handle.getvalue())
     export.state, export.finished_at = State.DONE, timezone.now()
     export.save(update_fields=["rows", "stored_file", "state", "finished_at"])

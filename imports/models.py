@@ -100,6 +100,7 @@ class ExportFile(models.Model):
         QUEUED = "queued", _("waiting for the worker")
         RUNNING = "running", _("running")
         DONE = "done", _("done")
+        FAILED = "failed", _("stopped on an error")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, verbose_name=_("user"))
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)

@@ -6,6 +6,7 @@ run again only once it has stopped."""
 import datetime
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
@@ -162,3 +163,15 @@ class ExportJobPageTests(PrivateFolderMixin, TestCase):
         export.refresh_from_db()
         self.assertEqual((export.state, export.rows), ("done", 1))
         self.assertContains(self.client.get(page_url), "Tệp đã sẵn sàng")
+
+    def test_an_export_that_stops_on_an_error_says_so_and_offers_no_run_again(self):
+        export, page_url = self.queued_export()
+        failing = mock.patch.object(export_jobs, "export_records", side_effect=RuntimeError("disk full"))
+        with failing, self.assertRaises(RuntimeError):
+            export_jobs.export_list.call(export.pk)
+        export.refresh_from_db()
+        self.assertEqual(export.state, "failed")
+        page = self.client.get(page_url)
+        self.assertContains(page, "Công việc xuất tệp đã dừng vì gặp lỗi")
+        self.assertNotContains(page, "Chạy lại công việc")
+        self.assertNotContains(page, 'http-equiv="refresh"')
