@@ -76,6 +76,11 @@ class ValuesReportAreaFilter(ReportAreaFilter):
         if year is None:
             raise IncorrectLookupParameters(self.value())
         values = IndicatorValue.objects.for_year(year).filter(area__in=list(territory.unit_ids))
+        # The figures add up one indicator at a time: a figure's link names its indicator, and the
+        # others' values need not be read.
+        indicator = request.GET.get(IndicatorFilter.parameter_name)
+        if indicator:
+            values = values.filter(indicator__code=indicator)
         values = values.select_related("indicator", "area").order_by()
         ids = [value.pk for value in values_adding_up(values, year=year, area=area, territory=territory)]
         return queryset.filter(pk__in=ids)
