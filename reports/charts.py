@@ -9,7 +9,7 @@ from areas.territory import territory_of
 from bkxh.numbers import HUNDRED, round_half_up
 from bkxh.years import is_kept_year
 from indicators.reports import annual_report, catalogue_of, unit_figures
-from reports.figures import report_of
+from reports.figures import reports_of
 from reports.registers import register_figures_by_unit, register_figures_by_year
 
 # The years the history chart goes back: the report's year and the four before it.
@@ -68,12 +68,16 @@ def planned_progress(*, year, area):
 def history(report, *, sectors=None):
     """An IndicatorChart per indicator of `report` with an actual in at least two of the last
     HISTORY_YEARS years, one bar a year, on the report's territory (a unit formed in 2025 has
-    its predecessors' earlier years). Each year is one report_of, a fixed number of queries."""
+    its predecessors' earlier years): the years not in the report's comparison by reports_of,
+    their registers read for all of them at once; a fixed number of queries."""
     years = [year for year in range(report.year - HISTORY_YEARS + 1, report.year + 1) if is_kept_year(year)]
-    actuals = {report.year: {line.indicator.pk: line.actual for line in report.all_lines()}}
-    for year in years[:-1]:
-        earlier = report_of(year=year, area=report.area, compare=False, agency=report.agency, sectors=sectors)
-        actuals[year] = {line.indicator.pk: line.actual for line in earlier.all_lines()}
+    built = {report.year: report}
+    if report.previous_report is not None:
+        built[report.previous_report.year] = report.previous_report
+    missing = [year for year in years if year not in built]
+    if missing:
+        built |= reports_of(years=missing, area=report.area, agency=report.agency, sectors=sectors)
+    actuals = {year: {line.indicator.pk: line.actual for line in built[year].all_lines()} for year in years}
     charts = []
     for line in report.all_lines():
         series = [(str(year), actuals[year].get(line.indicator.pk)) for year in years]

@@ -14,22 +14,33 @@ def report_of(*, year, area, compare=True, **options):
 
     With `compare`, each line also has the actual of the year before, on the same territory
     (README, "Figures across the reform"), and the plan of the year after when one is entered."""
-    territory = territory_of(area)
     years = [year, year - 1] if compare and is_kept_year(year - 1) else [year]
+    # Only its plans are read: registers give actual figures, which a coming year has none of.
+    following = [year + 1] if compare and is_kept_year(year + 1) else []
+    reports = reports_of(years=years, area=area, plans_only=following, **options)
+    report = reports[year]
+    if compare:
+        compare_years(report, reports.get(year - 1), reports.get(year + 1))
+    return report
+
+
+def reports_of(*, years, area, plans_only=(), **options):
+    """{year: AnnualReport} of `area` for each of `years`, and of `plans_only` without their
+    registers, by the rules of report_of (without its comparison): the territory and the
+    catalogue read once, each register in one query for all the years."""
+    territory = territory_of(area)
     catalogue = catalogue_of(options.get("sectors"))
     # An agency's report reads only the registers its sectors' indicators count.
     sources = {indicator.source for indicator in catalogue if indicator.source}
     registers = register_figures_by_year(years=years, area=area, territory=territory, sources=sources)
-
-    def report_for(of_year, figures):
-        return annual_report(
-            year=of_year, area=area, register_figures=figures, territory=territory, catalogue=catalogue, **options
+    return {
+        year: annual_report(
+            year=year,
+            area=area,
+            register_figures=registers.get(year, {}),
+            territory=territory,
+            catalogue=catalogue,
+            **options,
         )
-
-    report = report_for(year, registers[year])
-    if compare:
-        previous = report_for(year - 1, registers[year - 1]) if year - 1 in registers else None
-        # Only its plans are read: registers give actual figures, which a coming year has none of.
-        following = report_for(year + 1, {}) if is_kept_year(year + 1) else None
-        compare_years(report, previous, following)
-    return report
+        for year in [*years, *plans_only]
+    }
