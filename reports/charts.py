@@ -94,9 +94,8 @@ def units_side_by_side(report, *, sectors=None):
     territory = territory_of(report.area)
     catalogue = [indicator for indicator in catalogue_of(sectors) if indicator.pk in _shown(report)]
     sources = {indicator.source for indicator in catalogue if indicator.source}
-    area_registers = register_figures_by_year(
-        years=[report.year], area=report.area, territory=territory, sources=sources
-    )[report.year]
+    # The registers with entries in the area, as the report found them: their figures come from them.
+    area_registers = {line.indicator.source: line.actual for line in report.all_lines() if line.from_register}
     by_unit = register_figures_by_unit(year=report.year, unit_ids=territory.unit_ids, sources=sources)
     figures = unit_figures(
         year=report.year,
