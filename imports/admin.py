@@ -34,6 +34,7 @@ class KindFilter(admin.SimpleListFilter):
 class ImportLogAdmin(WholeProvinceLogAdmin, admin.ModelAdmin):
     """The record of every import: read-only, kept whatever became of the import, and, like the
     access log, only for those who answer for the whole province."""
+
     list_help = _("Every file imported: by whom, when, and what it wrote or why it was refused.")
     guide_section = "import"
 

@@ -143,14 +143,18 @@ def failed_rows_view(request, model_admin, log_id):
     _require(model_admin.has_import_permission(request))
     log = _own_log(request, model_admin, log_id)
     try:
-        data = storage.load(log.stored_file)
+        if log.failed_rows_file:  # made by the job that checked a big file (imports.jobs.job_summary)
+            content, file_format = storage.load(log.failed_rows_file), process.file_format_of(log.encoding)
+        else:
+            data = storage.load(log.stored_file)
+            result = check_file(model_admin.import_kind_object, data, log.file_name, user=log.user)
+            file_format = process.file_format_of(result.encoding)
+            content = process.failed_rows_file(result, file_format)
     except FileNotFoundError:
         messages.error(request, _("The uploaded file is no longer kept (files are kept for a day). Upload it again."))
         return HttpResponseRedirect(_url(model_admin, "import"))
-    result = check_file(model_admin.import_kind_object, data, log.file_name, user=log.user)
-    file_format = "xlsx" if result.encoding == "xlsx" else "csv"
     name = log.file_name.rsplit(".", 1)[0] + f"-loi.{file_format}"
-    return _download(process.failed_rows_file(result, file_format), file_format, name)
+    return _download(content, file_format, name)
 
 
 def template_view(request, model_admin):
@@ -295,7 +299,8 @@ def summary_page(request, model_admin, log, summary):
         # Only imports of colleagues in the user's units: another district's work is not theirs to know.
         earlier=list(ImportLog.objects.earlier_imports_of(log).filter(user__in=scope_of(request.user).users())[:3]),
         can_confirm=log.outcome == ImportLog.Outcome.PREVIEWED,
-        has_failed_rows=summary["has_failed_rows"] and bool(log.stored_file),
+        # The download checks the kept upload again, or serves the file a job made of the failed rows.
+        has_failed_rows=summary["has_failed_rows"] and bool(log.stored_file or log.failed_rows_file),
     )
     return TemplateResponse(request, "admin/imports/preview.html", context)
 

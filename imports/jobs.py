@@ -94,7 +94,7 @@ def check_upload(log_id):
             with JobProgress(log) as progress:
                 result = check_file(kind, data, log.file_name, progress, user=log.user)
             outcome = ImportLog.Outcome.PREVIEWED if result.ok else ImportLog.Outcome.REJECTED
-        log.summary, log.job_state = preview_summary(kind, result, log.user), State.DONE
+        log.summary, log.job_state = job_summary(log, kind, result), State.DONE
         process.record(log, result, outcome)
 
 
@@ -124,8 +124,16 @@ def import_upload(log_id):
                     write_progress=progress,
                 )
         storage.discard(stored)
-        log.summary, log.job_state, log.stored_file = preview_summary(kind, result, log.user), State.DONE, ""
-        log.save(update_fields=["summary", "job_state", "stored_file"])
+        log.summary, log.job_state, log.stored_file = job_summary(log, kind, result), State.DONE, ""
+        log.save(update_fields=["summary", "job_state", "stored_file", "failed_rows_file"])
+
+
+def job_summary(log, kind, result):
+    """The preview's summary of `result`; the file of its failed rows is made here, in the
+    worker, and kept on the log (ImportLog.failed_rows_file) for the page's download."""
+    if result.failed_rows:
+        log.failed_rows_file = storage.store(process.failed_rows_file(result, process.file_format_of(result.encoding)))
+    return preview_summary(kind, result, log.user)
 
 
 def _claim(log_id):
@@ -146,6 +154,6 @@ def _failing_on_error(log, kind):
     except Exception:
         if not ImportLog.objects.filter(pk=log.pk, outcome=ImportLog.Outcome.IMPORTED).exists():
             result = CheckResult(kind, file_problems=[Problem(_("The job stopped on an error; nothing was written."))])
-            log.summary, log.job_state = preview_summary(kind, result, log.user), State.DONE
+            log.summary, log.job_state = job_summary(log, kind, result), State.DONE
             process.record(log, result, ImportLog.Outcome.FAILED)
         raise

@@ -60,6 +60,9 @@ class ImportLog(models.Model):
     errors = models.JSONField(_("error list"), default=list, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     stored_file = models.CharField(max_length=64, blank=True, editable=False)
+    # The file of the failed rows a job made in the worker (imports.jobs.job_summary), kept as
+    # uploads are: its download serves it rather than check a big file again in the web request.
+    failed_rows_file = models.CharField(max_length=64, blank=True, editable=False)
     # A background job's work, saved by the job every second or so (imports.progress): the page
     # that follows it reads them, whichever web worker serves it.
     job = models.CharField(_("background job"), max_length=10, choices=Job.choices, blank=True)

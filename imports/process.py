@@ -107,6 +107,11 @@ def cancel_upload(log):
     log.save(update_fields=["stored_file", "outcome", "finished_at"])
 
 
+def file_format_of(encoding):
+    """The format the failed rows of a file read as `encoding` are given back in: the file's own."""
+    return "xlsx" if encoding == "xlsx" else "csv"
+
+
 def failed_rows_file(result, file_format):
     """The rows with problems, as read, with a “Lỗi” column listing each row's problems."""
     rows = []

@@ -256,7 +256,6 @@ def _check_archive(data):
         raise FileError(_("The file is a zip archive, not an Excel workbook (.xlsx)."))
 
 
-
 def _xlsx_rows(workbook, sheet):
     """(Excel row number, cells) of `sheet`, each cell at its column whatever size the sheet
     declares (some programs write A1:A1). openpyxl's own row reader is not used: it stops the

@@ -78,6 +78,20 @@ class JobPageTests(PrivateFolderMixin, TestCase):
         self.assertFalse(page.context["can_confirm"])
         self.assertEqual(ImportLog.objects.get(pk=log.pk).outcome, ImportLog.Outcome.REJECTED)
 
+    def test_the_failed_rows_of_a_big_file_are_made_by_the_job_and_downloaded_without_a_check(self):
+        broken = self.data.replace(b",Nam,", b",Ong,", 3)
+        log, job_url = self.queued_upload(broken)
+        jobs.check_upload.call(log.pk)
+        page = self.client.get(job_url)
+        self.assertContains(page, "Tải về các dòng lỗi")
+        with mock.patch("imports.admin_views.check_file") as checked:
+            download = self.client.get(f"{IMPORT_URL}{log.pk}/failed-rows/")
+        checked.assert_not_called()
+        self.assertEqual(download.status_code, 200)
+        lines = download.content.decode("utf-8-sig").splitlines()
+        self.assertEqual(len(lines), 4)  # the header and the three rows with "Ong"
+        self.assertIn("Lỗi", lines[0])
+
     def test_a_confirmed_job_ends_on_the_list_with_the_message_of_a_small_file(self):
         log, job_url = self.queued_upload(self.data)
         jobs.check_upload.call(log.pk)
