@@ -58,6 +58,24 @@ class PrivateFolderStorage(FileSystemStorage):
             self.__dict__.pop("base_location", None)
             self.__dict__.pop("location", None)
 
+    def remove_older_than(self, folder, limit):
+        """Remove the files of `folder` stored before `limit`; returns their names."""
+        try:
+            _folders, names = self.listdir(folder)
+        except FileNotFoundError:  # nothing was ever kept in this folder
+            return []
+        removed = []
+        for name in names:
+            # Its stored time: a kept file is never rewritten, so on disk its modification is its
+            # creation (Linux keeps no creation time that Django reads: getctime is the inode's change).
+            try:
+                if self.get_modified_time(f"{folder}/{name}") < limit:
+                    self.delete(f"{folder}/{name}")
+                    removed.append(name)
+            except FileNotFoundError:  # another worker removed it first
+                continue
+        return removed
+
 
 @deconstructible(path="files.storage.DatabaseStorage")
 class DatabaseStorage(Storage):
@@ -114,6 +132,15 @@ class DatabaseStorage(Storage):
 
     def delete(self, name):
         self._files().filter(name=name).delete()
+
+    def remove_older_than(self, folder, limit):
+        """Remove the files of `folder` stored before `limit`, in two queries; returns their names."""
+        prefix = f"{folder}/"
+        stale = self._files().filter(name__startswith=prefix, created__lt=limit).values_list("name", flat=True)
+        # The folder's own files, as listdir() gives them, not those of a folder inside it.
+        names = [name for name in stale if "/" not in name.removeprefix(prefix)]
+        self._files().filter(name__in=names).delete()
+        return [name.removeprefix(prefix) for name in names]
 
     def exists(self, name):
         return self._files().filter(name=name).exists()

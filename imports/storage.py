@@ -47,21 +47,7 @@ def discard(token):
 
 
 def remove_stale(max_age=MAX_AGE_SECONDS):
-    """Remove kept files stored more than `max_age` seconds ago; returns the names removed."""
-    storage = _private()
-    limit = timezone.now() - datetime.timedelta(seconds=max_age)
-    try:
-        _folders, names = storage.listdir(FOLDER)
-    except FileNotFoundError:  # nothing was ever kept in this folder
-        return []
-    removed = []
-    for name in names:
-        # Its stored time: a kept file is never rewritten, so on disk its modification is its
-        # creation (Linux keeps no creation time that Django reads: getctime is the inode's change).
-        try:
-            if storage.get_modified_time(f"{FOLDER}/{name}") < limit:
-                storage.delete(f"{FOLDER}/{name}")
-                removed.append(name)
-        except FileNotFoundError:  # another worker removed it first
-            continue
-    return removed
+    """Remove kept files stored more than `max_age` seconds ago; returns the names removed (each
+    of the settings' private storages, files.storage, removes them its own way: the database's
+    in two queries however many files it keeps)."""
+    return _private().remove_older_than(FOLDER, timezone.now() - datetime.timedelta(seconds=max_age))
