@@ -277,3 +277,94 @@ class DataGeneration(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.steps}"
+
+
+class ExactNumberField(models.DecimalField):
+    """A number of any size and scale (PostgreSQL's plain `numeric`): a register total keeps the
+    scale of what it adds up, so that 259.310,00 kg and 249 households come back as the live
+    aggregates give them (reports.totals)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_digits", None)
+        kwargs.setdefault("decimal_places", None)
+        super().__init__(*args, **kwargs)
+
+    def check(self, **kwargs):
+        # No digits to check: the column has none.
+        return models.Field.check(self, **kwargs)
+
+    def db_type(self, connection):
+        return "numeric"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        return value
+
+
+class RegisterTotal(models.Model):
+    """A step of one figure of a register in one unit and year (reports.totals): the figure is
+    the sum of its rows, which the database's triggers insert in the transaction that writes the
+    register's entries, on PostgreSQL. `figure` is a RegisterSource value, or "entries"."""
+
+    register = models.CharField(max_length=100)
+    figure = models.CharField(max_length=60)
+    year = models.IntegerField()
+    unit_id = models.BigIntegerField()
+    value = ExactNumberField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["year", "unit_id", "register", "figure"], include=["value"], name="registertotal_year_unit"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.register} {self.figure} {self.year} {self.unit_id}: {self.value}"
+
+
+class RegisterMember(models.Model):
+    """How many counted entries of a register give one member (a household) a figure counted
+    once per member (rice relief's households) in one unit and year (reports.totals)."""
+
+    register = models.CharField(max_length=100)
+    figure = models.CharField(max_length=60)
+    year = models.IntegerField()
+    member = models.BigIntegerField()
+    unit_id = models.BigIntegerField()
+    entries = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "figure", "year", "member", "unit_id"], name="registermember_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.register} {self.figure} {self.year} {self.member} in {self.unit_id}: {self.entries}"
+
+
+class MemberSpread(models.Model):
+    """In how many units a member has entries in a year (reports.totals): a household counted in
+    two communes of an area is one household of the area, which the units' counts overstate."""
+
+    register = models.CharField(max_length=100)
+    figure = models.CharField(max_length=60)
+    year = models.IntegerField()
+    member = models.BigIntegerField()
+    units = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["register", "figure", "year", "member"], name="memberspread_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["register", "figure", "year"],
+                condition=models.Q(units__gt=1),
+                name="memberspread_several_units",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.register} {self.figure} {self.year} {self.member}: {self.units} units"

@@ -7,6 +7,7 @@ only as typed totals still reports them.
 
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Q, Sum
 
 from accounts.scope import scope_of
@@ -24,8 +25,8 @@ from beneficiaries.models import (
     WorshipAllowance,
 )
 from indicators.models import RegisterSource
+from reports.totals import ENTRIES, are_kept, kept_rows
 
-ENTRIES = "entries"
 # COUNT(*) rather than COUNT(id): a register counted by year and commune is then read from its
 # (year, commune) index alone.
 ROWS = Count("*")
@@ -89,48 +90,69 @@ def register_years(user):
 
 def register_figures_by_year(*, years, area, territory=None, sources=None):
     """{year: every register figure of that year} for `area`'s territory: the units below it and
-    its predecessors (areas.territory), each entry in the unit of its time. One query per
-    register however many years (the report's year and the one it is compared with); with
+    its predecessors (areas.territory), each entry in the unit of its time. A fixed number of
+    queries however many years (the report's year and the one it is compared with); with
     `sources` (RegisterSource values), only the registers that give one of them are read."""
     units = (territory or territory_of(area)).unit_ids
+    models = [model for model, aggregates in FIGURES.items() if sources is None or set(aggregates) & set(sources)]
     figures = {year: {} for year in years}
-    for model, aggregates in FIGURES.items():
-        if sources is not None and not set(aggregates) & set(sources):
-            continue
-        rows = (
-            counted_entries(model)
-            .filter(**{f"{model.year_path}__in": list(years)})
-            .in_units(units)
-            .order_by()
-            .values(model.year_path)
-            .annotate(**{ENTRIES: ROWS}, **aggregates)
-        )
-        for row in rows:
-            year = row.pop(model.year_path)
-            # A register with no entry for the year and area gives no figures at all.
-            if row.pop(ENTRIES):
-                figures[year].update({key: Decimal(value or 0) for key, value in row.items()})
+    for model, rows in register_rows(models, years=years, unit_ids=units).items():
+        for year, row in rows.items():
+            figures[year].update(_figures(model, row))
     return figures
+
+
+def register_rows(models, *, years, unit_ids, by_unit=False, using=DEFAULT_DB_ALIAS):
+    """{model: {year, or (year, unit id) with `by_unit`: {figure: value}}} of the counted entries
+    of the registers `models` in `unit_ids`, "entries" (how many) among the figures: the totals
+    kept beside the entries where the database keeps them (two queries), else the entries' own
+    aggregates (live_rows, one query per register); the two give the same figures."""
+    if are_kept(using):
+        distinct = {model: distinct_figures(model) for model in models}
+        return kept_rows(distinct, years=years, unit_ids=unit_ids, by_unit=by_unit, using=using)
+    return {model: live_rows(model, years=years, unit_ids=unit_ids, by_unit=by_unit, using=using) for model in models}
+
+
+def distinct_figures(model):
+    """The figures of register `model` that count each member once (rice relief's households)."""
+    return [figure for figure, aggregate in FIGURES[model].items() if getattr(aggregate, "distinct", False)]
+
+
+def live_rows(model, *, years, unit_ids, by_unit=False, using=DEFAULT_DB_ALIAS):
+    """register_rows() of one register from its entries themselves, in one query."""
+    keys = [model.year_path, model.area_path] if by_unit else [model.year_path]
+    rows = (
+        counted_entries(model)
+        .using(using)
+        .filter(**{f"{model.year_path}__in": list(years)})
+        .in_units(unit_ids)
+        .order_by()
+        .values(*keys)
+        .annotate(**{ENTRIES: ROWS}, **FIGURES[model])
+    )
+    found = {}
+    for row in rows:
+        key = tuple(row.pop(name) for name in keys)
+        found[key if by_unit else key[0]] = {figure: value for figure, value in row.items() if value}
+    return found
 
 
 def register_figures_by_unit(*, year, unit_ids, sources):
     """{unit id: {RegisterSource: figure}} of `year` for each of `unit_ids` that has entries, for
-    the registers giving one of `sources`: one query per register, grouped by unit. A figure of
-    several units is the sum of theirs (a household is counted in each commune it received in)."""
+    the registers giving one of `sources`, grouped by unit (register_rows). A figure of several
+    units is the sum of theirs (a household is counted in each commune it received in)."""
+    models = [model for model, aggregates in FIGURES.items() if set(aggregates) & set(sources)]
     figures = {}
-    for model, aggregates in FIGURES.items():
-        if not set(aggregates) & set(sources):
-            continue
-        rows = (
-            counted_entries(model)
-            .for_year(year)
-            .in_units(unit_ids)
-            .order_by()
-            .values(model.area_path)
-            .annotate(**{ENTRIES: ROWS}, **aggregates)
-        )
-        for row in rows:
-            unit = row.pop(model.area_path)
-            if row.pop(ENTRIES):
-                figures.setdefault(unit, {}).update({key: Decimal(value or 0) for key, value in row.items()})
+    for model, rows in register_rows(models, years=[year], unit_ids=unit_ids, by_unit=True).items():
+        for (_year, unit), row in rows.items():
+            if found := _figures(model, row):
+                figures.setdefault(unit, {}).update(found)
     return figures
+
+
+def _figures(model, row):
+    """{RegisterSource: Decimal} of register `model` from a row of register_rows(). A register
+    with no entry for the year and area gives no figures at all (not noughts)."""
+    if not row.get(ENTRIES):
+        return {}
+    return {key: Decimal(row.get(key) or 0) for key in FIGURES[model]}

@@ -25,7 +25,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from reports.generations import step_everything
-from reports.models import DataGeneration
+from reports.models import DataGeneration, MemberSpread, RegisterMember, RegisterTotal
 
 _demo = None  # (the tables before the first load, the rows the load added to each, what it printed)
 
@@ -81,11 +81,16 @@ def _added(before, after):
     return added
 
 
+# The generations of the report's cache, which any write moves on (and a fold rewrites,
+# reports.generations), and the register totals, which the database's triggers make again from
+# the entries written back (reports.keeping): written back too, they would count twice.
+DERIVED = {model._meta.db_table for model in (DataGeneration, RegisterTotal, RegisterMember, MemberSpread)}
+
+
 def _tables():
-    """{table: frozenset of its rows}, every table of the project's models but the generations of
-    the report's cache, which any write moves on (and a fold rewrites, reports.generations)."""
+    """{table: frozenset of its rows}, every table of the project's models but the DERIVED ones."""
     tables = connection.introspection.django_table_names(only_existing=True)
-    return {table: frozenset(_read(table)) for table in tables if table != DataGeneration._meta.db_table}
+    return {table: frozenset(_read(table)) for table in tables if table not in DERIVED}
 
 
 # On PostgreSQL the rows go out and back in COPY's text format, one line per row: it writes back
