@@ -180,7 +180,7 @@ def _definitions(connection):
 
 DROP_TRIGGERS = f"""
 DO $$ DECLARE f record; BEGIN
-  FOR f IN SELECT oid::regprocedure AS signature FROM pg_proc WHERE proname LIKE '{PREFIX}%' LOOP
+  FOR f IN SELECT oid::regprocedure AS signature FROM pg_proc WHERE starts_with(proname, '{PREFIX}') LOOP
     EXECUTE 'DROP FUNCTION ' || f.signature || ' CASCADE';
   END LOOP;
 END $$"""
