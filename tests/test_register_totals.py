@@ -5,6 +5,7 @@ to another year, a household counted in two communes, and a rolled-back write. S
 totals: its reports add up the entries, which the rest of the suite checks."""
 
 import datetime
+import threading
 from decimal import Decimal
 from io import StringIO
 from unittest import mock, skipUnless
@@ -223,6 +224,17 @@ class TotalsInstallTests(TotalsTestMixin, TransactionTestCase):
         call_command("check_register_totals", stdout=out)
         self.assertEqual(out.getvalue(), "Các số tổng của các sổ khớp với các mục trong sổ.\n")
 
+    def test_a_trigger_gone_makes_them_again_and_nothing_changed_touches_nothing(self):
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER bkxh_totals_beneficiaries_longevitygift_insert ON beneficiaries_longevitygift")
+        make_longevity_gift(milestone=100)
+        self.assertNotEqual(keeping.mismatches(), [])
+        keeping.install()
+        self.assertTotalsHold()
+        rows = set(RegisterTotal.objects.values_list("pk", flat=True))
+        keeping.install()
+        self.assertEqual(set(RegisterTotal.objects.values_list("pk", flat=True)), rows)
+
     def test_the_command_names_what_differs_and_rebuild_mends_it(self):
         RegisterTotal.objects.filter(figure="entries").delete()
         err = StringIO()
@@ -244,3 +256,25 @@ class TotalsInstallTests(TotalsTestMixin, TransactionTestCase):
             cursor.execute("TRUNCATE beneficiaries_longevitygift CASCADE")
         self.assertTotalsHold()
         self.assertFalse(RegisterTotal.objects.filter(register="beneficiaries.longevitygift").exists())
+
+    def test_two_writers_of_one_commune_and_year_do_not_wait_for_each_other(self):
+        # Steps are inserted, never updated: the first writer's open transaction holds no row
+        # the second needs. (Each writes its own round: a round's lines lock it while checked.)
+        lean = make_round(code="2024-lean", occasion=RiceReliefRound.Occasion.LEAN_SEASON)
+        newcomer = make_household(code="BT-05")
+
+        def second_writer():
+            try:
+                make_rice_line(round=lean, household=newcomer, kg=30)
+                make_longevity_gift(milestone=90)
+            finally:
+                connection.close()
+
+        with transaction.atomic():
+            make_rice_line(round=self.round, household=self.households[3], kg=30)
+            writer = threading.Thread(target=second_writer)
+            writer.start()
+            writer.join(timeout=10)
+            self.assertFalse(writer.is_alive(), "the second writer waited for the first")
+        self.assertTotalsHold()
+        self.assertEqual(rice_figures(self.commune)[RegisterSource.RICE_HOUSEHOLDS], 5)
