@@ -8,6 +8,7 @@ Formatting is the template's job.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from areas.models import AdminUnit, year_bounds
 from areas.territory import HIERARCHY, SUCCESSION, Territory, territory_of
@@ -131,12 +132,15 @@ class AnnualReport:
     def previous_year(self):
         return self.year - 1 if self.has_previous else None
 
-    @property
+    # has_previous, has_next_plans and has_plans walk every line and the template reads them on
+    # each row: they are kept once read, which is after compare_years (reports.figures.report_of
+    # returns the report finished; nothing changes its lines afterwards).
+    @cached_property
     def has_previous(self):
         """Whether a line has the year before's figure: only then the table compares."""
         return any(line.previous is not None for line in self.all_lines())
 
-    @property
+    @cached_property
     def has_next_plans(self):
         return any(line.next_plan is not None for line in self.all_lines())
 
@@ -151,7 +155,7 @@ class AnnualReport:
         plans = 2 if self.has_plans else 0
         return 3 + plans + 2 * self.has_previous + self.has_next_plans
 
-    @property
+    @cached_property
     def has_plans(self):
         """Whether any line has a plan; a district's report usually has none (plans are set for
         the province), and then prints no plan and percent columns."""
