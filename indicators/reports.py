@@ -1,8 +1,9 @@
 """The annual report's figures: plain Decimals, computed from the stored values.
 
 `annual_report()` runs a fixed number of queries whatever the amount of data: the
-catalogue in one, the year's values for the area and the units below it in another.
-Formatting is the template's job.
+catalogue in one, the year's values for the area and the units below it in another;
+`annual_reports()` reads the values of several years in that one query. Formatting is the
+template's job.
 """
 
 from collections import defaultdict
