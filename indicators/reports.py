@@ -1,13 +1,15 @@
 """The annual report's figures: plain Decimals, computed from the stored values.
 
 `annual_report()` runs a fixed number of queries whatever the amount of data: the
-catalogue in one, the year's values for the area and the units below it in another.
-Formatting is the template's job.
+catalogue in one, the year's values for the area and the units below it in another;
+`annual_reports()` reads the values of several years in that one query. Formatting is the
+template's job.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from areas.models import AdminUnit, year_bounds
 from areas.territory import HIERARCHY, SUCCESSION, Territory, territory_of
@@ -131,12 +133,15 @@ class AnnualReport:
     def previous_year(self):
         return self.year - 1 if self.has_previous else None
 
-    @property
+    # has_previous, has_next_plans and has_plans walk every line and the template reads them on
+    # each row: they are kept once read, which is after compare_years (reports.figures.report_of
+    # returns the report finished; nothing changes its lines afterwards).
+    @cached_property
     def has_previous(self):
         """Whether a line has the year before's figure: only then the table compares."""
         return any(line.previous is not None for line in self.all_lines())
 
-    @property
+    @cached_property
     def has_next_plans(self):
         return any(line.next_plan is not None for line in self.all_lines())
 
@@ -151,7 +156,7 @@ class AnnualReport:
         plans = 2 if self.has_plans else 0
         return 3 + plans + 2 * self.has_previous + self.has_next_plans
 
-    @property
+    @cached_property
     def has_plans(self):
         """Whether any line has a plan; a district's report usually has none (plans are set for
         the province), and then prints no plan and percent columns."""
@@ -183,13 +188,55 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
     its actual from `register_figures` (keyed by Indicator.source) when the register has
     entries; a typed figure that differs is reported to staff.
     """
-    register_figures = register_figures or {}
+    reports = annual_reports(
+        years=[year],
+        area=area,
+        agency=agency,
+        register_figures={year: register_figures or {}},
+        territory=territory,
+        sectors=sectors,
+        catalogue=catalogue,
+    )
+    return reports[year]
+
+
+def annual_reports(
+    *, years, area, plans_only=(), agency=None, register_figures, territory=None, sectors=None, catalogue=None
+):
+    """{year: annual_report of that year} for each of `years`, with `register_figures` {year:
+    its register figures}, and for each of `plans_only` a report of its plans alone (no actual
+    and no register: what the year before's report prints of it); in two queries, the values
+    and the predecessors, whatever the number of years, as each query on a territory's few
+    hundred units costs more to build than to run."""
     indicators = catalogue_of(sectors) if catalogue is None else catalogue
     territory = territory or territory_of(area)
-    values = IndicatorValue.objects.for_year(year).filter(area__in=territory.unit_ids).select_related("area")
+    every_year = [*years, *plans_only]
+    values = IndicatorValue.objects.filter(year__in=every_year, area__in=territory.unit_ids).select_related("area")
     if sectors is not None:
         values = values.filter(indicator__sector__in=[getattr(sector, "pk", sector) for sector in sectors])
-    values = list(values)
+    values_by_year = defaultdict(list)
+    for value in values:
+        values_by_year[value.year].append(value)
+    predecessors = list(AdminUnit.objects.filter(pk__in=territory.predecessor_ids).order_by("code"))
+    return {
+        year: _annual_report(
+            year=year,
+            area=area,
+            agency=agency,
+            indicators=indicators,
+            values=values_by_year[year],
+            territory=territory,
+            register_figures=register_figures.get(year, {}),
+            carried=[unit for unit in predecessors if unit.is_in_force_during(year)],
+            figures=("plan",) if year in plans_only else ("plan", "actual"),
+        )
+        for year in every_year
+    }
+
+
+def _annual_report(*, year, area, agency, indicators, values, territory, register_figures, carried, figures):
+    """annual_report of `year` from its `values` (IndicatorValues of the territory), rolling up
+    `figures` ("plan", "actual") alone."""
     values_by_indicator = defaultdict(list)
     for value in values:
         values_by_indicator[value.indicator_id].append(value)
@@ -198,7 +245,7 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
     lines = {}
     for indicator in indicators:
         line = Line(indicator)
-        for figure in ("plan", "actual"):
+        for figure in figures:
             total, mismatches, _used = _roll_up(
                 values_by_indicator[indicator.pk],
                 area,
@@ -247,7 +294,7 @@ def annual_report(*, year, area, agency=None, register_figures=None, territory=N
         sections=sections,
         notes=notes,
         is_estimate=any(value.status == IndicatorValue.Status.ESTIMATE for value in values),
-        carried=list(AdminUnit.objects.filter(pk__in=territory.predecessor_ids).in_force_during(year).order_by("code")),
+        carried=carried,
         is_illustrative=any(value.illustrative for value in values),
     )
 
@@ -293,9 +340,11 @@ def unit_figures(*, year, area, territory, catalogue, register_figures, unit_reg
             parts[top][unit_id] = link
     indicators = [indicator for indicator in catalogue if not indicator.parent_id]
     indicators = [indicator for indicator in indicators if indicator.aggregation == Indicator.Aggregation.SUM]
-    values = IndicatorValue.objects.for_year(year).filter(
-        area__in=territory.unit_ids, indicator__in=indicators
-    ).select_related("area")
+    values = (
+        IndicatorValue.objects.for_year(year)
+        .filter(area__in=territory.unit_ids, indicator__in=indicators)
+        .select_related("area")
+    )
     by_branch = defaultdict(list)
     for value in values:
         top = branch_of(value.area_id)

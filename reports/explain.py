@@ -25,15 +25,17 @@ def figure_links(request, report):
     not list, have none."""
     if not admin.site.has_permission(request):
         return {}
-    may_list = {}
+    # The address of each model's list, or None where the user may not open it: asked once a
+    # model, not once a line.
+    lists = {}
 
     def list_of(model):
-        if model not in may_list:
+        if model not in lists:
             model_admin = admin.site.get_model_admin(model) if admin.site.is_registered(model) else None
-            may_list[model] = model_admin is not None and model_admin.has_view_permission(request)
-        if not may_list[model]:
-            return None
-        return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+            may_list = model_admin is not None and model_admin.has_view_permission(request)
+            name = f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+            lists[model] = reverse(name) if may_list else None
+        return lists[model]
 
     links = {}
     for line in report.all_lines():

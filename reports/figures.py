@@ -4,7 +4,7 @@ report of the year and for its comparison with the year before (a unit formed in
 
 from areas.territory import territory_of
 from bkxh.years import is_kept_year
-from indicators.reports import annual_report, catalogue_of, compare_years
+from indicators.reports import annual_reports, catalogue_of, compare_years
 from reports.registers import register_figures_by_year
 
 
@@ -33,14 +33,12 @@ def reports_of(*, years, area, plans_only=(), **options):
     # An agency's report reads only the registers its sectors' indicators count.
     sources = {indicator.source for indicator in catalogue if indicator.source}
     registers = register_figures_by_year(years=years, area=area, territory=territory, sources=sources)
-    return {
-        year: annual_report(
-            year=year,
-            area=area,
-            register_figures=registers.get(year, {}),
-            territory=territory,
-            catalogue=catalogue,
-            **options,
-        )
-        for year in [*years, *plans_only]
-    }
+    return annual_reports(
+        years=years,
+        area=area,
+        plans_only=plans_only,
+        register_figures=registers,
+        territory=territory,
+        catalogue=catalogue,
+        **options,
+    )

@@ -8,6 +8,7 @@ import docx
 import openpyxl
 from django.test import TestCase
 
+from indicators.reports import annual_reports
 from tests.factories import (
     make_agency,
     make_indicator,
@@ -59,6 +60,13 @@ class ComparedWithTheYearBeforeTests(JobsReportCase):
         text = self.report_text()
         self.assertIn("Kế hoạch năm 2025", text)
         self.assertIn("Giải quyết việc làm người 6.400 7.000 109,4% 7.200", text)
+
+    def test_the_year_after_is_read_for_its_plans_alone(self):
+        make_value(indicator=self.jobs, area=self.province, year=2025, plan=7200, actual=900)
+        reports = annual_reports(years=[2024], plans_only=[2025], area=self.province, register_figures={})
+        (line,) = reports[2025].all_lines()
+        self.assertEqual((line.plan, line.actual), (7200, None))
+        self.assertEqual(next(reports[2024].all_lines()).actual, 7000)
 
 
 class ComparedAcrossTheReformTests(TestCase):
