@@ -221,6 +221,9 @@ def install(using=DEFAULT_DB_ALIAS, apps=None, rebuild=False, **kwargs):
             for sql in register.statements(register.table, [(None, 1)]):
                 cursor.execute(sql)
         cursor.execute(f"COMMENT ON TABLE {TOTALS} IS '{digest}'")
+        # The planner's statistics of the tables just filled: without them it guessed a few rows
+        # and sorted the report's 2.000 totals (4 ms) instead of hashing them (1,5 ms).
+        cursor.execute(f"ANALYZE {TOTALS}, {MEMBERS}, {SPREADS}")
 
 
 FOLD = f"""
