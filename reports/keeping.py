@@ -7,8 +7,9 @@ transition tables hold the rows the statement wrote: the ORM's saves and queryse
 import's COPY, raw SQL and a restore alike. A trigger runs the register's aggregate query over
 those rows, grouped by year and unit, and inserts the result as steps of the totals (old rows
 subtracted): inserts only, so two writers never wait for each other, and a rolled-back write
-takes its steps with it. A table the year is read through (a rice line's round) has an update
-trigger that moves its entries from the old year to the new.
+takes its steps with it. A table the year is read through (a rice line's round) has triggers
+too: the totals are those of the entries joined with it, so a round moved to another year moves
+its lines, and a round written after its lines (in one transaction) brings them in.
 
 A figure that counts members once (rice relief's households, COUNT(DISTINCT household)) does
 not add up across units; its triggers keep, per member, unit and year, how many entries give it
@@ -140,8 +141,13 @@ class Register:
             (self.table, "UPDATE"): self.statements(self.table, [(NEW, 1), (OLD, -1)]),
             (self.table, "DELETE"): self.statements(self.table, [(OLD, -1)]),
         }
+        # The entries' year is read through these tables' rows (a line's round), which a
+        # transaction may write after the entries (foreign keys are checked at its end: a fixture,
+        # the tests' replay of the demo): each of their statements adds what it joins in.
         for table in self.through:
+            found[table, "INSERT"] = self.statements(table, [(NEW, 1)])
             found[table, "UPDATE"] = self.statements(table, [(NEW, 1), (OLD, -1)])
+            found[table, "DELETE"] = self.statements(table, [(OLD, -1)])
         # A TRUNCATE leaves no entries, and tells no trigger of rows.
         found[self.table, "TRUNCATE"] = [
             f"DELETE FROM {table} WHERE register = '{self.label}'" for table in (TOTALS, MEMBERS, SPREADS)
