@@ -1,21 +1,29 @@
 """The screen's link from a figure of the report's table to the rows behind it (reports.explain)."""
 
+from functools import lru_cache
+
 from django import template
 from django.utils.html import escape, format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
 
 
-def _link(links, line, figure):
-    """The address of the rows behind `figure` of `line` and the link's label, or None.
+@lru_cache(maxsize=1024)
+def _label(language, indicator_name):
+    """The links' label, escaped once for the attributes it fills (format_html then only checks
+    it). A page writes some hundred links, three to an indicator, all with the same label: it is
+    kept for each language and name rather than translated and escaped again each time."""
+    return escape(_("%(indicator)s: the rows behind this figure") % {"indicator": indicator_name})
 
-    The page writes some hundred of these links: the label is escaped here once for the two
-    attributes (figure_link) or the one (figure_text) it fills, so format_html only checks it."""
+
+def _link(links, line, figure):
+    """The address of the rows behind `figure` of `line` and the link's label, or None."""
     url = links.get((line.indicator.pk, figure)) if links else None
     if not url:
         return None
-    return url, escape(_("%(indicator)s: the rows behind this figure") % {"indicator": line.indicator.name})
+    return url, _label(get_language(), line.indicator.name)
 
 
 @register.simple_tag
