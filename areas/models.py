@@ -279,17 +279,22 @@ class AdminUnit(Record):
     @property
     def whole_area_phrase(self):
         """How a report names the whole of this unit: "Toàn tỉnh", "Toàn huyện" …"""
-        return {
-            self.UnitType.QUOC_GIA: _("The whole country"),
-            self.UnitType.TINH: _("The whole province"),
-            self.UnitType.THANH_PHO_TW: _("The whole city"),
-            self.UnitType.THANH_PHO: _("The whole city"),
-            self.UnitType.THI_XA: _("The whole town"),
-            self.UnitType.HUYEN: _("The whole district"),
-            self.UnitType.QUAN: _("The whole urban district"),
-            self.UnitType.PHUONG: _("The whole ward"),
-            self.UnitType.THI_TRAN: _("The whole township"),
-        }.get(self.unit_type, _("The whole commune"))
+        return WHOLE_AREA_PHRASES.get(self.unit_type, _("The whole commune"))
+
+
+# AdminUnit.whole_area_phrase, which every sentence of a report reads: made once (the phrases are
+# lazy, so translated when printed) rather than ten at each reading.
+WHOLE_AREA_PHRASES = {
+    AdminUnit.UnitType.QUOC_GIA: _("The whole country"),
+    AdminUnit.UnitType.TINH: _("The whole province"),
+    AdminUnit.UnitType.THANH_PHO_TW: _("The whole city"),
+    AdminUnit.UnitType.THANH_PHO: _("The whole city"),
+    AdminUnit.UnitType.THI_XA: _("The whole town"),
+    AdminUnit.UnitType.HUYEN: _("The whole district"),
+    AdminUnit.UnitType.QUAN: _("The whole urban district"),
+    AdminUnit.UnitType.PHUONG: _("The whole ward"),
+    AdminUnit.UnitType.THI_TRAN: _("The whole township"),
+}
 
 
 # The first words of units' names, which a sentence writes in lower case (AdminUnit.in_sentence).

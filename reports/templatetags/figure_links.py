@@ -1,10 +1,29 @@
 """The screen's link from a figure of the report's table to the rows behind it (reports.explain)."""
 
+from functools import lru_cache
+
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
+
+
+@lru_cache(maxsize=1024)
+def _label(language, indicator_name):
+    """The links' label, escaped once for the attributes it fills (format_html then only checks
+    it). A page writes some hundred links, three to an indicator, all with the same label: it is
+    kept for each language and name rather than translated and escaped again each time."""
+    return escape(_("%(indicator)s: the rows behind this figure") % {"indicator": indicator_name})
+
+
+def _link(links, line, figure):
+    """The address of the rows behind `figure` of `line` and the link's label, or None."""
+    url = links.get((line.indicator.pk, figure)) if links else None
+    if not url:
+        return None
+    return url, _label(get_language(), line.indicator.name)
 
 
 @register.simple_tag
@@ -12,10 +31,10 @@ def figure_link(links, line, figure):
     """The link of `figure` ("plan" or "actual") of `line`, or nothing: an empty anchor laid over
     its table cell on screen (static/css/report.css), marked no-print, so that the cell's text,
     the print and the PDF stay as they were."""
-    url = (links or {}).get((line.indicator.pk, figure))
-    if not url:
+    link = _link(links, line, figure)
+    if link is None:
         return ""
-    label = _("%(indicator)s: the rows behind this figure") % {"indicator": line.indicator.name}
+    url, label = link
     return format_html('<a class="figure-rows no-print" href="{}" title="{}" aria-label="{}"></a>', url, label, label)
 
 
@@ -27,10 +46,10 @@ def figure_text(links, line, figure, text):
     printed sentence and its PDF (no link annotation) are as they were, and the screen's text
     too (an empty anchor laid over it would part it from the words around it). Without a link
     (the files, a figure without rows) the text alone."""
-    url = (links or {}).get((line.indicator.pk, figure))
-    if not url:
+    link = _link(links, line, figure)
+    if link is None:
         return text
-    label = _("%(indicator)s: the rows behind this figure") % {"indicator": line.indicator.name}
+    url, label = link
     return format_html(
         '<span class="figure-text"><a class="figure-link no-print" href="{}" title="{}">{}</a>'
         '<span class="figure-printed">{}</span></span>',
