@@ -36,6 +36,8 @@ def kept_rows(distinct, *, years, unit_ids, by_unit=False, using=DEFAULT_DB_ALIA
 
     One query, its lists as arrays: as Django's `IN (…)` of the area's four hundred units, the
     query cost more to build than to run (and the correction a round trip of its own)."""
+    if not distinct:
+        return {}
     models = {register_label(model): model for model in distinct}
     pairs = [(register_label(model), str(figure)) for model, figures in distinct.items() for figure in figures]
     unit = ", unit_id" if by_unit else ""
