@@ -27,7 +27,7 @@ def report_of(*, year, area, compare=True, **options):
 def reports_of(*, years, area, plans_only=(), **options):
     """{year: AnnualReport} of `area` for each of `years`, and of `plans_only` without their
     registers, by the rules of report_of (without its comparison): the territory and the
-    catalogue read once, each register in one query for all the years."""
+    catalogue read once, the registers' figures of all the years at once (register_figures_by_year)."""
     territory = territory_of(area)
     catalogue = catalogue_of(options.get("sectors"))
     # An agency's report reads only the registers its sectors' indicators count.

@@ -2,14 +2,15 @@
 report's own aggregates (reports.registers.FIGURES), so that the rule of what a figure counts
 stays in one place and holds for every path that writes (README, "Reports under load").
 
-Each register's table has three statement-level triggers (insert, update, delete) whose
+Each register's table has statement-level triggers on insert, update and delete, whose
 transition tables hold the rows the statement wrote: the ORM's saves and querysets, the
-import's COPY, raw SQL and a restore alike. A trigger runs the register's aggregate query over
-those rows, grouped by year and unit, and inserts the result as steps of the totals (old rows
-subtracted): inserts only, so two writers never wait for each other, and a rolled-back write
-takes its steps with it. A table the year is read through (a rice line's round) has triggers
-too: the totals are those of the entries joined with it, so a round moved to another year moves
-its lines, and a round written after its lines (in one transaction) brings them in.
+import's COPY, raw SQL and a restore alike (and one on TRUNCATE, which forgets its totals).
+A trigger runs the register's aggregate query over those rows, grouped by year and unit, and
+inserts the result as steps of the totals (old rows subtracted): inserts only, so two writers
+never wait for each other, and a rolled-back write takes its steps with it. A table the year is
+read through (a rice line's round) has triggers too: the totals are those of the entries joined
+with it, so a round moved to another year moves its lines, and a round written after its lines
+(in one transaction) brings them in.
 
 A figure that counts members once (rice relief's households, COUNT(DISTINCT household)) does
 not add up across units; its triggers keep, per member, unit and year, how many entries give it
@@ -57,6 +58,15 @@ def _read_from(sql, table, rows):
     raise ValueError(f"Cannot read {rows} for {table} in: {sql}")
 
 
+def _read_through(model):
+    """The models register `model`'s year is read through (a rice line's round: "round__year")."""
+    found = []
+    for name in model.year_path.split("__")[:-1]:
+        model = model._meta.get_field(name).related_model
+        found.append(model)
+    return found
+
+
 class Register:
     """The SQL that keeps the totals of one register (a model of FIGURES)."""
 
@@ -74,12 +84,7 @@ class Register:
             figure: _sql(entries.values(model.year_path, model.area_path, field).annotate(n=ROWS), connection)
             for figure, field in self.distinct.items()
         }
-        # The tables a year is read through (a rice line's round: "round__year").
-        self.through = []
-        path_model = model
-        for name in model.year_path.split("__")[:-1]:
-            path_model = path_model._meta.get_field(name).related_model
-            self.through.append(path_model._meta.db_table)
+        self.through = [related._meta.db_table for related in _read_through(model)]
 
     def statements(self, table, sources):
         """The statements that add to the totals what `sources` give: [(rows, sign)], where rows
@@ -155,14 +160,10 @@ class Register:
         return found
 
 
-def _registers(connection):
-    return [Register(model, connection) for model in FIGURES]
-
-
-def _definitions(connection):
-    """[SQL] creating every trigger function and trigger, in a stable order."""
+def _definitions(registers):
+    """[SQL] creating every trigger function and trigger of `registers`, in a stable order."""
     by_trigger = {}
-    for register in _registers(connection):
+    for register in registers:
         for key, statements in register.triggers().items():
             by_trigger.setdefault(key, []).extend(statements)
     definitions = []
@@ -205,9 +206,9 @@ def install(using=DEFAULT_DB_ALIAS, apps=None, rebuild=False, **kwargs):
             apps.get_model("reports", "RegisterTotal")
         except LookupError:
             return
-    definitions = _definitions(connection)
+    registers = [Register(model, connection) for model in FIGURES]
+    definitions = _definitions(registers)
     digest = hashlib.sha256("\n".join(definitions).encode()).hexdigest()
-    registers = _registers(connection)
     tables = sorted({register.table for register in registers} | {t for r in registers for t in r.through})
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute(
@@ -255,10 +256,16 @@ def fold(using=DEFAULT_DB_ALIAS):
             cursor.execute(FOLD)
 
 
+@functools.cache
+def _kept_models():
+    """The registers and the models their year is read through: those whose writes insert steps."""
+    return {*FIGURES, *(related for model in FIGURES for related in _read_through(model))}
+
+
 def note_written(model, years, using):
     """The write observer (bkxh.records.register_write_observer): now and then, after a commit
-    and never failing it, fold the steps the triggers inserted."""
-    if are_kept(using) and secrets.randbelow(FOLD_EVERY) == 0:
+    of a write that inserted steps, and never failing it, fold them."""
+    if model in _kept_models() and are_kept(using) and secrets.randbelow(FOLD_EVERY) == 0:
         transaction.on_commit(functools.partial(fold, using), using=using, robust=True)
 
 

@@ -94,9 +94,8 @@ def register_figures_by_year(*, years, area, territory=None, sources=None):
     queries however many years (the report's year and the one it is compared with); with
     `sources` (RegisterSource values), only the registers that give one of them are read."""
     units = (territory or territory_of(area)).unit_ids
-    models = [model for model, aggregates in FIGURES.items() if sources is None or set(aggregates) & set(sources)]
     figures = {year: {} for year in years}
-    for model, rows in register_rows(models, years=years, unit_ids=units).items():
+    for model, rows in register_rows(_giving(sources), years=years, unit_ids=units).items():
         for year, row in rows.items():
             figures[year].update(_figures(model, row))
     return figures
@@ -105,7 +104,7 @@ def register_figures_by_year(*, years, area, territory=None, sources=None):
 def register_rows(models, *, years, unit_ids, by_unit=False, using=DEFAULT_DB_ALIAS):
     """{model: {year, or (year, unit id) with `by_unit`: {figure: value}}} of the counted entries
     of the registers `models` in `unit_ids`, "entries" (how many) among the figures: the totals
-    kept beside the entries where the database keeps them (two queries), else the entries' own
+    kept beside the entries where the database keeps them (one query), else the entries' own
     aggregates (live_rows, one query per register); the two give the same figures."""
     if are_kept(using):
         distinct = {model: distinct_figures(model) for model in models}
@@ -141,13 +140,17 @@ def register_figures_by_unit(*, year, unit_ids, sources):
     """{unit id: {RegisterSource: figure}} of `year` for each of `unit_ids` that has entries, for
     the registers giving one of `sources`, grouped by unit (register_rows). A figure of several
     units is the sum of theirs (a household is counted in each commune it received in)."""
-    models = [model for model, aggregates in FIGURES.items() if set(aggregates) & set(sources)]
     figures = {}
-    for model, rows in register_rows(models, years=[year], unit_ids=unit_ids, by_unit=True).items():
+    for model, rows in register_rows(_giving(sources), years=[year], unit_ids=unit_ids, by_unit=True).items():
         for (_year, unit), row in rows.items():
             if found := _figures(model, row):
                 figures.setdefault(unit, {}).update(found)
     return figures
+
+
+def _giving(sources):
+    """The registers giving one of `sources` (RegisterSource values); all of them for None."""
+    return [model for model, aggregates in FIGURES.items() if sources is None or set(aggregates) & set(sources)]
 
 
 def _figures(model, row):
