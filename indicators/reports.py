@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from typing import NamedTuple
 
 from areas.models import AdminUnit, year_bounds
 from areas.territory import HIERARCHY, SUCCESSION, Territory, territory_of
@@ -207,17 +208,22 @@ def annual_reports(
     its register figures}, and for each of `plans_only` a report of its plans alone (no actual
     and no register: what the year before's report prints of it); in two queries, the values
     and the predecessors, whatever the number of years, as each query on a territory's few
-    hundred units costs more to build than to run."""
+    hundred units costs more to build than to run (and a third, the units, for a report whose
+    units' own figures disagree with those below them, which its notes name)."""
     indicators = catalogue_of(sectors) if catalogue is None else catalogue
     territory = territory or territory_of(area)
     every_year = [*years, *plans_only]
-    values = IndicatorValue.objects.filter(year__in=every_year, area__in=territory.unit_ids).select_related("area")
+    # Unordered: the report groups them itself, and the values' admin ordering joins the
+    # indicators, their sectors and the units only to sort them.
+    values = IndicatorValue.objects.filter(year__in=every_year, area__in=territory.unit_ids).order_by()
     if sectors is not None:
         values = values.filter(indicator__sector__in=[getattr(sector, "pk", sector) for sector in sectors])
     values_by_year = defaultdict(list)
-    for value in values:
+    for row in values.values_list(*StoredFigures._fields):
+        value = StoredFigures(*row)
         values_by_year[value.year].append(value)
     predecessors = list(AdminUnit.objects.filter(pk__in=territory.predecessor_ids).order_by("code"))
+    units = _UnitsById(territory.unit_ids, known=[area, *predecessors])
     return {
         year: _annual_report(
             year=year,
@@ -229,14 +235,43 @@ def annual_reports(
             register_figures=register_figures.get(year, {}),
             carried=[unit for unit in predecessors if unit.is_in_force_during(year)],
             figures=("plan",) if year in plans_only else ("plan", "actual"),
+            units=units,
         )
         for year in every_year
     }
 
 
-def _annual_report(*, year, area, agency, indicators, values, territory, register_figures, carried, figures):
-    """annual_report of `year` from its `values` (IndicatorValues of the territory), rolling up
-    `figures` ("plan", "actual") alone."""
+class StoredFigures(NamedTuple):
+    """What the report reads of an IndicatorValue: tuples, not model instances, as a report reads
+    a few hundred of them and builds nothing else from them."""
+
+    indicator_id: int
+    year: int
+    area_id: int
+    plan: Decimal | None
+    actual: Decimal | None
+    reported_percent: Decimal | None
+    status: str
+    illustrative: bool
+
+
+class _UnitsById(dict):
+    """The units of a territory by id, those `known` at hand and the others read in one query
+    when one is first asked for: a note names the unit whose own figure disagrees with the units
+    below it, which most reports have none of (or only the area's own)."""
+
+    def __init__(self, unit_ids, known=()):
+        super().__init__((unit.pk, unit) for unit in known)
+        self.unit_ids = unit_ids
+
+    def __missing__(self, unit_id):
+        self.update(AdminUnit.objects.in_bulk(self.unit_ids))
+        return self.get(unit_id)
+
+
+def _annual_report(*, year, area, agency, indicators, values, territory, register_figures, carried, figures, units):
+    """annual_report of `year` from its `values` (StoredFigures of the territory's units, which
+    `units` gives by id), rolling up `figures` ("plan", "actual") alone."""
     values_by_indicator = defaultdict(list)
     for value in values:
         values_by_indicator[value.indicator_id].append(value)
@@ -256,8 +291,8 @@ def _annual_report(*, year, area, agency, indicators, values, territory, registe
             )
             setattr(line, figure, total)
             notes += [
-                Note("roll_up", indicator, expected=below, found=own, area=unit, figure=figure)
-                for unit, own, below in mismatches
+                Note("roll_up", indicator, expected=below, found=own, area=units[unit_id], figure=figure)
+                for unit_id, own, below in mismatches
             ]
         if indicator.source in register_figures:
             from_register = register_figures[indicator.source]
@@ -341,9 +376,7 @@ def unit_figures(*, year, area, territory, catalogue, register_figures, unit_reg
     indicators = [indicator for indicator in catalogue if not indicator.parent_id]
     indicators = [indicator for indicator in indicators if indicator.aggregation == Indicator.Aggregation.SUM]
     values = (
-        IndicatorValue.objects.for_year(year)
-        .filter(area__in=territory.unit_ids, indicator__in=indicators)
-        .select_related("area")
+        IndicatorValue.objects.for_year(year).filter(area__in=territory.unit_ids, indicator__in=indicators).order_by()
     )
     by_branch = defaultdict(list)
     for value in values:
@@ -376,7 +409,7 @@ def unit_figures(*, year, area, territory, catalogue, register_figures, unit_reg
 
 
 def _roll_up(values, root, figure, aggregation, territory, year_end=None):
-    """The `figure` of `root`, the (unit, own, sum below) triples where the two disagree, and
+    """The `figure` of `root`, the (unit id, own, sum below) triples where the two disagree, and
     the ids of the units whose own figures make it up.
 
     Figures add up along the territory's links (areas.territory): a unit's own figure, else the
@@ -384,14 +417,12 @@ def _roll_up(values, root, figure, aggregation, territory, year_end=None):
     part of the year they were in force (README, "Figures across the reform"). Only a unit's
     own figure and the sum of the units below it in its own structure are compared. A figure of
     the year's last day (`year_end`) carries only the predecessors still in force on that day."""
-    own, units = {}, {root.pk: root}
+    own = {}
     below = {HIERARCHY: defaultdict(set), SUCCESSION: defaultdict(set)}
     for value in values:
-        unit = value.area
-        units[unit.pk] = unit
         if getattr(value, figure) is not None:
-            own[unit.pk] = getattr(value, figure)
-        step = unit.pk
+            own[value.area_id] = getattr(value, figure)
+        step = value.area_id
         while step != root.pk:
             above, link = territory.links[step]
             below[link][above].add(step)
@@ -404,7 +435,7 @@ def _roll_up(values, root, figure, aggregation, territory, year_end=None):
         parts_sum = sum((part for part, _used in parts), Decimal(0)) if parts else None
         mine = own.get(unit_id)
         if mine is not None and parts_sum is not None and mine != parts_sum:
-            mismatches.append((units[unit_id], mine, parts_sum))
+            mismatches.append((unit_id, mine, parts_sum))
         if mine is not None:
             figure, used = mine, {unit_id}
         else:

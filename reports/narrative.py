@@ -26,7 +26,9 @@ def narrative_of(report):
     or a report without an agency, which is not issued and has none. One query."""
     if report.agency is None:
         return None
-    return ReportNarrative.objects.filter(year=report.year, area=report.area, agency=report.agency).first()
+    # One at most (a unique constraint): its admin ordering would join the areas and agencies.
+    narratives = ReportNarrative.objects.filter(year=report.year, area=report.area, agency=report.agency)
+    return narratives.order_by().first()
 
 
 def paragraphs(text):

@@ -35,7 +35,10 @@ def kept_rows(distinct, *, years, unit_ids, by_unit=False, using=DEFAULT_DB_ALIA
     index), not from all.
 
     One query, its lists as arrays: as Django's `IN (…)` of the area's four hundred units, the
-    query cost more to build than to run (and the correction a round trip of its own)."""
+    query cost more to build than to run (and the correction a round trip of its own). The units
+    are matched through `IN (SELECT unnest(…))`, which PostgreSQL hashes: `= ANY(…)` compared
+    each kept row with every unit in turn (the province's 2024 and 2023: 4,5 against 3,3 ms; Thái
+    Nguyên's 2025, 392 units: 7,1 against 4,4 ms, at 1.000.000 entries)."""
     if not distinct:
         return {}
     models = {register_label(model): model for model in distinct}
@@ -43,7 +46,7 @@ def kept_rows(distinct, *, years, unit_ids, by_unit=False, using=DEFAULT_DB_ALIA
     unit = ", unit_id" if by_unit else ""
     sql = (
         f"SELECT register, year{unit}, figure, SUM(value) FROM {RegisterTotal._meta.db_table} "
-        f"WHERE register = ANY(%(registers)s) AND year = ANY(%(years)s) AND unit_id = ANY(%(units)s) "
+        f"WHERE register = ANY(%(registers)s) AND year = ANY(%(years)s) AND unit_id IN (SELECT unnest(%(units)s)) "
         f"GROUP BY register, year{unit}, figure"
     )
     if pairs and not by_unit:

@@ -371,6 +371,17 @@ class RollUpTests(TestCase):
         )
         self.assertNotIn("trực thuộc cộng lại", printed_part(response))
 
+    def test_a_district_figure_that_differs_from_its_communes_names_the_district(self):
+        # The district is not the report's own area: the note reads it from the database.
+        make_value(indicator=self.jobs, area=self.pac_nam, plan=100, actual=120)
+        make_value(indicator=self.jobs, area=make_commune(parent=self.pac_nam), plan=100, actual=90)
+        text = page_text(self.client.get("/reports/2024/"))
+        self.assertIn("120/100 người, đạt 120,0% kế hoạch", text)
+        self.assertIn(
+            "Giải quyết việc làm (thực hiện): Huyện Pác Nặm nhập 120, nhưng các đơn vị trực thuộc cộng lại được 90",
+            text,
+        )
+
     def test_a_district_report_covers_only_that_district(self):
         make_value(indicator=self.jobs, area=self.pac_nam, plan=100, actual=120)
         make_value(indicator=self.jobs, area=self.ba_be, plan=300, actual=280)
