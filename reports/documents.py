@@ -1,5 +1,5 @@
 """What the report's files (reports.docx, reports.xlsx) print, taken from the page's own parts:
-the sentences of templates/reports/includes/sentence.html, the columns and rows of its figures
+the sentences of reports.templatetags.report_sentences, the columns and rows of its figures
 table, the letterhead's lines, and the file's name.
 
 A column of the table (a previous year's figures, say) is added in `figure_columns` alone, and
@@ -10,6 +10,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from django.template import Context
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from bkxh.templatetags.vn_format import carried_units, document_date, roman
 from bkxh.text import fold
 from reports.narrative import figures_heading
+from reports.templatetags.report_sentences import sentence_html
 
 
 @dataclass
@@ -70,10 +72,9 @@ def _text(rendered):
 
 
 def sentence(line, report):
-    """The sentence the page prints for `line` (templates/reports/includes/sentence.html), with
-    its comparison with the year before."""
-    context = {"line": line, "area": report.area, "previous_year": report.previous_year}
-    return _text(render_to_string("reports/includes/sentence.html", context))
+    """The sentence the page prints for `line` (reports.templatetags.report_sentences), with its
+    comparison with the year before, without the page's links."""
+    return _text(sentence_html(line, report.area, report.previous_year, None, Context()))
 
 
 def summary(report, replaces=None):

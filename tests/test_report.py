@@ -390,6 +390,28 @@ class RollUpTests(TestCase):
         self.assertIn("120/100 người, đạt 120,0% kế hoạch", text)
         self.assertIn("trên địa bàn Huyện Pác Nặm", text)
 
+    def test_a_sentence_prints_the_words_staff_typed_as_text_not_markup(self):
+        typed = make_indicator(code="typed", name="<b>Hộ</b> & người", unit="<i>hộ</i>", phrase="hỗ trợ <u>nhà</u>")
+        part = make_indicator(
+            code="typed_part",
+            name="Phần",
+            short_name="<s>phần</s>",
+            unit="<i>hộ</i>",
+            parent=typed,
+            relation="detail",
+            has_plan=False,
+        )
+        make_value(indicator=typed, area=self.province, plan=10, actual=12)
+        make_value(indicator=part, area=self.province, actual=5)
+        response = self.client.get("/reports/2024/")
+        html = response.content.decode()
+        for markup in ("<i>hộ</i>", "<u>nhà</u>", "<s>phần</s>"):
+            self.assertNotIn(markup, html)
+        self.assertIn(
+            "Toàn tỉnh hỗ trợ <u>nhà</u> 12/10 <i>hộ</i>, đạt 120,0% kế hoạch (<s>phần</s>: 5 <i>hộ</i>).",
+            page_text(response),
+        )
+
     def test_a_breakdown_that_does_not_add_up_is_shown_to_staff(self):
         enrolment = make_indicator(code="vocational_enrolment", name="Tuyển sinh và đào tạo nghề")
         college = make_indicator(
