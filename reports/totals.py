@@ -46,7 +46,8 @@ def kept_rows(distinct, *, years, unit_ids, by_unit=False, using=DEFAULT_DB_ALIA
     unit = ", unit_id" if by_unit else ""
     sql = (
         f"SELECT register, year{unit}, figure, SUM(value) FROM {RegisterTotal._meta.db_table} "
-        f"WHERE register = ANY(%(registers)s) AND year = ANY(%(years)s) AND unit_id IN (SELECT unnest(%(units)s)) "
+        f"WHERE register = ANY(%(registers)s) AND year = ANY(%(years)s) "
+        f"AND unit_id IN (SELECT unnest(%(units)s::bigint[])) "
         f"GROUP BY register, year{unit}, figure"
     )
     if pairs and not by_unit:
