@@ -290,10 +290,14 @@ def _annual_report(*, year, area, agency, indicators, values, territory, registe
                 year_end=year_bounds(year)[1] if indicator.at_year_end else None,
             )
             setattr(line, figure, total)
-            notes += [
-                Note("roll_up", indicator, expected=below, found=own, area=units[unit_id], figure=figure)
-                for unit_id, own, below in mismatches
-            ]
+            # By the units' codes, as the admin lists them: the roll-up finds them in no set order.
+            notes += sorted(
+                (
+                    Note("roll_up", indicator, expected=below, found=own, area=units[unit_id], figure=figure)
+                    for unit_id, own, below in mismatches
+                ),
+                key=lambda note: note.area.code,
+            )
         if indicator.source in register_figures:
             from_register = register_figures[indicator.source]
             if line.actual is not None and line.actual != from_register:

@@ -390,6 +390,15 @@ class RollUpTests(TestCase):
         self.assertIn("120/100 người, đạt 120,0% kế hoạch", text)
         self.assertIn("trên địa bàn Huyện Pác Nặm", text)
 
+    def test_the_units_whose_figures_disagree_are_listed_by_their_code(self):
+        # Written, and numbered in the database, in the other order than their codes.
+        for code, name in (("069", "Huyện Chợ Mới"), ("062", "Huyện Ngân Sơn")):
+            district = make_district(parent=self.province, code=code, name=name)
+            make_value(indicator=self.jobs, area=district, actual=120)
+            make_value(indicator=self.jobs, area=make_commune(parent=district, code=f"{code}00"), actual=90)
+        text = page_text(self.client.get("/reports/2024/"))
+        self.assertLess(text.index("Huyện Ngân Sơn nhập 120"), text.index("Huyện Chợ Mới nhập 120"))
+
     def test_a_sentence_prints_the_words_staff_typed_as_text_not_markup(self):
         typed = make_indicator(code="typed", name="<b>Hộ</b> & người", unit="<i>hộ</i>", phrase="hỗ trợ <u>nhà</u>")
         part = make_indicator(
