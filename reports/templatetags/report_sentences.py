@@ -34,16 +34,8 @@ def sentence_html(line, area, previous_year, links, context):
     def rendered(value):
         return render_value_in_context(value, context)
 
-    indicator = line.indicator
-    words = {
-        "area": rendered(area.whole_area_phrase),
-        "phrase": rendered(indicator.sentence_phrase),
-        "actual": rendered(figure_text(links, line, "actual", vn_number(line.actual))),
-        "unit": rendered(indicator.unit),
-    }
+    words = {"area": rendered(area.whole_area_phrase), **_words(line, links, rendered)}
     if line.plan is not None:
-        words["plan"] = rendered(figure_text(links, line, "plan", vn_number(line.plan)))
-        words["percent"] = rendered(vn_percent(line.percent))
         text = _("%(area)s %(phrase)s %(actual)s/%(plan)s %(unit)s, achieving %(percent)s of the plan") % words
     else:
         text = _("%(area)s %(phrase)s %(actual)s %(unit)s") % words
@@ -54,14 +46,23 @@ def sentence_html(line, area, previous_year, links, context):
     if line.parts:
         text += f" ({'; '.join(_part(part, links, rendered) for part in line.parts)})"
     for child in line.planned_children:
-        text += _(", of which %(phrase)s %(actual)s/%(plan)s %(unit)s, achieving %(percent)s of the plan") % {
-            "phrase": rendered(child.indicator.sentence_phrase),
-            "actual": rendered(figure_text(links, child, "actual", vn_number(child.actual))),
-            "plan": rendered(figure_text(links, child, "plan", vn_number(child.plan))),
-            "unit": rendered(child.indicator.unit),
-            "percent": rendered(vn_percent(child.percent)),
-        }
+        words = _words(child, links, rendered)
+        text += _(", of which %(phrase)s %(actual)s/%(plan)s %(unit)s, achieving %(percent)s of the plan") % words
     return mark_safe(f"{text}.\n")
+
+
+def _words(line, links, rendered):
+    """The words a sentence says of `line`: its phrase, actual and unit, and its plan and percent
+    when it has a plan; each figure a link to its rows where `links` has one."""
+    words = {
+        "phrase": rendered(line.indicator.sentence_phrase),
+        "actual": rendered(figure_text(links, line, "actual", vn_number(line.actual))),
+        "unit": rendered(line.indicator.unit),
+    }
+    if line.plan is not None:
+        words["plan"] = rendered(figure_text(links, line, "plan", vn_number(line.plan)))
+        words["percent"] = rendered(vn_percent(line.percent))
+    return words
 
 
 def _comparison(line, previous_year, rendered):
