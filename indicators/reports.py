@@ -263,10 +263,14 @@ class _UnitsById(dict):
     def __init__(self, unit_ids, known=()):
         super().__init__((unit.pk, unit) for unit in known)
         self.unit_ids = unit_ids
+        self.all_read = False
 
     def __missing__(self, unit_id):
+        if self.all_read:
+            raise KeyError(unit_id)
+        self.all_read = True
         self.update(AdminUnit.objects.in_bulk(self.unit_ids))
-        return self.get(unit_id)
+        return self[unit_id]
 
 
 def _annual_report(*, year, area, agency, indicators, values, territory, register_figures, carried, figures, units):
